@@ -1,0 +1,130 @@
+"""Command line: `python -m bot run | demo | check` (each has --help).
+
+`main()` only parses the command line; the bot itself is built by `bot.app.build_application`.
+Exit codes: 0 fine, 1 `check` found problems, 2 a setting, a dialog file or the database is
+not usable (one clear line on stderr, nothing half-written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import SettingsError, load_settings
+from bot.dialogs import DialogError
+
+EXIT_PROBLEMS = 1
+EXIT_UNUSABLE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Tremplin : le robot Telegram d'Initiatives Solidaires.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    run = commands.add_parser(
+        "run",
+        help="start the bot (Telegram with TELEGRAM_BOT_TOKEN, otherwise the terminal demo)",
+        description="Start the bot. With TELEGRAM_BOT_TOKEN it talks to the Bot API at "
+        "TELEGRAM_API_URL (long polling, or a webhook when TREMPLIN_WEBHOOK_URL is set); "
+        "without a token it starts the terminal demo.",
+    )
+    run.set_defaults(handler=_run)
+    demo = commands.add_parser(
+        "demo",
+        help="chat with the bot in the terminal, through the in-process Bot API",
+        description="The same bot as a chat in the terminal. Type text, or the number of a "
+        "button to tap it. Ends at end of input (Ctrl-D).",
+    )
+    demo.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the demo database (var/demo.sqlite3) instead of starting afresh",
+    )
+    demo.set_defaults(handler=_demo)
+    check = commands.add_parser(
+        "check",
+        help="validate dialogs/, the catalogs and (optionally) a database file",
+        description="Validate dialogs/*.toml (unknown keys and criteria, dangling skip "
+        "targets), the gettext catalogs (missing translations) and, with --database, run "
+        "SQLite's integrity_check on a database file (a backup, say). Exit 1 on problems.",
+    )
+    check.add_argument("--database", type=Path, help="a SQLite file to check")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return int(args.handler(args))
+    except SettingsError as error:
+        print(f"tremplin: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except DialogError as error:
+        print(f"tremplin: dialogs/{error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except _store_error() as error:
+        print(f"tremplin: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+def _store_error() -> type[Exception]:
+    from bot.store import StoreError
+
+    return StoreError
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings.demo:
+        from bot.demo import run_demo
+
+        return run_demo(settings)
+    from telegram import Update
+
+    from bot.app import build_application
+
+    application = build_application(settings, rate_limit=True)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen="0.0.0.0",
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(load_settings(), keep=args.keep)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.checks import run_checks
+
+    problems = run_checks(load_settings(), database=args.database)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print("OK: dialogs, catalogs" + (" and database" if args.database else "") + " are valid.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Build the telegram `Application`: one factory used by `run`, the demo, the tests and the
+benchmark, so that all of them drive the very same bot."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import callbacks, i18n, jobs
+from bot.config import Settings
+from bot.context import KEY, Services
+from bot.dialogs import Dialogs, load_dialogs
+from bot.handlers import candidate, common, rights
+from bot.i18n import N_, _
+from bot.store import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+# Without a token (demo, tests) the bot still needs one of the right shape.
+OFFLINE_TOKEN = "1000000001:offline-demo-token"
+
+CANDIDATE_COMMANDS = (
+    ("start", N_("Commencer ou reprendre ma candidature")),
+    ("statut", N_("Où en est ma candidature")),
+    ("aide", N_("Ce que le robot sait faire")),
+    ("recommencer", N_("Tout reprendre depuis le début")),
+    ("retirer", N_("Retirer ma candidature")),
+    ("mesdonnees", N_("Recevoir mes données")),
+    ("supprimer", N_("Effacer mes données")),
+)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    dialogs: Dialogs | None = None,
+    request: BaseRequest | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    rate_limit: bool = False,
+) -> Application:  # type: ignore[type-arg]
+    """The bot, ready to `initialize()`; `request` replaces the network (localapi)."""
+    i18n.setup(settings.locales_dir, timezone=settings.timezone)
+    dialogs = dialogs or load_dialogs(settings.dialogs_dir)
+    store = store or Store.open(settings.database, clock=clock)
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
+        Application.builder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .base_url(settings.api_url)
+        .base_file_url(settings.api_file_url)
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        # Retries a 429 after its retry_after, and keeps under Telegram's flood limits.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data[KEY] = Services(
+        settings=settings, store=store, dialogs=dialogs, clock=clock
+    )
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    new_message = filters.UpdateType.MESSAGE
+    commands = [
+        ("start", candidate.start),
+        ("aide", common.show_help),
+        ("help", common.show_help),
+        ("statut", rights.status),
+        ("retirer", rights.withdraw),
+        ("supprimer", rights.erase),
+        ("recommencer", rights.restart),
+        ("mesdonnees", rights.my_data),
+    ]
+    for name, callback in commands:
+        application.add_handler(CommandHandler(name, callback, filters=private & new_message))
+    application.add_handler(
+        CommandHandler(
+            ["start", "aide", "help"], common.group_notice, filters=filters.ChatType.GROUPS
+        )
+    )
+    application.add_handler(
+        CallbackQueryHandler(candidate.on_button, pattern=rf"^{callbacks.JOURNEY}:")
+    )
+    application.add_handler(
+        CallbackQueryHandler(rights.on_confirm, pattern=rf"^{callbacks.CONFIRM}:")
+    )
+    application.add_handler(CallbackQueryHandler(candidate.on_button))  # forged data
+    application.add_handler(
+        MessageHandler(private & new_message & filters.COMMAND, common.unknown_command)
+    )
+    application.add_handler(MessageHandler(private & new_message & filters.TEXT, candidate.on_text))
+    application.add_handler(
+        MessageHandler(private & new_message & filters.CONTACT, candidate.on_contact)
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, common.edited_message)
+    )
+    application.add_handler(MessageHandler(private & new_message, candidate.on_other_message))
+    application.add_error_handler(common.on_error)
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """At start: the command menu, and the jobs rebuilt from the database."""
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, _(description)) for name, description in CANDIDATE_COMMANDS],
+            scope=BotCommandScopeAllPrivateChats(),
+        )
+    except TelegramError as error:
+        # Some Bot API servers lack command menus; the bot works without one.
+        log.warning("command menu not set: %s", type(error).__name__)
+    jobs.schedule(application)
+
+
+ALLOWED_UPDATES = Update.ALL_TYPES

@@ -1,0 +1,62 @@
+"""`python -m bot check`: the dialogs, the catalogs, and optionally a database file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from bot.config import Settings
+from bot.dialogs import check_dialogs, load_dialogs
+
+
+def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]:
+    problems = check_dialogs(settings.dialogs_dir)
+    if not problems:
+        problems += check_catalogs(settings)
+    if database is not None:
+        problems += check_database(database)
+    return problems
+
+
+def check_catalogs(settings: Settings) -> list[str]:
+    """Every text of the dialogs must be in each catalog (run `make locales` after a change);
+    for a language other than French, it must also be translated."""
+    dialogs = load_dialogs(settings.dialogs_dir)
+    problems: list[str] = []
+    catalogs = sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po"))
+    if not catalogs:
+        return [f"locales: no catalog in {settings.locales_dir}"]
+    for po_path in catalogs:
+        language = po_path.parent.parent.name
+        try:
+            with po_path.open("rb") as handle:
+                catalog = read_po(handle)
+        except Exception as error:  # Babel raises several kinds on a broken file
+            problems.append(f"locales/{language}: cannot read messages.po ({error})")
+            continue
+        for text in dict.fromkeys(dialogs.translatable_strings()):
+            message = catalog.get(text)
+            if message is None:
+                problems.append(
+                    f"locales/{language}: missing translation for {text[:60]!r} "
+                    "(run `make locales`)"
+                )
+            elif language != "fr" and not message.string:
+                problems.append(f"locales/{language}: {text[:60]!r} is not translated yet")
+    return problems
+
+
+def check_database(path: Path) -> list[str]:
+    if not path.is_file():
+        return [f"database: {path} does not exist"]
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return [f"database: {path} cannot be read ({error})"]
+    return [] if result == "ok" else [f"database: integrity_check says {result}"]

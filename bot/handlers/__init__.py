@@ -1,0 +1,1 @@
+"""Telegram handlers: they read the update, call the domain and the store, and reply."""

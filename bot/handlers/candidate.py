@@ -1,0 +1,554 @@
+"""The candidate's journey: /start, one generic handler per kind of input, all steps from data.
+
+Where the person is lives in SQLite (`conversations`), never only in memory: a restarted
+process continues every conversation where it was. Each inline button carries the step it
+answers; a button whose step is not the current one is old and is answered kindly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from telegram import CallbackQuery, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import callbacks, views
+from bot.context import Services, services
+from bot.dialogs import Option, Step
+from bot.domain import eligibility
+from bot.domain.contact import clean_email, clean_name, clean_phone, clean_postcode, display_phone
+from bot.domain.journey import SUMMARY, active_answers, active_path, first_unanswered, next_step
+from bot.handlers import staff_notice
+from bot.i18n import _
+from bot.store import Application, Conversation
+
+# A referrer code from a /start link: what Telegram allows as a start payload.
+PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+# --- entry points -----------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start [code]: welcome and consent, or resume, or show the application already sent."""
+    svc = services(context)
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None:
+        return
+    payload = context.args[0] if context.args else None
+    source = payload if payload and PAYLOAD.match(payload) else None
+    application = svc.store.active_application(user.id)
+    if application is not None and application.state != "brouillon":
+        await message.reply_text(existing_application_text(svc, application))
+        return
+    conversation = svc.store.conversation(user.id)
+    if conversation is not None and svc.dialogs.has_step(conversation.step):
+        await message.reply_text(_(svc.dialogs.messages["welcome_back"]))
+        await send_step(message, svc, conversation)
+        return
+    await begin(message, svc, user.id, source)
+
+
+async def begin(message: Message, svc: Services, user_id: int, source: str | None) -> None:
+    """The welcome, then the consent question (nothing personal is kept before it)."""
+    conversation = Conversation(user_id=user_id, step=svc.dialogs.steps[0].id, source=source)
+    svc.store.save_conversation(conversation)
+    await message.reply_text(_(svc.dialogs.messages["welcome"]))
+    await send_step(message, svc, conversation)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any journey button: check it answers the current step, then act on it."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    svc = services(context)
+    data = callbacks.parse(query.data)
+    conversation = svc.store.conversation(user.id)
+    if data is None or conversation is None or conversation.step != data.subject:
+        await answer_old_button(query, svc, user.id, data)
+        return
+    step = svc.dialogs.step(conversation.step)
+    answers = draft_answers(svc, conversation)
+    action = data.action
+    if action == callbacks.RESUME:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await send_step(query.message, svc, conversation, answers=answers)
+        return
+    if action == callbacks.BACK:
+        await query.answer()
+        await go_back(query, svc, conversation, answers)
+        return
+    if step.kind == "multi":
+        await on_workshop_button(query, svc, conversation, answers, step, action)
+        return
+    if step.kind == "summary":
+        await on_summary_button(query, svc, conversation, answers, step, action, context)
+        return
+    if step.kind == "text" and action == callbacks.SKIP and step.optional:
+        await query.answer()
+        await advance(query, svc, conversation, answers, step, "", noted=_("(pas de réponse)"))
+        return
+    option = step.option(action)
+    if option is None or (step.kind == "text" and option not in step.quick):
+        await query.answer(_("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît."))
+        return
+    await query.answer()
+    await choose(query, svc, conversation, answers, step, option)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Typed text: the answer to a text step, a typed phone number, or a gentle reminder."""
+    svc = services(context)
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    conversation = svc.store.conversation(user.id)
+    if conversation is None or not svc.dialogs.has_step(conversation.step):
+        await message.reply_text(no_journey_text(svc, user.id))
+        return
+    step = svc.dialogs.step(conversation.step)
+    answers = draft_answers(svc, conversation)
+    text = message.text.strip()
+    if text == views.back_label() and conversation.history:
+        await go_back(message, svc, conversation, answers)
+        return
+    if step.kind == "text":
+        value = validate_text(step, text)
+        if value is None:
+            await message.reply_text(invalid_text_reason(step))
+            return
+        await advance(message, svc, conversation, answers, step, value, noted=value)
+        return
+    if step.kind == "contact":
+        phone = clean_phone(text)
+        if phone is None:
+            await message.reply_text(
+                _(
+                    "Ce numéro ne semble pas juste. Écrivez-le avec les chiffres, par exemple "
+                    "06 12 34 56 78. Ou touchez « Envoyer mon numéro »."
+                )
+            )
+            return
+        await advance(message, svc, conversation, answers, step, phone, noted=display_phone(phone))
+        return
+    typed = _typed_option(step, text)
+    if typed is not None:
+        await choose(message, svc, conversation, answers, step, typed)
+        return
+    await message.reply_text(_("Je n'ai pas compris. Touchez un des boutons, s'il vous plaît."))
+    await send_step(message, svc, conversation, answers=answers)
+
+
+async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared contact: the person's own phone number on the phone step."""
+    svc = services(context)
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.contact is None:
+        return
+    conversation = svc.store.conversation(user.id)
+    if conversation is None or not svc.dialogs.has_step(conversation.step):
+        await message.reply_text(no_journey_text(svc, user.id))
+        return
+    step = svc.dialogs.step(conversation.step)
+    answers = draft_answers(svc, conversation)
+    if step.kind != "contact":
+        await message.reply_text(_("Merci. Je n'ai pas besoin de ce contact maintenant."))
+        await send_step(message, svc, conversation, answers=answers)
+        return
+    if message.contact.user_id != user.id:
+        await message.reply_text(
+            _("Ce numéro n'est pas le vôtre. Touchez « Envoyer mon numéro », s'il vous plaît.")
+        )
+        return
+    phone = clean_phone(message.contact.phone_number)
+    if phone is None:
+        await message.reply_text(_("Je ne peux pas lire ce numéro. Écrivez-le, s'il vous plaît."))
+        return
+    await advance(message, svc, conversation, answers, step, phone, noted=display_phone(phone))
+
+
+async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, a photo, a voice note, a location…: say kindly what the bot can read."""
+    svc = services(context)
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    conversation = svc.store.conversation(user.id)
+    if conversation is None or not svc.dialogs.has_step(conversation.step):
+        await message.reply_text(no_journey_text(svc, user.id))
+        return
+    await message.reply_text(
+        _(
+            "Je ne peux pas lire ce message. Répondez avec les boutons ou en écrivant, "
+            "s'il vous plaît."
+        )
+    )
+    await send_step(message, svc, conversation)
+
+
+# --- moving along -----------------------------------------------------------------------
+
+
+async def choose(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    option: Option,
+) -> None:
+    """An option was chosen: its effects (consent, end), then the next step."""
+    if option.end is not None:
+        await end_journey(source, svc, conversation.user_id, option.end)
+        return
+    if option.consent == "main" and conversation.application_id is None:
+        draft = svc.store.start_draft(conversation.user_id, source=conversation.source)
+        conversation.application_id = draft.id
+        answers = dict(draft.answers)
+    if option.consent == "sensitive" and conversation.application_id is not None:
+        svc.store.set_sensitive_consent(conversation.application_id, True)
+    elif step.id == "accord_aides" and conversation.application_id is not None:
+        svc.store.set_sensitive_consent(conversation.application_id, False)
+    await advance(source, svc, conversation, answers, step, option.id, noted=_(option.label))
+
+
+async def advance(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    value: Any,
+    *,
+    noted: str,
+) -> None:
+    """Record the answer and where the person is now (one transaction), then show the step."""
+    answers[step.id] = value
+    following = next_step(svc.dialogs, answers, step.id, return_to=conversation.return_to)
+    if step.kind != "choice" or not any(o.consent == "main" for o in step.options):
+        conversation.history.append(step.id)
+    conversation.step = following
+    if svc.dialogs.step(following).kind == "summary":
+        conversation.return_to = None
+    svc.store.save_conversation(conversation, answers=answers)
+    await show(source, svc, conversation, answers, noted=noted, from_step=step)
+
+
+async def go_back(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+) -> None:
+    if not conversation.history:
+        await send_or_edit(source, *step_message(svc, conversation, answers))
+        return
+    left = svc.dialogs.step(conversation.step)
+    conversation.step = conversation.history.pop()
+    svc.store.save_conversation(conversation)
+    await show(source, svc, conversation, answers, from_step=left)
+
+
+async def on_workshop_button(
+    query: CallbackQuery,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    action: str,
+) -> None:
+    """Tap a workshop to choose it (the order of taps is the order of preference), again to
+    remove it; "Valider" goes on."""
+    chosen: list[str] = list(answers.get(step.id) or [])
+    if action == callbacks.DONE:
+        if not chosen:
+            await query.answer(_("Choisissez au moins un atelier, s'il vous plaît."))
+            return
+        await query.answer()
+        await advance(
+            query,
+            svc,
+            conversation,
+            answers,
+            step,
+            chosen,
+            noted=views.workshop_list(svc.dialogs, chosen),
+        )
+        return
+    if svc.dialogs.workshop(action) is None:
+        await query.answer(_("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît."))
+        return
+    if action in chosen:
+        chosen.remove(action)
+    else:
+        chosen.append(action)
+    answers[step.id] = chosen
+    svc.store.save_conversation(conversation, answers=answers)
+    await query.answer()
+    await send_or_edit(query, *step_message(svc, conversation, answers))
+
+
+async def on_summary_button(
+    query: CallbackQuery,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    action: str,
+    context: ContextTypes.DEFAULT_TYPE,
+) -> None:
+    if action.startswith(callbacks.EDIT):
+        section = action.removeprefix(callbacks.EDIT)
+        path = active_path(svc.dialogs, answers)
+        first = next((s for s in path.steps if s.section == section), None)
+        if section not in views.EDITABLE_SECTIONS or first is None:
+            await query.answer(
+                _("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît.")
+            )
+            return
+        await query.answer()
+        conversation.history.append(step.id)
+        conversation.step = first.id
+        conversation.return_to = SUMMARY
+        svc.store.save_conversation(conversation)
+        await show(query, svc, conversation, answers)
+        return
+    if action != callbacks.SEND:
+        await query.answer(_("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît."))
+        return
+    await query.answer()
+    await file(query, svc, conversation, answers, context)
+
+
+async def file(
+    query: CallbackQuery,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    context: ContextTypes.DEFAULT_TYPE,
+) -> None:
+    """File the application: on disk (compare-and-set, fsync) before the person is told."""
+    path = active_path(svc.dialogs, answers)
+    missing = first_unanswered(path, answers)
+    if missing is not None or conversation.application_id is None:
+        if missing is not None:
+            conversation.step = missing.id
+            svc.store.save_conversation(conversation)
+        await show(query, svc, conversation, answers, noted=_("Il manque une réponse."))
+        return
+    kept = active_answers(svc.dialogs, answers)
+    workshops_step = next(s for s in svc.dialogs.steps if s.kind == "multi")
+    contact_step = next(s for s in svc.dialogs.steps if s.kind == "contact")
+    application, filed_now = svc.store.file_application(
+        conversation.application_id,
+        fields={
+            "answers": kept,
+            "criteria": path.criteria,
+            "verdict": verdict_of(svc, answers, conversation.source),
+            "workshops": kept.get(workshops_step.id, []),
+            "first_name": kept.get("prenom"),
+            "last_name": kept.get("nom"),
+            "phone": kept.get(contact_step.id),
+            "email": kept.get("email") or None,
+        },
+    )
+    await send_or_edit(
+        query,
+        "\n".join(
+            [
+                _(svc.dialogs.messages["filed"]),
+                _("Votre numéro de candidature : {reference}").format(
+                    reference=application.reference
+                ),
+            ]
+        ),
+        None,
+    )
+    if isinstance(query.message, Message):
+        await query.message.reply_text(
+            _(svc.dialogs.messages["next_steps"]).format(
+                days=svc.dialogs.structure.answer_within_days
+            )
+        )
+    if filed_now:
+        await staff_notice.new_application(context, svc, application)
+
+
+async def end_journey(
+    source: CallbackQuery | Message, svc: Services, user_id: int, message_key: str
+) -> None:
+    """ "Non merci": nothing kept, a kind word and doors to knock on."""
+    svc.store.abandon_draft(user_id, action="declined")
+    text = "\n\n".join([_(svc.dialogs.messages[message_key]), views.contacts_text(svc.dialogs)])
+    await send_or_edit(source, text, None)
+
+
+# --- showing a step -------------------------------------------------------------------------
+
+
+def draft_answers(svc: Services, conversation: Conversation) -> dict[str, Any]:
+    if conversation.application_id is None:
+        return {}
+    return dict(svc.store.application(conversation.application_id).answers)
+
+
+def verdict_of(svc: Services, answers: dict[str, Any], source: str | None) -> str:
+    path = active_path(svc.dialogs, answers)
+    return eligibility.verdict(svc.dialogs, path.criteria, path.blocks)
+
+
+def step_message(
+    svc: Services, conversation: Conversation, answers: dict[str, Any]
+) -> tuple[str, views.Markup]:
+    step = svc.dialogs.step(conversation.step)
+    return views.step_view(
+        svc.dialogs,
+        step,
+        answers,
+        can_go_back=bool(conversation.history),
+        verdict=verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None,
+    )
+
+
+async def show(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    *,
+    noted: str | None = None,
+    from_step: Step | None = None,
+) -> None:
+    """Show the current step: in place of the question just answered by a button, or as a
+    new message after typed text. The phone step needs a new message (a reply keyboard)."""
+    text, markup = step_message(svc, conversation, answers)
+    note = _("✔️ {answer}").format(answer=noted) if noted else None
+    if isinstance(source, CallbackQuery):
+        if not isinstance(markup, ReplyKeyboardMarkup):
+            await send_or_edit(source, f"{note}\n\n{text}" if note else text, markup)
+            return
+        # The phone step: the answered question keeps only the answer, the step comes below.
+        await send_or_edit(source, note or _("✔️ D'accord."), None)
+        if isinstance(source.message, Message):
+            await source.message.reply_text(text, reply_markup=markup)
+        return
+    if from_step is not None and from_step.kind == "contact":
+        # Take the "Envoyer mon numéro" keyboard away before the next question.
+        await source.reply_text(note or _("✔️ D'accord."), reply_markup=ReplyKeyboardRemove())
+        await source.reply_text(text, reply_markup=markup)
+        return
+    await source.reply_text(f"{note}\n\n{text}" if note else text, reply_markup=markup)
+
+
+async def send_step(
+    message: Message,
+    svc: Services,
+    conversation: Conversation,
+    *,
+    answers: dict[str, Any] | None = None,
+) -> None:
+    """Send the current step as a new message (after /start, a reminder, or bad input)."""
+    if answers is None:
+        answers = draft_answers(svc, conversation)
+    text, markup = step_message(svc, conversation, answers)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def send_or_edit(source: CallbackQuery | Message, text: str, markup: views.Markup) -> None:
+    if isinstance(source, CallbackQuery):
+        if not isinstance(markup, ReplyKeyboardMarkup):
+            try:
+                await source.edit_message_text(text, reply_markup=markup)
+                return
+            except BadRequest as error:
+                if "not modified" in str(error).lower():
+                    return
+                # The message is too old to edit, or gone: send a new one instead.
+        if isinstance(source.message, Message):
+            await source.message.reply_text(text, reply_markup=markup)
+        return
+    await source.reply_text(text, reply_markup=markup)
+
+
+async def answer_old_button(
+    query: CallbackQuery, svc: Services, user_id: int, data: callbacks.Callback | None
+) -> None:
+    """A button from an earlier step, a double tap, or forged data: a kind word, no change."""
+    if data is not None and data.action == callbacks.SEND:
+        application = svc.store.active_application(user_id)
+        if application is not None and application.reference:
+            await query.answer(
+                _("Votre candidature est déjà enregistrée : {reference}.").format(
+                    reference=application.reference
+                )
+            )
+            return
+    await query.answer(
+        _("Ce bouton n'est plus valable. Répondez à la dernière question, s'il vous plaît.")
+    )
+    # Take the old buttons away so that they are not pressed again (best effort).
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(reply_markup=None)
+
+
+# --- small pieces -----------------------------------------------------------------------
+
+
+def validate_text(step: Step, text: str) -> str | None:
+    if step.validate == "name":
+        return clean_name(text)
+    if step.validate == "postcode":
+        return clean_postcode(text)
+    if step.validate == "email":
+        return clean_email(text)
+    return None
+
+
+def invalid_text_reason(step: Step) -> str:
+    if step.validate == "name":
+        return _("Je n'ai pas compris. Écrivez seulement des lettres, par exemple : Awa.")
+    if step.validate == "postcode":
+        return _("Un code postal a 5 chiffres, par exemple : 93300. Ou touchez un bouton.")
+    return _(
+        "Cette adresse e-mail ne semble pas juste. Par exemple : nom@exemple.fr. "
+        "Ou touchez « Passer »."
+    )
+
+
+def _typed_option(step: Step, text: str) -> Option | None:
+    """Accept the label of a button typed by hand ("oui" for "Oui")."""
+    if step.kind not in ("choice", "slot"):
+        return None
+    wanted = text.casefold()
+    return next((o for o in step.options if _(o.label).casefold() == wanted and not o.end), None)
+
+
+def existing_application_text(svc: Services, application: Application) -> str:
+    state_text = _(svc.dialogs.states[application.state]).format(
+        reference=application.reference or ""
+    )
+    return "\n".join(
+        [
+            _("Vous avez déjà une candidature."),
+            state_text,
+            _("Tapez /aide pour voir ce que vous pouvez faire."),
+        ]
+    )
+
+
+def no_journey_text(svc: Services, user_id: int) -> str:
+    application = svc.store.active_application(user_id)
+    if application is not None and application.state != "brouillon":
+        return existing_application_text(svc, application)
+    return _("Bonjour ! Pour commencer votre candidature, touchez /start.")

@@ -1,0 +1,178 @@
+"""What the candidate sees for each step: text and buttons, built from the dialogs.
+
+Pure functions of the dialogs and the answers (no I/O), so that the handlers stay thin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot import callbacks
+from bot.dialogs import Dialogs, Step
+from bot.domain import eligibility
+from bot.domain.contact import display_phone
+from bot.domain.journey import active_path, progress
+from bot.i18n import _
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+EDITABLE_SECTIONS = ("situation", "ateliers", "disponibilite", "coordonnees")
+
+
+def back_label() -> str:
+    return _("◀️ Retour")
+
+
+def share_phone_label() -> str:
+    return _("📱 Envoyer mon numéro")
+
+
+def progress_line(dialogs: Dialogs, step_id: str) -> str:
+    number, total, title = progress(dialogs, step_id)
+    return _("Étape {number} sur {total} · {title}").format(
+        number=number, total=total, title=_(title)
+    )
+
+
+def _question(dialogs: Dialogs, step: Step) -> str:
+    lines = [progress_line(dialogs, step.id), "", _(step.text)]
+    if step.hint:
+        lines.append(_(step.hint))
+    return "\n".join(lines)
+
+
+def _button(label: str, step_id: str, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.journey(step_id, action))
+
+
+def step_view(
+    dialogs: Dialogs,
+    step: Step,
+    answers: Mapping[str, Any],
+    *,
+    can_go_back: bool,
+    verdict: str | None = None,
+) -> tuple[str, Markup]:
+    """The message for one step: its text and its keyboard."""
+    text = _question(dialogs, step)
+    rows: list[list[InlineKeyboardButton]] = []
+    current = answers.get(step.id)
+    if step.kind == "choice" or step.kind == "slot":
+        for option in step.options:
+            mark = "✓ " if option.id == current else ""
+            rows.append([_button(mark + _(option.label), step.id, option.id)])
+    elif step.kind == "text":
+        rows.extend([_button(_(o.label), step.id, o.id)] for o in step.quick)
+        if step.optional:
+            rows.append([_button(_("Passer"), step.id, callbacks.SKIP)])
+        if isinstance(current, str) and step.option(current) is None:
+            text += "\n" + _("Votre réponse : {answer}").format(answer=current)
+    elif step.kind == "multi":
+        text, workshop_rows = _workshops(dialogs, step, current or [])
+        text = _question(dialogs, step) + "\n\n" + text
+        rows.extend(workshop_rows)
+    elif step.kind == "verdict":
+        text = _verdict_text(dialogs, step, verdict or eligibility.PAS_POUR_VOUS)
+        shown = ("continuer",) if verdict != eligibility.PAS_POUR_VOUS else ("contact", "stop")
+        rows.extend([_button(_(o.label), step.id, o.id)] for o in step.options if o.id in shown)
+    elif step.kind == "summary":
+        text += "\n\n" + summary_text(dialogs, answers)
+        for section in EDITABLE_SECTIONS:
+            title = _(dialogs.section(section).title)
+            rows.append(
+                [
+                    _button(
+                        _("Modifier : {part}").format(part=title), step.id, callbacks.EDIT + section
+                    )
+                ]
+            )
+        rows.append([_button(_("✅ Envoyer ma candidature"), step.id, callbacks.SEND)])
+    elif step.kind == "contact":
+        keyboard = [[KeyboardButton(share_phone_label(), request_contact=True)]]
+        if can_go_back:
+            keyboard.append([KeyboardButton(back_label())])
+        if isinstance(current, str):
+            text += "\n" + _("Votre numéro : {phone}").format(phone=display_phone(current))
+        markup = ReplyKeyboardMarkup(
+            keyboard, resize_keyboard=True, one_time_keyboard=True, is_persistent=False
+        )
+        return text, markup
+    if can_go_back and step.kind != "summary":
+        rows.append([_button(back_label(), step.id, callbacks.BACK)])
+    return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+def _workshops(
+    dialogs: Dialogs, step: Step, chosen: list[str]
+) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    lines = [f"• {_(w.label)} : {_(w.work)}" for w in dialogs.workshops]
+    rows = []
+    for workshop in dialogs.workshops:
+        label = _(workshop.label)
+        if workshop.id in chosen:
+            label = f"✅ {chosen.index(workshop.id) + 1}. {label}"
+        rows.append([_button(label, step.id, workshop.id)])
+    if chosen:
+        lines += ["", _("Vos choix : {choices}").format(choices=workshop_list(dialogs, chosen))]
+        rows.append([_button(_("Valider mes choix"), step.id, callbacks.DONE)])
+    return "\n".join(lines), rows
+
+
+def workshop_list(dialogs: Dialogs, chosen: list[str]) -> str:
+    labels = [_(w.label) for w in (dialogs.workshop(i) for i in chosen) if w is not None]
+    return ", ".join(f"{n}. {label}" for n, label in enumerate(labels, 1))
+
+
+def _verdict_text(dialogs: Dialogs, step: Step, verdict: str) -> str:
+    lines = [progress_line(dialogs, step.id), "", _(dialogs.messages[f"verdict_{verdict}"])]
+    if verdict == eligibility.PAS_POUR_VOUS:
+        lines += ["", contacts_text(dialogs)]
+    return "\n".join(lines)
+
+
+def contacts_text(dialogs: Dialogs) -> str:
+    """Doors to knock on: the structure itself, then the partners."""
+    structure = dialogs.structure
+    lines = [f"📍 {structure.name} : {structure.address}"]
+    if structure.phone:
+        lines.append(f"📞 {structure.phone}")
+    if structure.hours:
+        lines.append(_(structure.hours))
+    lines += [f"• {_(c.name)} : {_(c.detail)}" for c in structure.contacts]
+    return "\n".join(lines)
+
+
+def answer_label(dialogs: Dialogs, step: Step, answer: Any) -> str:
+    """An answer as the candidate would say it."""
+    if step.kind == "multi" and isinstance(answer, list):
+        return workshop_list(dialogs, answer)
+    if step.kind == "contact" and isinstance(answer, str):
+        return display_phone(answer)
+    if isinstance(answer, str):
+        option = step.option(answer)
+        if option is not None:
+            return _(option.label)
+        if step.optional and answer == "":
+            return _("(pas de réponse)")
+        return answer
+    return "—"
+
+
+def summary_text(dialogs: Dialogs, answers: Mapping[str, Any]) -> str:
+    path = active_path(dialogs, answers)
+    blocks: list[str] = []
+    for section in EDITABLE_SECTIONS:
+        lines = [f"— {_(dialogs.section(section).title)} —"]
+        for step in path.steps:
+            if step.section == section and step.id in answers and step.kind != "verdict":
+                question = _(step.summary or step.text)
+                lines.append(f"• {question} {answer_label(dialogs, step, answers[step.id])}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
