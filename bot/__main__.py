@@ -60,8 +60,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # The terminal demo is a chat: only problems are logged there.
+    quiet = args.command == "demo"
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.WARNING if quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # httpx logs every URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -89,6 +92,7 @@ def _run(args: argparse.Namespace) -> int:
     if settings.demo:
         from bot.demo import run_demo
 
+        logging.getLogger().setLevel(logging.WARNING)
         return run_demo(settings)
     from telegram import Update
 

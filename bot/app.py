@@ -24,7 +24,7 @@ from bot import callbacks, i18n, jobs
 from bot.config import Settings
 from bot.context import KEY, Services
 from bot.dialogs import Dialogs, load_dialogs
-from bot.handlers import candidate, common, rights
+from bot.handlers import candidate, common, referrers, rights, slots, staff, staff_input
 from bot.i18n import N_, _
 from bot.store import Store, utcnow
 
@@ -78,6 +78,12 @@ def build_application(
 
 
 def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Order matters: the first matching handler of a group wins, so each feature's commands
+    and buttons come before the candidate's catch-alls (unknown command, any text, any
+    button)."""
+    staff_input.register(application)
+    for feature in (staff, slots, referrers):
+        feature.register(application)
     private = filters.ChatType.PRIVATE
     new_message = filters.UpdateType.MESSAGE
     commands = [

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-JOURNEY = "j"
-CONFIRM = "c"
+# One letter per family of buttons; each family has its own handler (see bot/app.py).
+JOURNEY = "j"  # the candidate journey: j:<step>:<action>
+CONFIRM = "c"  # the candidate's confirmations: c:<withdraw|erase|restart>:<yes|no>
+STAFF = "s"  # staff review (issue #4): s:<subject>:<action>
+SLOTS = "t"  # slots and bookings (issue #5): t:<subject>:<action>
+REFERRERS = "r"  # referrers (issue #6): r:<subject>:<action>
+PREFIXES = frozenset({JOURNEY, CONFIRM, STAFF, SLOTS, REFERRERS})
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
 BACK = "~back"
@@ -46,6 +51,6 @@ def parse(data: str | None) -> Callback | None:
     if not data or len(data.encode()) > MAX_BYTES:
         return None
     parts = data.split(":")
-    if len(parts) != 3 or parts[0] not in (JOURNEY, CONFIRM) or not all(parts):
+    if len(parts) != 3 or parts[0] not in PREFIXES or not all(parts):
         return None
     return Callback(*parts)

@@ -26,6 +26,10 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 EDITABLE_SECTIONS = ("situation", "ateliers", "disponibilite", "coordonnees")
 
 
+def unknown_button() -> str:
+    return _("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît.")
+
+
 def back_label() -> str:
     return _("◀️ Retour")
 

@@ -8,26 +8,21 @@ answers; a button whose step is not the current one is old and is answered kindl
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import Any
 
 from telegram import CallbackQuery, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import callbacks, views
+from bot import callbacks, referral, views
 from bot.context import Services, services
 from bot.dialogs import Option, Step
 from bot.domain import eligibility
 from bot.domain.contact import clean_email, clean_name, clean_phone, clean_postcode, display_phone
 from bot.domain.journey import SUMMARY, active_answers, active_path, first_unanswered, next_step
-from bot.handlers import staff_notice
+from bot.handlers import slot_step, staff_notice
 from bot.i18n import _
 from bot.store import Application, Conversation
-
-# A referrer code from a /start link: what Telegram allows as a start payload.
-PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
 
 # --- entry points -----------------------------------------------------------------------
 
@@ -39,8 +34,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if user is None or message is None:
         return
-    payload = context.args[0] if context.args else None
-    source = payload if payload and PAYLOAD.match(payload) else None
+    source = referral.source_for(svc, context.args[0] if context.args else None)
     application = svc.store.active_application(user.id)
     if application is not None and application.state != "brouillon":
         await message.reply_text(existing_application_text(svc, application))
@@ -57,7 +51,9 @@ async def begin(message: Message, svc: Services, user_id: int, source: str | Non
     """The welcome, then the consent question (nothing personal is kept before it)."""
     conversation = Conversation(user_id=user_id, step=svc.dialogs.steps[0].id, source=source)
     svc.store.save_conversation(conversation)
-    await message.reply_text(_(svc.dialogs.messages["welcome"]))
+    welcome = _(svc.dialogs.messages["welcome"])
+    note = referral.welcome_note(svc, source)
+    await message.reply_text(f"{welcome}\n\n{note}" if note else welcome)
     await send_step(message, svc, conversation)
 
 
@@ -91,13 +87,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if step.kind == "summary":
         await on_summary_button(query, svc, conversation, answers, step, action, context)
         return
+    if step.kind == "slot":
+        chosen = await slot_step.on_button(query, svc, conversation, answers, step, action)
+        if chosen is not None:
+            value, noted = chosen
+            await advance(query, svc, conversation, answers, step, value, noted=noted)
+        return
     if step.kind == "text" and action == callbacks.SKIP and step.optional:
         await query.answer()
         await advance(query, svc, conversation, answers, step, "", noted=_("(pas de réponse)"))
         return
     option = step.option(action)
     if option is None or (step.kind == "text" and option not in step.quick):
-        await query.answer(_("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît."))
+        await query.answer(views.unknown_button())
         return
     await query.answer()
     await choose(query, svc, conversation, answers, step, option)
@@ -286,7 +288,7 @@ async def on_workshop_button(
         )
         return
     if svc.dialogs.workshop(action) is None:
-        await query.answer(_("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît."))
+        await query.answer(views.unknown_button())
         return
     if action in chosen:
         chosen.remove(action)
@@ -312,9 +314,7 @@ async def on_summary_button(
         path = active_path(svc.dialogs, answers)
         first = next((s for s in path.steps if s.section == section), None)
         if section not in views.EDITABLE_SECTIONS or first is None:
-            await query.answer(
-                _("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît.")
-            )
+            await query.answer(views.unknown_button())
             return
         await query.answer()
         conversation.history.append(step.id)
@@ -324,7 +324,7 @@ async def on_summary_button(
         await show(query, svc, conversation, answers)
         return
     if action != callbacks.SEND:
-        await query.answer(_("Ce bouton ne marche pas. Touchez un des boutons, s'il vous plaît."))
+        await query.answer(views.unknown_button())
         return
     await query.answer()
     await file(query, svc, conversation, answers, context)
@@ -381,6 +381,7 @@ async def file(
             )
         )
     if filed_now:
+        await slot_step.after_filing(context, svc, application)
         await staff_notice.new_application(context, svc, application)
 
 
@@ -404,13 +405,20 @@ def draft_answers(svc: Services, conversation: Conversation) -> dict[str, Any]:
 
 def verdict_of(svc: Services, answers: dict[str, Any], source: str | None) -> str:
     path = active_path(svc.dialogs, answers)
-    return eligibility.verdict(svc.dialogs, path.criteria, path.blocks)
+    return eligibility.verdict(
+        svc.dialogs,
+        path.criteria,
+        path.blocks,
+        referrer_diagnosis=referral.is_referrer_diagnosis(svc, source),
+    )
 
 
 def step_message(
     svc: Services, conversation: Conversation, answers: dict[str, Any]
 ) -> tuple[str, views.Markup]:
     step = svc.dialogs.step(conversation.step)
+    if step.kind == "slot":
+        return slot_step.view(svc, step, answers, can_go_back=bool(conversation.history))
     return views.step_view(
         svc.dialogs,
         step,

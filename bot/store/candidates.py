@@ -1,52 +1,19 @@
-"""The SQLite store: the only module that speaks SQL (through sqlite-utils).
-
-One connection per process, WAL, `synchronous=FULL` so that an application the bot said it
-received is on disk, `secure_delete` so that erased data does not linger in free pages.
-The schema grows by small numbered migrations (sqlite-utils' `Migrations`), applied at start.
-"""
+"""Candidates: users, where each one is in the journey, applications and their rights."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
-MIGRATION_SET = "tremplin"
-migrations = Migrations(MIGRATION_SET)
-
-# States an application can be in after filing; `brouillon` is the journey in progress.
-ACTIVE_STATES = ("brouillon", "nouvelle", "a_l_etude", "entretien", "en_attente", "acceptee")
+from bot.store.base import ACTIVE_STATES, NotFoundError, StoreBase, iso
 
 
-class StoreError(RuntimeError):
-    """The database cannot be opened or written (bad path, read-only file, full disk)."""
-
-
-class NotFoundError(LookupError):
-    """A row that the caller expected does not exist."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-# --- migrations: append only, never edit one that has shipped --------------------------------
-
-
-@migrations(name="0001_users_conversations_applications_events")
-def _m0001(db: Database) -> None:
+def migrate(db: Database) -> None:
+    """0001: users, applications, conversations, events, counters, staff inputs."""
     db.execute(
         """
         CREATE TABLE users (
@@ -120,8 +87,15 @@ def _m0001(db: Database) -> None:
         )"""
     )
 
-
-# --- rows as small typed objects ------------------------------------------------------------
+    db.execute(
+        """
+        CREATE TABLE staff_inputs (
+            user_id INTEGER PRIMARY KEY,     -- a staff member who is asked to type something
+            kind TEXT NOT NULL,              -- which dialogue the text answers
+            payload TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )"""
+    )
 
 
 @dataclass(slots=True)
@@ -167,62 +141,27 @@ class Application:
         return cls(**values)
 
 
-class Store:
-    """All reads and writes of the bot's data. Methods are small and each is one transaction."""
+class CandidateStore(StoreBase):
+    """Users, conversations, applications, and the person's rights (access, erasure)."""
 
-    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
-        self.db = db
-        self.clock = clock
+    # -- staff inputs: what a staff member was asked to type (restart-safe) -----------------
 
-    # -- opening -------------------------------------------------------------------------
+    def expect_staff_input(self, user_id: int, kind: str, payload: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO staff_inputs (user_id, kind, payload, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET kind = excluded.kind, "
+            "payload = excluded.payload, created_at = excluded.created_at",
+            [user_id, kind, json.dumps(payload, ensure_ascii=False), self._now()],
+        )
 
-    @classmethod
-    def open(cls, path: Path | str, *, clock: Callable[[], datetime] = utcnow) -> Store:
-        """Open (creating if needed) the database file and bring its schema up to date."""
-        path = Path(path)
-        try:
-            if str(path) != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
-            db = Database(conn)
-            store = cls(db, clock=clock)
-            store._configure()
-            migrations.apply(db)
-            db.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
-        except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open the database {str(path)!r}: {error}") from error
-        return store
+    def staff_input(self, user_id: int) -> tuple[str, dict[str, Any]] | None:
+        row = self.db.execute(
+            "SELECT kind, payload FROM staff_inputs WHERE user_id = ?", [user_id]
+        ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
 
-    def _configure(self) -> None:
-        for pragma in (
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = FULL",
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA busy_timeout = 5000",
-            "PRAGMA secure_delete = ON",
-        ):
-            self.db.execute(pragma).fetchall()
-        # A read-only file opens fine; find out now rather than at the first candidate's answer.
-        self.db.execute("CREATE TABLE IF NOT EXISTS _write_probe (x)")
-        self.db.execute("DROP TABLE _write_probe")
-
-    def close(self) -> None:
-        self.db.close()
-
-    @property
-    def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
-
-    def applied_migrations(self) -> list[str]:
-        return [migration.name for migration in migrations.applied(self.db)]
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self.db.atomic():
-            yield
-
-    def _now(self) -> str:
-        return _iso(self.clock())
+    def clear_staff_input(self, user_id: int) -> None:
+        self.db.execute("DELETE FROM staff_inputs WHERE user_id = ?", [user_id])
 
     # -- users ---------------------------------------------------------------------------
 
@@ -376,7 +315,7 @@ class Store:
                 f"UPDATE applications SET {assignments}, state = 'nouvelle', reference = ?, "
                 "filed_at = ?, updated_at = ?, last_contact_at = ? "
                 "WHERE id = ? AND state = 'brouillon'",
-                [*columns.values(), reference, _iso(now), _iso(now), _iso(now), application_id],
+                [*columns.values(), reference, iso(now), iso(now), iso(now), application_id],
             )
             if cursor.rowcount != 1:
                 return self.application(application_id), False
@@ -425,7 +364,7 @@ class Store:
     def stale_conversations(self, *, older_than: datetime) -> list[Conversation]:
         rows = self.db.execute(
             "SELECT user_id FROM conversations WHERE updated_at < ? ORDER BY updated_at",
-            [_iso(older_than)],
+            [iso(older_than)],
         ).fetchall()
         return [c for c in (self.conversation(row[0]) for row in rows) if c is not None]
 
@@ -481,38 +420,6 @@ class Store:
             self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
             self._event("candidate", "erased", None, None, None)
         return len(ids)
-
-    # -- audit ---------------------------------------------------------------------------
-
-    def _event(
-        self,
-        actor: str,
-        action: str,
-        application_id: int | None,
-        from_state: str | None,
-        to_state: str | None,
-        note: str | None = None,
-    ) -> None:
-        self.db.execute(
-            "INSERT INTO events (at, actor, action, application_id, from_state, to_state, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [self._now(), actor, action, application_id, from_state, to_state, note],
-        )
-
-    def log_event(self, actor: str, action: str, application_id: int | None = None) -> None:
-        self._event(actor, action, application_id, None, None)
-
-    def events(self, application_id: int | None = None) -> list[dict[str, Any]]:
-        if application_id is None:
-            return list(self.db.query("SELECT * FROM events ORDER BY id"))
-        return list(
-            self.db.query(
-                "SELECT * FROM events WHERE application_id = ? ORDER BY id", [application_id]
-            )
-        )
-
-    def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
 
 def vars_of(application: Application) -> dict[str, Any]:

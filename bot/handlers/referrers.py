@@ -1,0 +1,9 @@
+"""Referrers (issue #6): /orienteurs for staff, /mescandidats for referrers."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add this feature's handlers (called by bot.app before the candidate's catch-alls)."""

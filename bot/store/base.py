@@ -1,0 +1,128 @@
+"""The store's core: opening the file, pragmas, migrations, transactions and the audit trail.
+
+One connection per process, WAL, `synchronous=FULL` so that an application the bot said it
+received is on disk, `secure_delete` so that erased data does not linger in free pages.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+# States an application can be in while it is alive; `brouillon` is the journey in progress.
+ACTIVE_STATES = ("brouillon", "nouvelle", "a_l_etude", "entretien", "en_attente", "acceptee")
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written (bad path, read-only file, full disk)."""
+
+
+class NotFoundError(LookupError):
+    """A row that the caller expected does not exist."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """Timestamps are stored as ISO 8601 text in UTC: they sort and compare as text."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class StoreBase:
+    """Opening, configuration, transactions, audit. Feature mixins add the queries."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    @classmethod
+    def open(cls, path: Path | str, *, clock: Callable[[], datetime] = utcnow):  # type: ignore[no-untyped-def]
+        """Open (creating if needed) the database file and bring its schema up to date."""
+        from bot.store.schema import migrations  # the schema imports every feature's tables
+
+        path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
+            db = Database(conn)
+            store = cls(db, clock=clock)
+            store._configure()
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"cannot open the database {str(path)!r}: {error}") from error
+        return store
+
+    def _configure(self) -> None:
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = FULL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA secure_delete = ON",
+        ):
+            self.db.execute(pragma).fetchall()
+        # A read-only file opens fine; find out now rather than at the first candidate's answer.
+        self.db.execute("CREATE TABLE IF NOT EXISTS _write_probe (x)")
+        self.db.execute("DROP TABLE _write_probe")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def applied_migrations(self) -> list[str]:
+        from bot.store.schema import migrations
+
+        return [migration.name for migration in migrations.applied(self.db)]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+    def _now(self) -> str:
+        return iso(self.clock())
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def _event(
+        self,
+        actor: str,
+        action: str,
+        application_id: int | None,
+        from_state: str | None,
+        to_state: str | None,
+        note: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO events (at, actor, action, application_id, from_state, to_state, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [self._now(), actor, action, application_id, from_state, to_state, note],
+        )
+
+    def log_event(self, actor: str, action: str, application_id: int | None = None) -> None:
+        self._event(actor, action, application_id, None, None)
+
+    def events(self, application_id: int | None = None) -> list[dict[str, Any]]:
+        if application_id is None:
+            return list(self.db.query("SELECT * FROM events ORDER BY id"))
+        return list(
+            self.db.query(
+                "SELECT * FROM events WHERE application_id = ? ORDER BY id", [application_id]
+            )
+        )
+
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
