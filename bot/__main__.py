@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--database", type=Path, help="a SQLite file to check")
     check.set_defaults(handler=_check)
+    from bot.commands import FEATURES
+
+    for feature in FEATURES:
+        feature.add_parsers(commands)
     return parser
 
 

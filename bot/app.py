@@ -135,6 +135,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         # Some Bot API servers lack command menus; the bot works without one.
         log.warning("command menu not set: %s", type(error).__name__)
     jobs.schedule(application)
+    for feature in (staff, slots, referrers):
+        await feature.on_start(application)
 
 
 ALLOWED_UPDATES = Update.ALL_TYPES

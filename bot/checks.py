@@ -12,7 +12,11 @@ from bot.dialogs import check_dialogs, load_dialogs
 
 
 def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]:
+    from bot.commands import FEATURES
+
     problems = check_dialogs(settings.dialogs_dir)
+    for feature in FEATURES:
+        problems += feature.check(settings)
     if not problems:
         problems += check_catalogs(settings)
     if database is not None:
