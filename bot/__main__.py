@@ -111,7 +111,11 @@ def _run(args: argparse.Namespace) -> int:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        import asyncio
+
+        from bot import polling
+
+        asyncio.run(polling.run(application))
     return 0
 
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -20,12 +19,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import callbacks, i18n, jobs
+from bot import callbacks, i18n, jobs, retention
 from bot.config import Settings
 from bot.context import KEY, Services
 from bot.dialogs import Dialogs, load_dialogs
 from bot.handlers import candidate, common, referrers, rights, slots, staff, staff_input
 from bot.i18n import N_, _
+from bot.polling import TremplinApplication
+from bot.ratelimit import RetryingRateLimiter
 from bot.store import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -63,12 +64,14 @@ def build_application(
         .base_url(settings.api_url)
         .base_file_url(settings.api_file_url)
         .post_init(_post_init)
+        .application_class(TremplinApplication)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        # Retries a 429 after its retry_after, and keeps under Telegram's flood limits.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Keeps under Telegram's flood limits, retries a 429 after its retry_after and a
+        # request lost to the network with back-off.
+        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data[KEY] = Services(
         settings=settings, store=store, dialogs=dialogs, clock=clock
@@ -135,6 +138,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         # Some Bot API servers lack command menus; the bot works without one.
         log.warning("command menu not set: %s", type(error).__name__)
     jobs.schedule(application)
+    retention.schedule(application)
     for feature in (staff, slots, referrers):
         await feature.on_start(application)
 

@@ -30,6 +30,7 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
     webhook_url: str | None = None
     webhook_port: int = 8443
+    retention_months: int = 24
     dialogs_dir: Path = PROJECT_ROOT / "dialogs"
     locales_dir: Path = PROJECT_ROOT / "locales"
 
@@ -65,6 +66,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         timezone=_timezone(env.get("TREMPLIN_TIMEZONE", "")),
         webhook_url=_webhook_url(env.get("TREMPLIN_WEBHOOK_URL", "")),
         webhook_port=_port(env.get("TREMPLIN_WEBHOOK_PORT", "")),
+        retention_months=_months(env.get("TREMPLIN_RETENTION_MONTHS", "")),
         dialogs_dir=_directory("TREMPLIN_DIALOGS", env.get("TREMPLIN_DIALOGS", ""), "dialogs"),
         locales_dir=_directory("TREMPLIN_LOCALES", env.get("TREMPLIN_LOCALES", ""), "locales"),
     )
@@ -161,6 +163,16 @@ def _port(value: str) -> int:
         return 8443
     if not value.isdigit() or not 1 <= int(value) <= 65535:
         raise SettingsError(f"TREMPLIN_WEBHOOK_PORT must be a port number (1-65535), not {value!r}")
+    return int(value)
+
+
+def _months(value: str) -> int:
+    if not value:
+        return 24
+    if not value.isdigit() or not 1 <= int(value) <= 120:
+        raise SettingsError(
+            f"TREMPLIN_RETENTION_MONTHS must be a number of months (1-120), not {value!r}"
+        )
     return int(value)
 
 

@@ -42,7 +42,11 @@ async def sweep_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
         if now - updated >= DELETE_AFTER:
             svc.store.abandon_draft(conversation.user_id, action="expired")
             continue
-        if conversation.nudged_at is not None or not svc.dialogs.has_step(conversation.step):
+        if (
+            conversation.nudged_at is not None
+            or not svc.dialogs.has_step(conversation.step)
+            or svc.store.is_blocked(conversation.user_id)
+        ):
             continue
         # Marked first: if sending fails halfway, the person is never nudged twice.
         svc.store.mark_nudged(conversation.user_id)
@@ -61,6 +65,7 @@ async def sweep_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
                 conversation.user_id, _(svc.dialogs.messages["nudge"]), reply_markup=keyboard
             )
         except Forbidden:
+            svc.store.mark_blocked(conversation.user_id)
             log.info("a draft's owner blocked the bot; no nudge")
         except TelegramError as error:
             log.warning("nudge not sent: %s", type(error).__name__)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 if TYPE_CHECKING:
@@ -956,6 +957,7 @@ class LocalBotApi:
         bot_id: int = 7000000001,
         username: str = "tremplin_test_bot",
         first_name: str = "Tremplin",
+        first_update_id: int = 1,
     ) -> None:
         self.bot_id = bot_id
         self.username = username
@@ -980,7 +982,9 @@ class LocalBotApi:
         self._history: dict[int, list[SentMessage]] = {}
         self._next_message_id: dict[int, int] = {}
         self._updates: list[dict[str, Any]] = []
-        self._next_update_id = 1
+        self._next_update_id = first_update_id
+        #: method (lower case) -> how many next calls time out before reaching the API.
+        self.network_faults: dict[str, int] = {}
         self._allowed_updates: list[str] = []
         self._blocked: set[int] = set()
         self._faults: dict[str, list[_Fault]] = {}
@@ -2230,6 +2234,10 @@ class LocalRequest(BaseRequest):
             except BotApiError as exc:
                 return exc.code, json.dumps(exc.to_json()).encode()
         api_method = path.rsplit("/", 1)[-1]
+        if self.api.network_faults.get(api_method.lower(), 0) > 0:
+            # As if the network dropped the request: PTB sees a timeout, Telegram saw nothing.
+            self.api.network_faults[api_method.lower()] -= 1
+            raise TimedOut("local network fault")
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
             # InputFiles are not in ``parameters`` (their value is None or "attach://name");

@@ -42,6 +42,44 @@ class StoreBase:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
         self.clock = clock
+        # The update being processed, and whether its id is already recorded (see polling.py).
+        self._current_update: int | None = None
+        self._update_recorded = False
+        self._last_update: int | None = None
+        self._blocked: set[int] | None = None
+
+    # -- the update being processed ------------------------------------------------------
+
+    def begin_update(self, update_id: int) -> None:
+        self._current_update = update_id
+        self._update_recorded = False
+
+    def stamp_update(self) -> None:
+        """Inside a transaction: record the current update as processed, atomically with the
+        change it causes, so that a redelivered update changes nothing."""
+        if self._current_update is None or self._update_recorded:
+            return
+        self.db.execute(
+            "INSERT INTO bot_state (key, value) VALUES ('last_update_id', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+            [self._current_update],
+        )
+        self._update_recorded = True
+        self._last_update = max(self._last_update or 0, self._current_update)
+
+    def end_update(self) -> None:
+        if self._current_update is not None and not self._update_recorded:
+            with self.db.atomic():
+                self.stamp_update()
+        self._current_update = None
+
+    def last_update_id(self) -> int:
+        if self._last_update is None:
+            row = self.db.execute(
+                "SELECT value FROM bot_state WHERE key = 'last_update_id'"
+            ).fetchone()
+            self._last_update = int(row[0]) if row else 0
+        return self._last_update
 
     @classmethod
     def open(cls, path: Path | str, *, clock: Callable[[], datetime] = utcnow):  # type: ignore[no-untyped-def]

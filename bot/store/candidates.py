@@ -199,6 +199,7 @@ class CandidateStore(StoreBase):
         now = self._now()
         conversation.updated_at = now
         with self.db.atomic():
+            self.stamp_update()
             self.ensure_user(conversation.user_id)
             self.db.execute(
                 "INSERT INTO conversations (user_id, step, history, application_id, source, "
@@ -296,6 +297,7 @@ class CandidateStore(StoreBase):
         """
         now = self.clock()
         with self.db.atomic():
+            self.stamp_update()
             current = self.application(application_id)
             if current.state != "brouillon":
                 return current, False
