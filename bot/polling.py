@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
@@ -43,7 +44,11 @@ class TremplinApplication(Application):  # type: ignore[type-arg]
         try:
             await super().process_update(update)
         finally:
-            store.end_update()
+            try:
+                store.end_update()
+            except sqlite3.Error as error:
+                # The handler already told the person; the update will come again if unsaved.
+                log.error("update %s not recorded: %s", update.update_id, error)
 
 
 async def poll(application: Application, stop: asyncio.Event) -> None:  # type: ignore[type-arg]

@@ -40,9 +40,15 @@ class Bot:
     api: LocalBotApi
     clock: Clock
     application: object = None
+    rate_limit: bool = False  # as `python -m bot run`: flood control and retries
 
     async def start(self) -> None:
-        app = build_application(self.settings, request=LocalRequest(self.api), clock=self.clock)
+        app = build_application(
+            self.settings,
+            request=LocalRequest(self.api),
+            clock=self.clock,
+            rate_limit=self.rate_limit,
+        )
         await app.initialize()
         if app.post_init:
             await app.post_init(app)

@@ -68,10 +68,14 @@ class StoreBase:
         self._last_update = max(self._last_update or 0, self._current_update)
 
     def end_update(self) -> None:
-        if self._current_update is not None and not self._update_recorded:
-            with self.db.atomic():
-                self.stamp_update()
-        self._current_update = None
+        current, self._current_update = self._current_update, None
+        if current is not None and not self._update_recorded:
+            self._current_update = current
+            try:
+                with self.db.atomic():
+                    self.stamp_update()
+            finally:
+                self._current_update = None
 
     def last_update_id(self) -> int:
         if self._last_update is None:
