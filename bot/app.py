@@ -28,6 +28,7 @@ from bot.i18n import N_, _
 from bot.polling import TremplinApplication
 from bot.ratelimit import RetryingRateLimiter
 from bot.store import Store, utcnow
+from bot.telegram_bot import make_bot
 
 log = logging.getLogger(__name__)
 
@@ -58,20 +59,21 @@ def build_application(
     i18n.setup(settings.locales_dir, timezone=settings.timezone)
     dialogs = dialogs or load_dialogs(settings.dialogs_dir)
     store = store or Store.open(settings.database, clock=clock)
+    bot = make_bot(
+        token=settings.token or OFFLINE_TOKEN,
+        base_url=settings.api_url,
+        base_file_url=settings.api_file_url,
+        request=request,
+        # Keeps under Telegram's flood limits, retries a 429 after its retry_after and a
+        # request lost to the network with back-off.
+        rate_limiter=RetryingRateLimiter(max_retries=3) if rate_limit else None,
+    )
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
-        .token(settings.token or OFFLINE_TOKEN)
-        .base_url(settings.api_url)
-        .base_file_url(settings.api_file_url)
+        .bot(bot)
         .post_init(_post_init)
         .application_class(TremplinApplication)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    if rate_limit:
-        # Keeps under Telegram's flood limits, retries a 429 after its retry_after and a
-        # request lost to the network with back-off.
-        builder = builder.rate_limiter(RetryingRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data[KEY] = Services(
         settings=settings, store=store, dialogs=dialogs, clock=clock

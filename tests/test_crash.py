@@ -62,12 +62,10 @@ class BotProcess:
         rows = self.query(f"SELECT step FROM conversations WHERE user_id = {USER}")
         return str(rows[0][0]) if rows else None
 
-    def answered(self) -> int:
-        """How many answers the draft holds (the journey's progress, kill-proof)."""
-        import json
-
-        rows = self.query(f"SELECT answers FROM applications WHERE user_id = {USER}")
-        return len(json.loads(str(rows[0][0]))) if rows else 0
+    def answered(self) -> str:
+        """The draft's answers as stored (the journey's progress, kill-proof)."""
+        rows = self.query(f"SELECT answers, state FROM applications WHERE user_id = {USER}")
+        return repr(rows)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:

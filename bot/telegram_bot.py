@@ -1,0 +1,50 @@
+"""The bot object: python-telegram-bot's ExtBot with answers to callback queries made
+harmless when they come too late.
+
+After a crash, Telegram redelivers a button press that the previous process had already
+answered; answering again fails ("query is too old"). That must not stop the handler from
+doing the work the press asks for, so the failure is logged and ignored here, in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.error import BadRequest
+from telegram.ext import ExtBot
+from telegram.request import BaseRequest, HTTPXRequest
+
+log = logging.getLogger(__name__)
+
+STALE_QUERY = ("query is too old", "query id is invalid")
+
+
+class TremplinBot(ExtBot):  # type: ignore[type-arg]
+    async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return await super().answer_callback_query(*args, **kwargs)
+        except BadRequest as error:
+            if any(part in str(error).lower() for part in STALE_QUERY):
+                log.info("a callback query was too old to answer; going on")
+                return False
+            raise
+
+
+def make_bot(
+    *,
+    token: str,
+    base_url: str,
+    base_file_url: str,
+    request: BaseRequest | None,
+    rate_limiter: Any = None,
+) -> TremplinBot:
+    """The bot with the same network settings python-telegram-bot's builder would use."""
+    return TremplinBot(
+        token=token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(),
+        rate_limiter=rate_limiter,
+    )
