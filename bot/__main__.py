@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--database", type=Path, help="a SQLite file to check")
     check.set_defaults(handler=_check)
+    diagram = commands.add_parser(
+        "diagram",
+        help="print the candidate journey as a Mermaid diagram",
+        description="Print the candidate journey of dialogs/journey.toml as a Mermaid "
+        "flowchart (the README shows dialogs/journey.mmd, made with this command).",
+    )
+    diagram.set_defaults(handler=_diagram)
     from bot.commands import FEATURES
 
     for feature in FEATURES:
@@ -123,6 +130,14 @@ def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     return run_demo(load_settings(), keep=args.keep)
+
+
+def _diagram(args: argparse.Namespace) -> int:
+    from bot.diagram import journey_mermaid
+    from bot.dialogs import load_dialogs
+
+    print(journey_mermaid(load_dialogs(load_settings().dialogs_dir)), end="")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

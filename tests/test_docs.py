@@ -1,0 +1,53 @@
+"""The documentation says what the code does: commands in the README and in /aide, the
+journey diagram up to date."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from telegram.ext import CommandHandler
+
+from bot.config import PROJECT_ROOT
+from bot.diagram import journey_mermaid
+from bot.dialogs import load_dialogs
+from tests.conftest import Bot
+
+README = (PROJECT_ROOT / "README.md").read_text()
+
+
+def test_every_telegram_command_is_in_the_readme(bot: Bot) -> None:
+    commands = {
+        command
+        for handlers in bot.application.handlers.values()  # type: ignore[attr-defined]
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    assert "start" in commands
+    missing = sorted(c for c in commands if f"/{c}" not in README)
+    assert missing == []
+
+
+def test_every_command_line_command_is_in_the_readme() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
+    )
+    listed = re.search(r"\{([a-z,]+)\}", result.stdout)
+    assert listed is not None
+    missing = [c for c in listed.group(1).split(",") if f"python -m bot {c}" not in README]
+    assert missing == []
+
+
+async def test_candidate_commands_are_in_help(bot: Bot) -> None:
+    chat = bot.chat()
+    await chat.send("/aide")
+    for command in ("/start", "/statut", "/recommencer", "/retirer", "/mesdonnees", "/supprimer"):
+        assert command in chat.last.text
+
+
+def test_journey_diagram_is_up_to_date() -> None:
+    dialogs = load_dialogs(PROJECT_ROOT / "dialogs")
+    committed = (PROJECT_ROOT / "dialogs" / "journey.mmd").read_text()
+    assert committed == journey_mermaid(dialogs), "run: python -m bot diagram > dialogs/journey.mmd"
