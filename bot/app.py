@@ -38,6 +38,7 @@ OFFLINE_TOKEN = "1000000001:offline-demo-token"
 CANDIDATE_COMMANDS = (
     ("start", N_("Commencer ou reprendre ma candidature")),
     ("statut", N_("Où en est ma candidature")),
+    ("rdv", N_("Mon rendez-vous")),
     ("aide", N_("Ce que le robot sait faire")),
     ("recommencer", N_("Tout reprendre depuis le début")),
     ("retirer", N_("Retirer ma candidature")),

@@ -33,6 +33,7 @@ class Settings:
     retention_months: int = 24
     dialogs_dir: Path = PROJECT_ROOT / "dialogs"
     locales_dir: Path = PROJECT_ROOT / "locales"
+    bot_username: str | None = None  # for t.me links; else asked with getMe
 
     @property
     def demo(self) -> bool:
@@ -69,6 +70,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         retention_months=_months(env.get("TREMPLIN_RETENTION_MONTHS", "")),
         dialogs_dir=_directory("TREMPLIN_DIALOGS", env.get("TREMPLIN_DIALOGS", ""), "dialogs"),
         locales_dir=_directory("TREMPLIN_LOCALES", env.get("TREMPLIN_LOCALES", ""), "locales"),
+        bot_username=_bot_username(env.get("TREMPLIN_BOT_USERNAME", "")),
     )
 
 
@@ -174,6 +176,20 @@ def _months(value: str) -> int:
             f"TREMPLIN_RETENTION_MONTHS must be a number of months (1-120), not {value!r}"
         )
     return int(value)
+
+
+def _bot_username(value: str) -> str | None:
+    """A Telegram username: 5-32 letters, digits or _, starting with a letter (@ optional)."""
+    if not value:
+        return None
+    name = value.removeprefix("@")
+    if not (5 <= len(name) <= 32 and name[0].isascii() and name[0].isalpha()) or not all(
+        c.isascii() and (c.isalnum() or c == "_") for c in name
+    ):
+        raise SettingsError(
+            f"TREMPLIN_BOT_USERNAME must be the bot's username such as tremplin_bot, not {value!r}"
+        )
+    return name
 
 
 def _directory(name: str, value: str, default: str) -> Path:

@@ -15,7 +15,10 @@ from typing import Any
 
 STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
 VALIDATORS = frozenset({"name", "postcode", "email"})
-CONSENTS = frozenset({"main", "sensitive"})
+CONSENTS = frozenset({"main", "sensitive", "referrer"})
+# Facts the handlers put in a draft's answers for `ask_if` (never asked): name → values.
+# `_referrer = "oui"`: the person came through a referrer's link (see bot/referral.py).
+CONTEXT_FACTS: dict[str, tuple[str, ...]] = {"_referrer": ("oui",)}
 # Ids travel in callback data (64 bytes at most): keep them short and plain.
 ID_PATTERN = re.compile(r"^[a-z0-9_]{1,20}$")
 
@@ -411,8 +414,17 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
                     f"{where}: option {option.id!r} ends with unknown message {option.end!r}"
                 )
             if option.consent is not None and option.consent not in CONSENTS:
-                problems.append(f"{where}: option {option.id!r} consent must be main or sensitive")
+                problems.append(
+                    f"{where}: option {option.id!r} consent must be one of {sorted(CONSENTS)}"
+                )
         for target, values in step.ask_if:
+            if target in CONTEXT_FACTS:
+                problems.extend(
+                    f"{where}: ask_if {target}={value!r} must be one of {CONTEXT_FACTS[target]}"
+                    for value in values
+                    if value not in CONTEXT_FACTS[target]
+                )
+                continue
             if not dialogs.has_step(target):
                 problems.append(f"{where}: ask_if names unknown step {target!r}")
                 continue

@@ -23,7 +23,7 @@ from bot.domain.journey import active_path, progress
 from bot.i18n import _
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
-EDITABLE_SECTIONS = ("situation", "ateliers", "disponibilite", "coordonnees")
+EDITABLE_SECTIONS = ("situation", "ateliers", "disponibilite", "coordonnees", "rendez_vous")
 
 
 def unknown_button() -> str:
@@ -63,6 +63,7 @@ def step_view(
     *,
     can_go_back: bool,
     verdict: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[str, Markup]:
     """The message for one step: its text and its keyboard."""
     text = _question(dialogs, step)
@@ -87,7 +88,7 @@ def step_view(
         shown = ("continuer",) if verdict != eligibility.PAS_POUR_VOUS else ("contact", "stop")
         rows.extend([_button(_(o.label), step.id, o.id)] for o in step.options if o.id in shown)
     elif step.kind == "summary":
-        text += "\n\n" + summary_text(dialogs, answers)
+        text += "\n\n" + summary_text(dialogs, answers, labels=labels)
         for section in EDITABLE_SECTIONS:
             title = _(dialogs.section(section).title)
             rows.append(
@@ -169,7 +170,10 @@ def answer_label(dialogs: Dialogs, step: Step, answer: Any) -> str:
     return "—"
 
 
-def summary_text(dialogs: Dialogs, answers: Mapping[str, Any]) -> str:
+def summary_text(
+    dialogs: Dialogs, answers: Mapping[str, Any], *, labels: Mapping[str, str] | None = None
+) -> str:
+    """Every answer by part; `labels` words answers the dialogs cannot (a booked date)."""
     path = active_path(dialogs, answers)
     blocks: list[str] = []
     for section in EDITABLE_SECTIONS:
@@ -177,6 +181,9 @@ def summary_text(dialogs: Dialogs, answers: Mapping[str, Any]) -> str:
         for step in path.steps:
             if step.section == section and step.id in answers and step.kind != "verdict":
                 question = _(step.summary or step.text)
-                lines.append(f"• {question} {answer_label(dialogs, step, answers[step.id])}")
+                shown = (labels or {}).get(step.id) or answer_label(
+                    dialogs, step, answers[step.id]
+                )
+                lines.append(f"• {question} {shown}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

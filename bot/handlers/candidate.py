@@ -217,10 +217,13 @@ async def choose(
         draft = svc.store.start_draft(conversation.user_id, source=conversation.source)
         conversation.application_id = draft.id
         answers = dict(draft.answers)
+        # Facts for `ask_if` (came through a referrer's link: the follow-up question).
+        answers.update(referral.journey_facts(svc, conversation.source))
     if option.consent == "sensitive" and conversation.application_id is not None:
         svc.store.set_sensitive_consent(conversation.application_id, True)
     elif step.id == "accord_aides" and conversation.application_id is not None:
         svc.store.set_sensitive_consent(conversation.application_id, False)
+    referral.record_answer(svc, conversation.application_id, step, option)
     await advance(source, svc, conversation, answers, step, option.id, noted=_(option.label))
 
 
@@ -425,6 +428,7 @@ def step_message(
         answers,
         can_go_back=bool(conversation.history),
         verdict=verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None,
+        labels=slot_step.summary_labels(svc, answers) if step.kind == "summary" else None,
     )
 
 

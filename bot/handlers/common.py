@@ -22,6 +22,7 @@ def help_text() -> str:
             _("Voici ce que je sais faire :"),
             _("/start : commencer ou reprendre votre candidature"),
             _("/statut : savoir où en est votre candidature"),
+            _("/rdv : voir, changer ou annuler votre rendez-vous"),
             _("/recommencer : tout reprendre depuis le début"),
             _("/retirer : retirer votre candidature"),
             _("/mesdonnees : recevoir tout ce que nous gardons sur vous"),

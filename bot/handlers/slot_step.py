@@ -1,32 +1,107 @@
-"""The journey's "rendez-vous" step (kind `slot`), kept apart so that slots can grow here.
+"""The journey's "rendez-vous" step (kind `slot`): choose a recruitment slot.
 
 `candidate.py` delegates to these three functions:
-- `view` builds the step's text and buttons;
+- `view` builds the step's text and buttons: the next open slots, then "Aucune date ne me
+  va"; with no open slot, the step's own text ("L'équipe va vous appeler…") and "D'accord";
 - `on_button` handles a tap on the step and returns the answer to record (then the journey
-  moves on) or None (the step stays, e.g. the tap was refused);
-- `after_filing` runs once the application is filed (confirmation, calendar file, map pin).
-For now there are no slots: the team will call to propose a date.
+  moves on) or None (the step stays, e.g. the slot filled up meanwhile);
+- `after_filing` runs once the application is filed: confirmation, calendar file, map pin,
+  reminders.
+
+The seat is taken when the candidate taps the date, on the draft application: the date they
+see is the date they get. Going back and choosing again moves it; "Aucune date" frees it;
+restarting or erasing deletes the draft and its booking with it (ON DELETE CASCADE). A draft
+idle for 24 hours lets the seat go (bot.reminders); `after_filing` takes it again if free.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from telegram import CallbackQuery
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import views
+from bot import callbacks, reminders, slot_views, views
+from bot.calendar_file import FILENAME, CalendarEntry, ics_bytes
 from bot.context import Services
 from bot.dialogs import Step
-from bot.i18n import _
-from bot.store import Application, Conversation
+from bot.i18n import _, format_moment
+from bot.store import Application, Conversation, NotFoundError
+from bot.store.slots import Booking, Slot
+
+log = logging.getLogger(__name__)
+
+SLOT_ANSWER = "creneau_"  # the recorded answer is "creneau_<slot id>"
+NONE_FITS = "aucune"  # the option "Aucune date ne me va"
+
+
+def _slot_id(answer: Any) -> int | None:
+    if isinstance(answer, str) and answer.startswith(SLOT_ANSWER):
+        tail = answer.removeprefix(SLOT_ANSWER)
+        return int(tail) if tail.isdigit() else None
+    return None
+
+
+def _offered(svc: Services, answers: Mapping[str, Any], step: Step) -> list[Slot]:
+    """The open slots, plus the one the person already holds (it may be full by now)."""
+    held = _slot_id(answers.get(step.id))
+    count = slot_views.texts(svc).offer_count
+    slots = slot_views.open_for(svc, slot_views.chosen_workshops(svc, answers))
+    if held is not None and all(s.id != held for s in slots):
+        with contextlib.suppress(NotFoundError):
+            slot = svc.store.slot(held)
+            if not slot.cancelled and slot.start > svc.clock():
+                slots = sorted([*slots[: count - 1], slot], key=lambda s: s.start)
+    return slots
+
+
+def _button(label: str, step: Step, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callbacks.journey(step.id, action))
 
 
 def view(
     svc: Services, step: Step, answers: Mapping[str, Any], *, can_go_back: bool
 ) -> tuple[str, views.Markup]:
-    return views.step_view(svc.dialogs, step, answers, can_go_back=can_go_back)
+    slots = _offered(svc, answers, step)
+    if not slots:
+        return views.step_view(
+            svc.dialogs,
+            _without(step, NONE_FITS),
+            answers,
+            can_go_back=can_go_back,
+        )
+    held = _slot_id(answers.get(step.id))
+    text = "\n".join(
+        [views.progress_line(svc.dialogs, step.id), "", slot_views.message(svc, "choose")]
+    )
+    rows = [
+        [
+            _button(
+                ("✓ " if slot.id == held else "") + slot_views.slot_button_label(slot),
+                step,
+                f"{SLOT_ANSWER}{slot.id}",
+            )
+        ]
+        for slot in slots
+    ]
+    none_fits = step.option(NONE_FITS)
+    label = _(none_fits.label) if none_fits else slot_views.message(svc, "none_fits")
+    mark = "✓ " if answers.get(step.id) == NONE_FITS else ""
+    rows.append([_button(mark + label, step, NONE_FITS)])
+    if can_go_back:
+        rows.append([_button(views.back_label(), step, callbacks.BACK)])
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _without(step: Step, option_id: str) -> Step:
+    """The step as shown when no slot is open: only "D'accord"."""
+    kept = tuple(o for o in step.options if o.id != option_id)
+    return replace(step, options=kept or step.options)
 
 
 async def on_button(
@@ -38,15 +113,162 @@ async def on_button(
     action: str,
 ) -> tuple[Any, str] | None:
     """(answer, what to show as noted) to move on, or None to stay on the step."""
-    option = step.option(action)
-    if option is None:
+    application_id = conversation.application_id
+    slot_id = _slot_id(action)
+    if slot_id is None:
+        option = step.option(action)
+        if option is None:
+            await query.answer(views.unknown_button())
+            return None
+        await query.answer()
+        if application_id is not None:
+            svc.store.cancel_booking(application_id, reason="none_fits")
+        return option.id, _(option.label)
+    try:
+        slot = svc.store.slot(slot_id)
+    except NotFoundError:
         await query.answer(views.unknown_button())
         return None
+    if application_id is None:  # cannot happen after consent; never book without one
+        await query.answer(views.unknown_button())
+        return None
+    if not svc.store.book_seat(slot.id, application_id, now=svc.clock()):
+        await query.answer(slot_views.message(svc, "full"))
+        await _show_fresh(query, svc, conversation, answers, step)
+        return None
     await query.answer()
-    return option.id, _(option.label)
+    return f"{SLOT_ANSWER}{slot.id}", slot_views.slot_button_label(slot).removeprefix("📅 ")
+
+
+async def _show_fresh(
+    query: CallbackQuery,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+) -> None:
+    """The slot filled up meanwhile: say so, with the fresh list."""
+    # Nothing changed: a seat held before is still held (and still marked).
+    text, markup = view(svc, step, answers, can_go_back=bool(conversation.history))
+    text = f"{slot_views.message(svc, 'full')}\n\n{text}"
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest:
+        if query.message is not None:
+            await query.get_bot().send_message(query.message.chat.id, text, reply_markup=markup)
 
 
 async def after_filing(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: Application
 ) -> None:
-    """Nothing to confirm yet: without slots, the team calls."""
+    """The booked slot, confirmed: text first, then the calendar file and the map pin (both
+    best effort), and its reminders scheduled."""
+    booking = svc.store.active_booking_of(application.id)
+    now = svc.clock()
+    if booking is not None and booking.slot.start <= now:
+        svc.store.cancel_booking(application.id, actor="system", reason="past")
+        booking = None
+        chosen = None
+        lost = True
+    else:
+        chosen = _slot_id(application.answers.get(_step_id(svc)))
+        lost = False
+    if booking is None and chosen is not None:
+        # The seat was let go while the draft sat idle: take it again if still free.
+        if svc.store.book_seat(chosen, application.id, now=now):
+            booking = svc.store.active_booking_of(application.id)
+        else:
+            lost = True
+    if booking is not None:
+        await send_confirmation(context, svc, booking)
+        return
+    if lost:
+        await _offer_after_loss(context, svc, application)
+
+
+def _step_id(svc: Services) -> str:
+    return next((s.id for s in svc.dialogs.steps if s.kind == "slot"), "rendez_vous")
+
+
+async def _offer_after_loss(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, application: Application
+) -> None:
+    """The date chosen in the journey is gone: say so, and offer the open ones."""
+    offers = slot_views.open_for(svc, slot_views.workshops_of(svc, application.id))
+    lines = [slot_views.message(svc, "lost_choice")]
+    if offers:
+        lines.append(slot_views.message(svc, "other_date"))
+    else:
+        lines.append(slot_views.message(svc, "team_will_call"))
+    try:
+        await context.bot.send_message(
+            application.user_id,
+            "\n".join(lines),
+            reply_markup=slot_views.offer_markup(svc, offers) if offers else None,
+        )
+    except TelegramError as error:
+        log.warning("lost-date notice not sent: %s", type(error).__name__)
+
+
+async def send_confirmation(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, booking: Booking
+) -> None:
+    """Confirm a booking to its candidate (also used after a move from /rdv or an offer)."""
+    slot = booking.slot
+    chat_id = booking.user_id
+    try:
+        await context.bot.send_message(chat_id, slot_views.confirmation_text(svc, slot))
+    except TelegramError as error:
+        log.warning("booking confirmation not sent: %s", type(error).__name__)
+        return
+    entry = CalendarEntry(
+        uid=f"tremplin-booking-{booking.id}@initiatives-solidaires",
+        start=slot.start,
+        duration_minutes=slot.duration_minutes,
+        summary=_("{kind} — {name}").format(
+            kind=slot_views.kind_label(svc, slot.kind), name=svc.dialogs.structure.name
+        ),
+        location=slot_views.place_of(svc, slot),
+        description=slot_views.calendar_description(svc, slot),
+        geo=(svc.dialogs.structure.latitude, svc.dialogs.structure.longitude)
+        if slot_views.at_structure(svc, slot)
+        else None,
+    )
+    try:
+        await context.bot.send_document(
+            chat_id,
+            InputFile(
+                ics_bytes(entry, zone=svc.settings.timezone, stamp=svc.clock()),
+                filename=FILENAME,
+            ),
+            caption=slot_views.message(svc, "calendar_caption"),
+        )
+    except TelegramError as error:
+        # Some Bot API servers refuse files: the text above says it all.
+        log.warning("calendar file refused: %s", type(error).__name__)
+    if slot_views.at_structure(svc, slot):
+        structure = svc.dialogs.structure
+        try:
+            await context.bot.send_venue(
+                chat_id,
+                latitude=structure.latitude,
+                longitude=structure.longitude,
+                title=structure.name,
+                address=structure.address,
+            )
+        except TelegramError as error:
+            log.warning("map pin refused: %s", type(error).__name__)
+    reminders.schedule_for_application(context.application, booking.application_id)
+
+
+def summary_labels(svc: Services, answers: Mapping[str, Any]) -> dict[str, str]:
+    """The booked date in words, for the summary ("mardi 10 mars à 14 h")."""
+    step_id = _step_id(svc)
+    slot_id = _slot_id(answers.get(step_id))
+    if slot_id is None:
+        return {}
+    try:
+        slot = svc.store.slot(slot_id)
+    except NotFoundError:
+        return {}
+    return {step_id: format_moment(slot.start)}

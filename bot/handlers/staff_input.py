@@ -72,12 +72,30 @@ async def dispatch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, a photo… while a staff dialogue waits for text: say so, keep waiting."""
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None or not is_staff(update, context):
+        return
+    if services(context).store.staff_input(user.id) is None:
+        return
+    await message.reply_text(_("J'attends un texte. Tapez /annuler pour arrêter."))
+    raise ApplicationHandlerStop
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE
             & ((filters.TEXT & ~filters.COMMAND) | filters.Regex(r"^/annuler\b")),
             dispatch,
+        ),
+        group=-1,
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT, not_text
         ),
         group=-1,
     )

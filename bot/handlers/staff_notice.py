@@ -1,4 +1,5 @@
-"""Telling the staff: a short notice when an application is filed or withdrawn.
+"""Telling the staff: the card of a new application (with its decision buttons), cards kept up
+to date after every change, and short notices (a withdrawal).
 
 Sent to `TREMPLIN_STAFF_CHAT_ID` when set, otherwise to each staff member privately. A
 failure to reach staff never breaks the candidate's journey: the application is on disk.
@@ -7,29 +8,52 @@ failure to reach staff never breaks the candidate's journey: the application is 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from telegram.error import TelegramError
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import referral, staff_views
 from bot.context import Services
-from bot.i18n import N_, _, format_moment
-from bot.store import Application
-from bot.views import workshop_list
+from bot.i18n import _
+from bot.staff_dialogs import StaffDialogs, staff_dialogs_in
+from bot.store import Application, NotFoundError
 
 log = logging.getLogger(__name__)
 
-VERDICT_LABELS = {
-    "probable": N_("éligible probable"),
-    "a_confirmer": N_("à confirmer"),
-    "pas_pour_vous": N_("sans doute pas éligible"),
-}
+# Kept for callers that show a verdict to staff.
+VERDICT_LABELS = staff_views.VERDICT_LABELS
 
 
 def staff_chats(svc: Services) -> list[int]:
     if svc.settings.staff_chat_id is not None:
         return [svc.settings.staff_chat_id]
     return sorted(svc.settings.staff_ids)
+
+
+def staff_texts(svc: Services) -> StaffDialogs:
+    """dialogs/staff.toml: card lines, refusal reasons, messages to candidates."""
+    return staff_dialogs_in(svc.settings.dialogs_dir)
+
+
+def referrer_of(svc: Services, application: Application) -> str | None:
+    """The referrer's name for staff, falling back to the raw code."""
+    if not application.source:
+        return None
+    return referral.referrer_name(svc, application.source) or application.source
+
+
+def card(svc: Services, application: Application) -> tuple[str, InlineKeyboardMarkup]:
+    """The card's text and buttons, from what is on disk now."""
+    review = svc.store.review(application.id)
+    data = staff_views.CardData(
+        application=application,
+        review=review,
+        notes=svc.store.notes(application.id),
+        referrer=referrer_of(svc, application),
+    )
+    text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
+    return text, staff_views.card_keyboard(application, review)
 
 
 async def tell_staff(context: ContextTypes.DEFAULT_TYPE, svc: Services, text: str) -> None:
@@ -40,30 +64,70 @@ async def tell_staff(context: ContextTypes.DEFAULT_TYPE, svc: Services, text: st
             log.warning("could not reach staff chat: %s", type(error).__name__)
 
 
+async def send_card(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, application: Application
+) -> Message | None:
+    """Post a card in one chat and remember it, so that later changes edit it in place."""
+    text, markup = card(svc, application)
+    try:
+        message = await context.bot.send_message(chat_id, text, reply_markup=markup)
+    except TelegramError as error:
+        log.warning("card not delivered to a staff chat: %s", type(error).__name__)
+        return None
+    svc.store.remember_card(application.id, chat_id, message.message_id)
+    return message
+
+
 async def new_application(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: Application
 ) -> None:
-    filed = (
-        svc.clock()
-        if application.filed_at is None
-        else datetime.fromisoformat(application.filed_at)
-    )
-    lines = [
-        _("📥 Nouvelle candidature {reference}").format(reference=application.reference),
-        _("Reçue le {moment}").format(moment=format_moment(filed)),
-        _("Résultat du questionnaire : {verdict}").format(
-            verdict=_(VERDICT_LABELS.get(application.verdict or "", application.verdict or ""))
-        ),
-        _("Ateliers : {workshops}").format(
-            workshops=workshop_list(svc.dialogs, application.workshops)
-        ),
-    ]
-    await tell_staff(context, svc, "\n".join(lines))
+    """A filed application: its card, with the decision buttons, to each staff chat."""
+    for chat_id in staff_chats(svc):
+        await send_card(context, svc, chat_id, application)
+
+
+async def refresh_cards(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, application_id: int
+) -> None:
+    """Edit every card of the application to show its state now (best effort)."""
+    try:
+        application = svc.store.application(application_id)
+    except NotFoundError:
+        return
+    text, markup = card(svc, application)
+    for chat_id, message_id in svc.store.cards(application_id):
+        await edit_card(context, svc, chat_id, message_id, text, markup)
+
+
+async def edit_card(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    try:
+        await context.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+    except BadRequest as error:
+        description = str(error).lower()
+        if "not modified" in description:
+            return
+        if "not found" in description or "can't be edited" in description:
+            svc.store.forget_card(chat_id, message_id)
+            return
+        log.warning("card not edited: %s", type(error).__name__)
+    except TelegramError as error:
+        log.warning("card not edited: %s", type(error).__name__)
 
 
 async def withdrawn(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: Application
 ) -> None:
+    """The candidate withdrew: the cards show it, and staff get a short notice."""
+    await refresh_cards(context, svc, application.id)
     await tell_staff(
         context,
         svc,

@@ -115,7 +115,7 @@ class StoreBase:
             self.db.execute(pragma).fetchall()
         # A read-only file opens fine; find out now rather than at the first candidate's answer.
         self.db.execute("CREATE TABLE IF NOT EXISTS _write_probe (x)")
-        self.db.execute("DROP TABLE _write_probe")
+        self.db.execute("DROP TABLE IF EXISTS _write_probe")  # another process may race us
 
     def close(self) -> None:
         self.db.close()

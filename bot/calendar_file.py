@@ -1,0 +1,45 @@
+"""The `.ics` calendar file of a booked slot (icalendar): the date lands in the agenda."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vGeo
+
+FILENAME = "rendez-vous.ics"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    uid: str
+    start: datetime  # aware
+    duration_minutes: int
+    summary: str
+    location: str
+    description: str
+    geo: tuple[float, float] | None = None
+
+
+def ics_bytes(entry: CalendarEntry, *, zone: ZoneInfo, stamp: datetime) -> bytes:
+    """One VEVENT with a local DTSTART (TZID and its VTIMEZONE), in a VCALENDAR."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Initiatives Solidaires//Tremplin//FR")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    start = entry.start.astimezone(zone)
+    event.add("uid", entry.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=entry.duration_minutes))
+    event.add("summary", entry.summary)
+    event.add("location", entry.location)
+    event.add("description", entry.description)
+    if entry.geo is not None:
+        event.add("geo", vGeo(entry.geo))
+    calendar.add_component(event)
+    # Calendars that do not know the zone still read the right hour.
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

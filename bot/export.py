@@ -1,0 +1,227 @@
+"""Applications as a spreadsheet that opens right in French Excel: XLSX (dates as real dates,
+French headers, a "Chiffres" sheet) or CSV (`;`, UTF-8 with a BOM).
+
+Used by /export and by `python -m bot export --format xlsx|csv --out FILE`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from bot import referral
+from bot.context import Services
+from bot.domain.contact import display_phone
+from bot.i18n import _, local
+from bot.staff_dialogs import staff_dialogs_in
+from bot.stats import Figures, attendance_text, collect, state_name
+from bot.store import Application
+from bot.views import answer_label
+
+FORMATS = ("xlsx", "csv")
+DATE_FORMAT = "dd/mm/yyyy hh:mm"  # shown the French way by Excel, whatever its language
+CSV_DATE = "%d/%m/%Y %H:%M"
+SHEET = "Candidatures"
+FIGURES_SHEET = "Chiffres"
+
+
+def filename(now: datetime, fmt: str) -> str:
+    return f"tremplin-candidatures-{local(now):%Y-%m-%d}.{fmt}"
+
+
+def _cell(value: Any, *, risky: str) -> Any:
+    """Text that a spreadsheet would run as a formula is kept as text (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in risky:
+        return "'" + value
+    return value
+
+
+def _when(stamp: str | None) -> datetime | None:
+    """An ISO UTC stamp as a local, naive datetime (what Excel understands)."""
+    if not stamp:
+        return None
+    return local(datetime.fromisoformat(stamp)).replace(tzinfo=None)
+
+
+def headers(svc: Services) -> list[str]:
+    staff = staff_dialogs_in(svc.settings.dialogs_dir)
+    return [
+        _("Référence"),
+        _("État"),
+        _("Reçue le"),
+        _("Mise à jour le"),
+        _("Prénom"),
+        _("Nom"),
+        _("Téléphone"),
+        _("E-mail"),
+        _("Résultat du questionnaire"),
+        _("Critères remplis"),
+        _("Critères à vérifier"),
+        _("Atelier (1er choix)"),
+        _("Ateliers (dans l'ordre)"),
+        *[_(line.label) for line in staff.card],
+        _("Orienteur"),
+        _("Code orienteur"),
+        _("Ouverte par"),
+        _("Décision par"),
+        _("Décision le"),
+        _("Motif de refus"),
+        _("Rendez-vous le"),
+        _("Lieu du rendez-vous"),
+    ]
+
+
+def rows(svc: Services) -> Iterator[list[Any]]:
+    """One row per filed application, oldest first (dates as naive local datetimes)."""
+    from bot.staff_views import verdict_label
+
+    staff = staff_dialogs_in(svc.settings.dialogs_dir)
+    dialogs = svc.dialogs
+    batch: list[Application] = []
+
+    def flush(batch: list[Application]) -> Iterator[list[Any]]:
+        reviews = svc.store.reviews([a.id for a in batch])
+        for application in batch:
+            review = reviews[application.id]
+            criteria = application.criteria
+
+            def labels(status: str, criteria: dict[str, str] = criteria) -> str:
+                return "; ".join(
+                    _(dialogs.criteria[c].label) if c in dialogs.criteria else c
+                    for c, s in criteria.items()
+                    if (s == "rempli") == (status == "rempli")
+                )
+
+            workshops = [
+                _(w.label) for w in (dialogs.workshop(i) for i in application.workshops) if w
+            ]
+            answers = []
+            for line in staff.card:
+                value = application.answers.get(line.step)
+                if value is None or not dialogs.has_step(line.step):
+                    answers.append(None)
+                else:
+                    answers.append(answer_label(dialogs, dialogs.step(line.step), value))
+            reason = staff.reason(review.reason) if application.state == "refusee" else None
+            source = application.source
+            yield [
+                application.reference,
+                state_name(application.state),
+                _when(application.filed_at),
+                _when(application.updated_at),
+                application.first_name,
+                application.last_name,
+                display_phone(application.phone) if application.phone else None,
+                application.email,
+                verdict_label(application.verdict),
+                labels("rempli"),
+                labels("a_verifier"),
+                workshops[0] if workshops else None,
+                ", ".join(workshops),
+                *answers,
+                (referral.referrer_name(svc, source) or source) if source else None,
+                source,
+                review.claimed_by_name,
+                review.decided_by_name,
+                _when(review.decided_at),
+                _(reason.label) if reason else None,
+                _when(review.interview_at) if application.state == "entretien" else None,
+                review.interview_place if application.state == "entretien" else None,
+            ]
+
+    for application in svc.store.filed_applications():
+        batch.append(application)
+        if len(batch) == 500:
+            yield from flush(batch)
+            batch = []
+    if batch:
+        yield from flush(batch)
+
+
+def build(svc: Services, fmt: str) -> tuple[bytes, int]:
+    """The file's bytes and how many applications it holds."""
+    if fmt == "csv":
+        return build_csv(svc)
+    return build_xlsx(svc)
+
+
+def build_csv(svc: Services) -> tuple[bytes, int]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers(svc))
+    count = 0
+    for row in rows(svc):
+        writer.writerow(
+            [
+                value.strftime(CSV_DATE)
+                if isinstance(value, datetime)
+                else _cell(value, risky="=+-@")
+                for value in row
+            ]
+        )
+        count += 1
+    # The BOM tells French Excel the file is UTF-8 (otherwise accents come out wrong).
+    return buffer.getvalue().encode("utf-8-sig"), count
+
+
+def build_xlsx(svc: Services) -> tuple[bytes, int]:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    titles = headers(svc)
+    sheet.append(titles)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [len(title) for title in titles]
+    count = 0
+    for row in rows(svc):
+        row = [_cell(value, risky="=") for value in row]
+        sheet.append(row)
+        count += 1
+        for index, value in enumerate(row):
+            if isinstance(value, datetime):
+                sheet.cell(row=count + 1, column=index + 1).number_format = DATE_FORMAT
+                widths[index] = max(widths[index], 16)
+            elif value is not None:
+                widths[index] = max(widths[index], min(len(str(value)), 50))
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width + 2
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions
+    _figures_sheet(workbook.create_sheet(FIGURES_SHEET), collect(svc))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), count
+
+
+def _figures_sheet(sheet: Any, figures: Figures) -> None:
+    from openpyxl.styles import Font
+
+    sheet.append([_("Candidatures envoyées"), figures.total])
+    sheet["A1"].font = Font(bold=True)
+    for title, counts in (
+        (_("Par état"), figures.by_state),
+        (_("Par atelier (tous les choix)"), figures.by_workshop),
+        (_("Par orienteur"), figures.by_referrer),
+        (_("Par mois"), figures.by_month),
+        (_("Le parcours"), figures.funnel),
+        (_("Où les autres en sont ou se sont arrêtés"), figures.stopped),
+    ):
+        sheet.append([])
+        sheet.append([title, _("Nombre")])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for label, n in counts:
+            sheet.append([label, n])
+    sheet.append([])
+    sheet.append([attendance_text(figures)])
+    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["B"].width = 12
