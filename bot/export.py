@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -141,19 +142,35 @@ def rows(svc: Services) -> Iterator[list[Any]]:
         yield from flush(batch)
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """What the file holds, read from the database (rendering needs no database)."""
+
+    headers: list[str]
+    rows: list[list[Any]]
+    figures: Figures
+
+
+def table(svc: Services) -> Table:
+    return Table(headers=headers(svc), rows=list(rows(svc)), figures=collect(svc))
+
+
 def build(svc: Services, fmt: str) -> tuple[bytes, int]:
     """The file's bytes and how many applications it holds."""
-    if fmt == "csv":
-        return build_csv(svc)
-    return build_xlsx(svc)
+    data = table(svc)
+    return render(data, fmt), len(data.rows)
 
 
-def build_csv(svc: Services) -> tuple[bytes, int]:
+def render(data: Table, fmt: str) -> bytes:
+    """The file's bytes; pure, so that the bot can run it in a thread."""
+    return render_csv(data) if fmt == "csv" else render_xlsx(data)
+
+
+def render_csv(data: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers(svc))
-    count = 0
-    for row in rows(svc):
+    writer.writerow(data.headers)
+    for row in data.rows:
         writer.writerow(
             [
                 value.strftime(CSV_DATE)
@@ -162,12 +179,11 @@ def build_csv(svc: Services) -> tuple[bytes, int]:
                 for value in row
             ]
         )
-        count += 1
     # The BOM tells French Excel the file is UTF-8 (otherwise accents come out wrong).
-    return buffer.getvalue().encode("utf-8-sig"), count
+    return buffer.getvalue().encode("utf-8-sig")
 
 
-def build_xlsx(svc: Services) -> tuple[bytes, int]:
+def render_xlsx(data: Table) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -175,20 +191,17 @@ def build_xlsx(svc: Services) -> tuple[bytes, int]:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    titles = headers(svc)
-    sheet.append(titles)
+    sheet.append(data.headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [len(title) for title in titles]
-    count = 0
-    for row in rows(svc):
-        row = [_cell(value, risky="=") for value in row]
+    widths = [len(title) for title in data.headers]
+    for number, raw in enumerate(data.rows, 2):
+        row = [_cell(value, risky="=") for value in raw]
         sheet.append(row)
-        count += 1
         for index, value in enumerate(row):
             if isinstance(value, datetime):
-                sheet.cell(row=count + 1, column=index + 1).number_format = DATE_FORMAT
+                sheet.cell(row=number, column=index + 1).number_format = DATE_FORMAT
                 widths[index] = max(widths[index], 16)
             elif value is not None:
                 widths[index] = max(widths[index], min(len(str(value)), 50))
@@ -196,10 +209,10 @@ def build_xlsx(svc: Services) -> tuple[bytes, int]:
         sheet.column_dimensions[get_column_letter(index)].width = width + 2
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = sheet.dimensions
-    _figures_sheet(workbook.create_sheet(FIGURES_SHEET), collect(svc))
+    _figures_sheet(workbook.create_sheet(FIGURES_SHEET), data.figures)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue(), count
+    return buffer.getvalue()
 
 
 def _figures_sheet(sheet: Any, figures: Figures) -> None:

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from telegram.ext import Application, ContextTypes
 
 from bot.context import services
+from bot.handlers import staff_notice
+from bot.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,12 @@ def schedule(application: Application) -> None:  # type: ignore[type-arg]
 
 async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
-    removed = svc.store.purge(before=cutoff(svc.clock(), svc.settings.retention_months))
+    before = cutoff(svc.clock(), svc.settings.retention_months)
+    for row in svc.store.expired_applications(before=before):
+        # Staff cards in Telegram lose every personal detail too.
+        await staff_notice.redact_cards(
+            context, svc, row["id"], _("🗑 Candidature effacée : durée de conservation dépassée.")
+        )
+    removed = svc.store.purge(before=before)
     if removed:
         log.info("retention: %d application(s) deleted", removed)

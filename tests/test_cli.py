@@ -73,7 +73,7 @@ def test_demo_can_do_the_whole_journey(tmp_path: Path) -> None:
             "1",
             "1",
             "1",  # contact, Passer, D'accord
-            "5",
+            "6",  # Envoyer ma candidature
             "/statut",
         ]
     )

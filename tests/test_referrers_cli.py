@@ -20,10 +20,14 @@ LINK = re.compile(r"^https://t\.me/(\w+)\?start=([A-Za-z0-9_-]{10})$")
 
 
 def run(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return bot_command(tmp_path, "referrers", *args, **extra)
+
+
+def bot_command(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
     env.update({"TREMPLIN_DATABASE": str(tmp_path / "var" / "tremplin.sqlite3"), **extra})
     return subprocess.run(
-        [sys.executable, "-m", "bot", "referrers", *args],
+        [sys.executable, "-m", "bot", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -165,6 +169,15 @@ def test_list_counts_the_candidates_each_referrer_sent(tmp_path: Path) -> None:
     assert row.endswith("PLIE Plaine Commune")
     assert next(line for line in lines if line.startswith(other)).split()[2] == "0"
     assert "2 referrer(s); 2 application(s)" in lines[-1]
+    # The per-referrer view of the figures and of the export (bot.referral.referrer_name).
+    stats = bot_command(tmp_path, "stats")
+    assert stats.returncode == 0, stats.stderr
+    assert "Par orienteur : PLIE Plaine Commune 2" in stats.stdout
+    export = bot_command(tmp_path, "export", "--format", "csv", "--out", "out.csv")
+    assert export.returncode == 0, export.stderr
+    rows = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert "Orienteur" in rows[0].split(";")
+    assert all(f"PLIE Plaine Commune;{code}" in row for row in rows[1:]) and len(rows) == 3
 
 
 def test_show_and_delete(tmp_path: Path) -> None:
@@ -185,7 +198,7 @@ def test_show_and_delete(tmp_path: Path) -> None:
     assert run(tmp_path, "show", code, TREMPLIN_BOT_USERNAME=USERNAME).returncode == 1
 
 
-def test_check_validates_the_referrers_file(tmp_path: Path) -> None:
+def test_check_validates_the_referrers_file_and_the_follow_up_question(tmp_path: Path) -> None:
     from bot.config import PROJECT_ROOT
 
     dialogs = tmp_path / "dialogs"
@@ -194,30 +207,20 @@ def test_check_validates_the_referrers_file(tmp_path: Path) -> None:
         (dialogs / source.name).write_text(source.read_text())
     kinds = dialogs / "referrers.toml"
     kinds.write_text(kinds.read_text().replace('id = "plie"', 'id = "PLIE!"'))
-    journey = dialogs / "journey.toml"
-    journey.write_text(journey.read_text().replace('ask_if = { _referrer = ["oui"] }\n', ""))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
-    env.update(
-        {"TREMPLIN_DATABASE": str(tmp_path / "db.sqlite3"), "TREMPLIN_DIALOGS": str(dialogs)}
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    result = bot_command(tmp_path, "check", TREMPLIN_DIALOGS=str(dialogs))
     assert result.returncode == 1
     assert "referrers.toml: kind 3: id 'PLIE!'" in result.stdout
     kinds.write_text((PROJECT_ROOT / "dialogs" / "referrers.toml").read_text())
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    journey = dialogs / "journey.toml"
+    journey.write_text(journey.read_text().replace('ask_if = { _referrer = ["oui"] }\n', ""))
+    result = bot_command(tmp_path, "check", TREMPLIN_DIALOGS=str(dialogs))
     assert result.returncode == 1
     assert "the follow-up consent needs ask_if" in result.stdout
+    journey.write_text(
+        (PROJECT_ROOT / "dialogs" / "journey.toml")
+        .read_text()
+        .replace('{ _referrer = ["oui"] }', '{ _referrer = ["peut-etre"] }')
+    )
+    result = bot_command(tmp_path, "check", TREMPLIN_DIALOGS=str(dialogs))
+    assert result.returncode == 1
+    assert "ask_if _referrer='peut-etre' must be one of ('oui',)" in result.stdout

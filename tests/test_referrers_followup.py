@@ -152,6 +152,9 @@ async def test_the_referrer_is_told_of_each_decision_when_the_candidate_agreed(b
         "📬 Suivi de vos candidats\nBinta D. : candidature acceptée.\n"
         "Tapez /mescandidats pour voir la liste."
     ]
+    # Told once per decision, whoever calls the hook again.
+    application = bot.store.applications_of(1002)[0]
+    assert not bot.store.claim_followup_notice(application.id, "acceptee")
     await samia.send("/mescandidats")
     assert "• Binta D., envoyée le lundi 2 mars 2026 : candidature acceptée" in samia.last.text
 

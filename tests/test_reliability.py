@@ -202,3 +202,29 @@ async def test_logs_hold_no_personal_data(bot: Bot, caplog) -> None:  # type: ig
     text = caplog.text
     for secret in ("Awa", "Diallo", "612345678", "Zoubida"):
         assert secret not in text, secret
+
+
+async def test_erasure_also_clears_the_staff_cards(bot: Bot) -> None:
+    from tests.conftest import STAFF_ID
+
+    chat = bot.chat()
+    await file_application(chat)
+    cards = [m for m in bot.api.bot_messages(STAFF_ID) if "Diallo" in m.text]
+    assert cards
+    await chat.send("/supprimer")
+    await chat.tap("Oui, tout effacer")
+    texts = [m.text for m in bot.api.bot_messages(STAFF_ID)]
+    assert not any("Diallo" in t or "06 12 34 56 78" in t for t in texts)
+    assert any("Candidature effacée" in t for t in texts)
+
+
+async def test_the_purge_clears_the_staff_cards_too(bot: Bot) -> None:
+    from tests.conftest import STAFF_ID
+
+    await file_application(bot.chat())
+    bot.clock.advance(days=800)
+    job = bot.application.job_queue.get_jobs_by_name("purge")[0]  # type: ignore[attr-defined]
+    await job.run(bot.application)
+    texts = [m.text for m in bot.api.bot_messages(STAFF_ID)]
+    assert not any("Diallo" in t for t in texts)
+    assert bot.store.applications_of(CANDIDATE_ID) == []

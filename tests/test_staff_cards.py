@@ -88,6 +88,14 @@ async def test_card_goes_to_the_staff_group_when_one_is_set(tmp_path: Path) -> N
         assert stranger.alerts == ["Ce bouton n'est plus valable."]
         await stranger.send("/file")
         assert len(harness.api.bot_messages(GROUP)) == 1  # a group stays quiet
+        # A note typed in the group: the bot asks for a reply (it only reads replies there).
+        await karim.tap("📝 Ajouter une note")
+        prompt = harness.api.last(GROUP)
+        assert prompt.text.startswith("Karim, 📝 Écrivez la note pour IS-2026-0001")
+        assert (prompt.reply_markup or {}).get("force_reply") is True
+        await karim.send("Vu au téléphone", reply_to=prompt.message_id)
+        assert "📝 Note ajoutée à IS-2026-0001." in harness.api.last(GROUP).text
+        assert "Karim : Vu au téléphone" in harness.api.bot_messages(GROUP)[0].text
         # Staff commands work in the staff group too.
         await karim.send("/file en_attente")
         assert "1 candidature(s)" in harness.api.last(GROUP).text
@@ -108,7 +116,9 @@ async def test_dossier_opens_the_card_and_marks_it_under_review(bot: Bot) -> Non
     assert "👀 À l'étude par Nadia" in bot.api.bot_messages(STAFF_ID)[0].text
     application = bot.store.active_application(CANDIDATE_ID)
     assert application is not None and application.state == "a_l_etude"
-    events = [(e["actor"], e["from_state"], e["to_state"]) for e in bot.store.events(application.id)]
+    events = [
+        (e["actor"], e["from_state"], e["to_state"]) for e in bot.store.events(application.id)
+    ]
     assert (f"staff:{STAFF_ID}", "nouvelle", "a_l_etude") in events
     # Opening again changes nothing (still Nadia's).
     await bot.chat(OTHER_STAFF_ID, "Karim").send("/dossier IS-2026-0001")
@@ -149,7 +159,9 @@ async def test_staff_menu_is_set_for_staff_chats_only(bot: Bot) -> None:
     assert names[:6] == ["file", "dossier", "cherche", "export", "stats", "aide"]
     assert "orienteurs" in names  # another feature's staff command joins the same menu
     # The candidates' menu (all private chats) has no staff command.
-    everyone = [c["command"] for c in bot.api.commands[bot.api.commands_key({"type": "all_private_chats"})]]
+    everyone = [
+        c["command"] for c in bot.api.commands[bot.api.commands_key({"type": "all_private_chats"})]
+    ]
     assert "file" not in everyone and "export" not in everyone
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.config import PROJECT_ROOT
 from bot.localapi import Chat
 from bot.staff_dialogs import load_staff_dialogs
-from bot.config import PROJECT_ROOT
-from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, Clock, make_settings
+from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
 from tests.journeys import file_application
 from tests.staff_support import OTHER_STAFF_ID, file_as, nadia
 
@@ -204,7 +204,7 @@ async def test_a_button_from_before_another_decision_is_stale(bot: Bot) -> None:
 
 
 async def test_a_blocked_candidate_does_not_lose_the_decision(bot: Bot) -> None:
-    candidate, staff = await filed(bot)
+    _candidate, staff = await filed(bot)
     bot.api.block(CANDIDATE_ID)
     await staff.tap("✅ Accepter")
     await staff.tap("✅ Oui, accepter")
@@ -257,8 +257,10 @@ async def test_convene_in_an_open_slot_books_a_seat_and_tells_the_candidate(bot:
 
 async def test_a_full_slot_changes_nothing(bot: Bot) -> None:
     await file_as(bot, 1002, "Binta", "Camara")
-    candidate, staff = await filed(bot)
-    slot = bot.store.add_slot(start=datetime(2026, 3, 10, 13, 0, tzinfo=UTC), seats=1, kind="entretien")
+    _candidate, staff = await filed(bot)
+    slot = bot.store.add_slot(
+        start=datetime(2026, 3, 10, 13, 0, tzinfo=UTC), seats=1, kind="entretien"
+    )
     await staff.tap("📅 Convoquer à un entretien")  # on Awa's card (the newest)
     # Meanwhile the last seat goes to someone else.
     other = bot.store.applications_of(1002)[0]
@@ -281,7 +283,9 @@ async def test_convene_at_a_typed_date_then_move_it(bot: Bot) -> None:
     assert "Cette date est passée" in staff.last.text
     assert application(bot).state == "a_l_etude"
     await staff.send("12/03/2026 14:30")
-    assert "📅 Rendez-vous enregistré pour IS-2026-0001 : jeudi 12 mars à 14 h 30." in staff.last.text
+    assert (
+        "📅 Rendez-vous enregistré pour IS-2026-0001 : jeudi 12 mars à 14 h 30." in staff.last.text
+    )
     told = candidate.texts()[-2:]
     assert "C'est le jeudi 12 mars à 14 h 30." in told[0]
     assert "Initiatives Solidaires, 95 boulevard Félix Faure" in told[0]
@@ -299,7 +303,7 @@ async def test_convene_at_a_typed_date_then_move_it(bot: Bot) -> None:
 
 
 async def test_decisions_survive_a_restart_and_old_cards_stay_editable(bot: Bot) -> None:
-    candidate, staff = await filed(bot)
+    _candidate, staff = await filed(bot)
     await staff.tap("❌ Refuser")
     await staff.tap("Autre (avec une note)")
     await bot.restart()  # the pending note is in SQLite
@@ -309,8 +313,8 @@ async def test_decisions_survive_a_restart_and_old_cards_stay_editable(bot: Bot)
     assert "❌ Refusée par Nadia" in bot.api.bot_messages(STAFF_ID)[0].text
 
 
-async def test_staff_member_name_is_not_in_the_audit(bot: Bot, clock: Clock) -> None:
-    candidate, staff = await filed(bot)
+async def test_staff_member_name_is_not_in_the_audit(bot: Bot) -> None:
+    _candidate, staff = await filed(bot)
     await staff.tap("✅ Accepter")
     await staff.tap("✅ Oui, accepter")
     for event in bot.store.events():

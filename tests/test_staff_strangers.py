@@ -39,7 +39,20 @@ ACTIONS = [
     "note",
     "card",
 ]
-QUEUE_ACTIONS = ["p1", "p2", "fs", "fw", "fv", "fr", "s-nouvelle", "w-bois", "v-probable", "r-0", "clear", "back"]
+QUEUE_ACTIONS = [
+    "p1",
+    "p2",
+    "fs",
+    "fw",
+    "fv",
+    "fr",
+    "s-nouvelle",
+    "w-bois",
+    "v-probable",
+    "r-0",
+    "clear",
+    "back",
+]
 SECRETS = ("IS-2026", "Awa", "Diallo", "06 12", "+336", "1 candidature", "Nadia")
 STRANGERS = [(CANDIDATE_ID, "Awa"), (4242, "Inconnu")]
 

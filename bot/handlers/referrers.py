@@ -253,9 +253,13 @@ async def send_link_and_qr(
 
 
 async def send_linking_link(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, referrer: Referrer
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    referrer: Referrer,
+    actor: str,
 ) -> None:
-    token = svc.store.new_referrer_link(referrer.id, valid_for=LINK_VALID)
+    token = svc.store.new_referrer_link(referrer.id, valid_for=LINK_VALID, actor=actor)
     await context.bot.send_message(
         chat_id,
         _(
@@ -335,7 +339,7 @@ async def on_referrer_button(
         await send_link_and_qr(context, svc, chat_id, referrer)
     elif action == LINK:
         await query.answer()
-        await send_linking_link(context, svc, chat_id, referrer)
+        await send_linking_link(context, svc, chat_id, referrer, _actor(update))
     elif action == DELETE:
         await query.answer()
         text = _(

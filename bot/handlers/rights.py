@@ -148,6 +148,8 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _edit(query.message, _("D'accord, rien n'est changé."))
         return
     if data.subject == "erase":
+        # Staff cards in Telegram lose every personal detail too.
+        await staff_notice.erasing(context, svc, user.id)
         svc.store.erase_user(user.id)
         await _edit(query.message, _("C'est fait. Toutes vos données sont effacées."))
         return

@@ -784,7 +784,10 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if message is None:
         return
     fmt = "csv" if context.args and context.args[0].lower().strip() == "csv" else "xlsx"
-    data, count = export.build(svc, fmt)
+    # Read here (the store's connection belongs to this thread), rendered in a thread.
+    table = export.table(svc)
+    data = await asyncio.to_thread(export.render, table, fmt)
+    count = len(table.rows)
     filename = export.filename(svc.clock(), fmt)
     try:
         await message.reply_document(

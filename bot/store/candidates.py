@@ -360,8 +360,11 @@ class CandidateStore(StoreBase):
             cursor = self.db.execute(
                 "DELETE FROM applications WHERE user_id = ? AND state = 'brouillon'", [user_id]
             )
-            if cursor.rowcount:
-                self._event("candidate", action, None, "brouillon", None)
+            if cursor.rowcount or action == "declined":
+                # Anonymous: the funnel counts those who said "Non merci", even at consent.
+                self._event(
+                    "candidate", action, None, "brouillon" if cursor.rowcount else None, None
+                )
 
     def stale_conversations(self, *, older_than: datetime) -> list[Conversation]:
         rows = self.db.execute(

@@ -186,7 +186,7 @@ class ReferrerStore(StoreBase):
 
     # -- one-time linking links ------------------------------------------------------------
 
-    def new_referrer_link(self, referrer_id: int, *, valid_for: timedelta) -> str:
+    def new_referrer_link(self, referrer_id: int, *, valid_for: timedelta, actor: str) -> str:
         """A fresh one-time token for a referrer's linking link; only its hash is kept."""
         token = new_link_token()
         now = self.clock()
@@ -196,7 +196,7 @@ class ReferrerStore(StoreBase):
                 "expires_at) VALUES (?, ?, ?, ?)",
                 [_hash(token), referrer_id, iso(now), iso(now + valid_for)],
             )
-            self._event("system", "referrer_link_created", None, None, None)
+            self._event(actor, "referrer_link_created", None, None, None)
         return token
 
     def use_referrer_link(self, token: str, user_id: int) -> Referrer | None:
