@@ -46,8 +46,13 @@ def journey_script() -> list[tuple[str, str]]:
     """A complete journey, as labels to tap and texts to type (tests/journeys.py's)."""
     from tests.journeys import AFTER_VERDICT, PROBABLE
 
-    return [("send", "/start"), *PROBABLE, ("tap", "Continuer"), *AFTER_VERDICT,
-            ("tap", "✅ Envoyer ma candidature")]
+    return [
+        ("send", "/start"),
+        *PROBABLE,
+        ("tap", "Continuer"),
+        *AFTER_VERDICT,
+        ("tap", "✅ Envoyer ma candidature"),
+    ]
 
 
 class Candidate:
@@ -78,7 +83,8 @@ class Candidate:
 def _in_reply_keyboard(keyboard: dict[str, Any], label: str) -> bool:
     return any(
         (b if isinstance(b, str) else b.get("text")) == label
-        for row in keyboard.get("keyboard", []) for b in row
+        for row in keyboard.get("keyboard", [])
+        for b in row
     )
 
 
@@ -113,7 +119,9 @@ async def bench_bot(n: int, workdir: Path) -> dict[str, Any]:
     started = time.perf_counter()
     timings = await drive(app, candidates)
     elapsed = time.perf_counter() - started
-    filed = store.db.execute("SELECT count(*) FROM applications WHERE state = 'nouvelle'").fetchone()[0]
+    filed = store.db.execute(
+        "SELECT count(*) FROM applications WHERE state = 'nouvelle'"
+    ).fetchone()[0]
     await app.shutdown()
     store.close()
     return {"timings": timings, "elapsed": elapsed, "filed": filed}
@@ -160,8 +168,12 @@ def percentile(values: list[float], fraction: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("-n", "--candidates", type=int, default=2000)
-    parser.add_argument("--applications", type=int, default=100_000,
-                        help="applications seeded for the staff queries")
+    parser.add_argument(
+        "--applications",
+        type=int,
+        default=100_000,
+        help="applications seeded for the staff queries",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tremplin-bench-") as tmp:
@@ -170,8 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         timings = bot["timings"]
         bare = asyncio.run(bench_bare_echo(len(timings)))
         ours, floor = statistics.mean(timings), statistics.mean(bare)
-        staff = time_staff_queries(seed_applications(workdir / "seeded.sqlite3",
-                                                     args.applications))
+        staff = time_staff_queries(seed_applications(workdir / "seeded.sqlite3", args.applications))
         startup = measure_startup(workdir)
     results = {
         "candidates": args.candidates,
@@ -186,8 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_to_bare_ptb": round(ours / floor, 2),
         "seeded_applications": args.applications,
         "staff_queries": staff,
-        "staff_query_ms_max": max((v for k, v in staff.items() if not k.startswith("export")),
-                                  default=0.0),
+        "staff_query_ms_max": max(
+            (v for k, v in staff.items() if not k.startswith("export")), default=0.0
+        ),
         "startup_s": startup,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "python": platform.python_version(),

@@ -17,14 +17,22 @@ def measure_startup(workdir: Path, runs: int = 3) -> float:
     for run in range(runs):
         api = LocalBotApi()
         with LocalBotApiServer(api) as server:
-            env = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
-            env.update(TELEGRAM_BOT_TOKEN="123456:BENCH-token", TELEGRAM_API_URL=server.url,
-                       TREMPLIN_DATABASE=str(workdir / f"startup-{run}.sqlite3"))
+            env = {
+                k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))
+            }
+            env.update(
+                TELEGRAM_BOT_TOKEN="123456:BENCH-token",
+                TELEGRAM_API_URL=server.url,
+                TREMPLIN_DATABASE=str(workdir / f"startup-{run}.sqlite3"),
+            )
             started = time.perf_counter()
-            process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env,
-                                       cwd=workdir, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                env=env,
+                cwd=workdir,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             try:
                 while not any(method == "getUpdates" for method, _ in list(api.calls)):
                     if process.poll() is not None or time.perf_counter() - started > 30:

@@ -70,10 +70,7 @@ def build_application(
         rate_limiter=RetryingRateLimiter(max_retries=3) if rate_limit else None,
     )
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
-        Application.builder()
-        .bot(bot)
-        .post_init(_post_init)
-        .application_class(TremplinApplication)
+        Application.builder().bot(bot).post_init(_post_init).application_class(TremplinApplication)
     )
     application = builder.build()
     application.bot_data[KEY] = Services(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
 from bot.config import Settings
 from bot.dialogs import check_dialogs, load_dialogs
+from bot.store import integrity_of_file
 
 
 def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]:
@@ -55,12 +55,5 @@ def check_catalogs(settings: Settings) -> list[str]:
 def check_database(path: Path) -> list[str]:
     if not path.is_file():
         return [f"database: {path} does not exist"]
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            connection.close()
-    except sqlite3.Error as error:
-        return [f"database: {path} cannot be read ({error})"]
-    return [] if result == "ok" else [f"database: integrity_check says {result}"]
+    result = integrity_of_file(path)
+    return [] if result == "ok" else [f"database: {result}"]

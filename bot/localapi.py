@@ -70,7 +70,8 @@ class BotApiError(Exception):
     """An error answer of the Bot API (``ok: false``)."""
 
     def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(f"{code} {description}")
+        message = f"{code} {description}"
+        super().__init__(message)
         self.code = code
         self.description = description
         self.retry_after = retry_after

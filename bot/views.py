@@ -181,9 +181,7 @@ def summary_text(
         for step in path.steps:
             if step.section == section and step.id in answers and step.kind != "verdict":
                 question = _(step.summary or step.text)
-                shown = (labels or {}).get(step.id) or answer_label(
-                    dialogs, step, answers[step.id]
-                )
+                shown = (labels or {}).get(step.id) or answer_label(dialogs, step, answers[step.id])
                 lines.append(f"• {question} {shown}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

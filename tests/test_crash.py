@@ -24,8 +24,9 @@ class BotProcess:
 
     def __init__(self, tmp_path: Path, api_url: str) -> None:
         self.database = tmp_path / "var" / "tremplin.sqlite3"
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))
+        }
         self.env.update(
             TELEGRAM_BOT_TOKEN="123456:CRASH-test",
             TELEGRAM_API_URL=api_url,
@@ -39,7 +40,10 @@ class BotProcess:
         log = (self.cwd / f"run-{self.runs:02d}.log").open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
-            env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=self.cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def kill(self) -> None:
@@ -80,8 +84,13 @@ def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
 def test_killed_at_every_step_loses_nothing_and_files_once(tmp_path: Path) -> None:
     rng = random.Random(7)
     api = LocalBotApi()
-    script = [("send", "/start"), *PROBABLE, ("tap", "Continuer"), *AFTER_VERDICT,
-              ("tap", "✅ Envoyer ma candidature")]
+    script = [
+        ("send", "/start"),
+        *PROBABLE,
+        ("tap", "Continuer"),
+        *AFTER_VERDICT,
+        ("tap", "✅ Envoyer ma candidature"),
+    ]
     kills = 0
     with LocalBotApiServer(api) as server:
         bot = BotProcess(tmp_path, server.url)
@@ -94,7 +103,10 @@ def test_killed_at_every_step_loses_nothing_and_files_once(tmp_path: Path) -> No
                         # The reply was lost with the process: ask again, as a person would.
                         api.text_update(USER, "/start")
                         assert wait_for(lambda v=value: _has_button(api, v, bot.step())), (
-                            number, value, bot.step(), [m.text[:40] for m in api.messages(USER)]
+                            number,
+                            value,
+                            bot.step(),
+                            [m.text[:40] for m in api.messages(USER)],
                         )
                     message_id, data = api.find_button(USER, value)
                     api.callback_update(USER, message_id, data)
@@ -111,16 +123,23 @@ def test_killed_at_every_step_loses_nothing_and_files_once(tmp_path: Path) -> No
                     assert wait_for(lambda b=before: (bot.step(), bot.answered()) != b), (
                         f"step {number} ({value}) was lost"
                     )
-            assert wait_for(lambda: bot.query(
-                f"SELECT count(*) FROM applications WHERE user_id = {USER} AND state = 'nouvelle'"
-            ) == [(1,)])
+            assert wait_for(
+                lambda: (
+                    bot.query(
+                        "SELECT count(*) FROM applications "
+                        f"WHERE user_id = {USER} AND state = 'nouvelle'"
+                    )
+                    == [(1,)]
+                )
+            )
         finally:
             bot.kill()
     rows = bot.query(
         "SELECT state, first_name, last_name, phone, workshops, reference FROM applications"
     )
-    assert rows == [("nouvelle", "Awa", "Diallo", "+33612345678", '["bois", "metallerie"]',
-                     rows[0][5])]
+    assert rows == [
+        ("nouvelle", "Awa", "Diallo", "+33612345678", '["bois", "metallerie"]', rows[0][5])
+    ]
     assert kills == len(script)
 
 

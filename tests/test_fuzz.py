@@ -22,17 +22,48 @@ UPDATES_PER_RUN = 100
 USERS = (1001, 1002, 1003, STAFF_ID)
 GROUP = -100555
 COMMANDS = (
-    "/start", "/aide", "/help", "/statut", "/recommencer", "/retirer", "/mesdonnees",
-    "/supprimer", "/rdv", "/file", "/dossier IS-2026-0001", "/cherche Awa", "/export", "/stats",
-    "/creneaux", "/orienteurs", "/mescandidats", "/annuler", "/inconnue",
-    "/start abcdef", "/start " + "x" * 65, "/start lien-faux",
+    "/start",
+    "/aide",
+    "/help",
+    "/statut",
+    "/recommencer",
+    "/retirer",
+    "/mesdonnees",
+    "/supprimer",
+    "/rdv",
+    "/file",
+    "/dossier IS-2026-0001",
+    "/cherche Awa",
+    "/export",
+    "/stats",
+    "/creneaux",
+    "/orienteurs",
+    "/mescandidats",
+    "/annuler",
+    "/inconnue",
+    "/start abcdef",
+    "/start " + "x" * 65,
+    "/start lien-faux",
 )
 
 texts = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=300),
-    st.sampled_from(["Awa", "Diallo", "N'Diaye", "93300", "0612345678", "a@b.fr", "oui",
-                     "\u202eéssiurtna", "\x00\x07\x1b", "🙂" * 30, "x" * 5000]),
+    st.sampled_from(
+        [
+            "Awa",
+            "Diallo",
+            "N'Diaye",
+            "93300",
+            "0612345678",
+            "a@b.fr",
+            "oui",
+            "\u202eéssiurtna",
+            "\x00\x07\x1b",
+            "🙂" * 30,
+            "x" * 5000,
+        ]
+    ),
 )
 actions = st.one_of(
     st.tuples(st.just("text"), texts),
@@ -40,13 +71,42 @@ actions = st.one_of(
     st.tuples(st.just("tap"), st.integers(min_value=0, max_value=12)),
     st.tuples(st.just("tap"), st.integers(min_value=0, max_value=3)),  # the likely ones
     st.tuples(st.just("forged"), st.text(max_size=70)),
-    st.tuples(st.just("forged"), st.sampled_from(
-        ["j:age:oui", "j:resume:~send", "c:erase:yes", "s:1:accept", "t:1:book", "r:1:x",
-         "j:ateliers:bois", "c:withdraw:yes", "s::", "j:accord:oui"])),
+    st.tuples(
+        st.just("forged"),
+        st.sampled_from(
+            [
+                "j:age:oui",
+                "j:resume:~send",
+                "c:erase:yes",
+                "s:1:accept",
+                "t:1:book",
+                "r:1:x",
+                "j:ateliers:bois",
+                "c:withdraw:yes",
+                "s::",
+                "j:accord:oui",
+            ]
+        ),
+    ),
     st.tuples(st.just("stale"), st.integers(min_value=0, max_value=40)),
-    st.tuples(st.sampled_from(["sticker", "photo", "voice", "location", "document",
-                               "contact_own", "contact_other", "edited", "group_text",
-                               "group_command", "channel", "join"])),
+    st.tuples(
+        st.sampled_from(
+            [
+                "sticker",
+                "photo",
+                "voice",
+                "location",
+                "document",
+                "contact_own",
+                "contact_other",
+                "edited",
+                "group_text",
+                "group_command",
+                "channel",
+                "join",
+            ]
+        )
+    ),
 )
 
 
@@ -62,8 +122,10 @@ async def _run(tmp: Path, steps: list[tuple[tuple[Any, ...], int]]) -> None:
         errors.append(type(context.error).__name__)
 
     harness.application.add_error_handler(spy)  # type: ignore[attr-defined]
-    chats = {user: Chat(harness.application, harness.api, user_id=user, raise_errors=False)  # type: ignore[arg-type]
-             for user in USERS}
+    chats = {
+        user: Chat(harness.application, harness.api, user_id=user, raise_errors=False)  # type: ignore[arg-type]
+        for user in USERS
+    }
     try:
         for action, user in steps:
             chat = chats[user]
@@ -102,9 +164,13 @@ async def _act(harness: Bot, chat: Chat, action: tuple[Any, ...]) -> bool:
             await chat.send("/start")
             return True
         old = messages[-1] if kind == "forged" else messages[action[1] % len(messages)]
-        data = action[1] if kind == "forged" else next(
-            (old.callback_data(label) for label in old.buttons() if old.callback_data(label)),
-            "j:accord:oui",
+        data = (
+            action[1]
+            if kind == "forged"
+            else next(
+                (old.callback_data(label) for label in old.buttons() if old.callback_data(label)),
+                "j:accord:oui",
+            )
         )
         await chat.tap_data(old.message_id, str(data) or "x")
         return False
@@ -129,12 +195,14 @@ async def _act(harness: Bot, chat: Chat, action: tuple[Any, ...]) -> bool:
             return True
         await chat.edit(mine[-1].message_id, "modifié")
     elif kind == "group_text":
-        await chat.feed(api.text_update(chat.user_id, "bonjour", chat_id=GROUP,
-                                        chat_type="supergroup"))
+        await chat.feed(
+            api.text_update(chat.user_id, "bonjour", chat_id=GROUP, chat_type="supergroup")
+        )
         return False
     elif kind == "group_command":
-        await chat.feed(api.text_update(chat.user_id, "/start", chat_id=GROUP,
-                                        chat_type="supergroup"))
+        await chat.feed(
+            api.text_update(chat.user_id, "/start", chat_id=GROUP, chat_type="supergroup")
+        )
         return False
     elif kind == "channel":
         await chat.feed(api.channel_post_update(-100999, "/start"))
@@ -149,10 +217,18 @@ async def _act(harness: Bot, chat: Chat, action: tuple[Any, ...]) -> bool:
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.function_scoped_fixture],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
-@given(steps=st.lists(st.tuples(actions, st.sampled_from(USERS)),
-                      min_size=UPDATES_PER_RUN, max_size=UPDATES_PER_RUN))
+@given(
+    steps=st.lists(
+        st.tuples(actions, st.sampled_from(USERS)),
+        min_size=UPDATES_PER_RUN,
+        max_size=UPDATES_PER_RUN,
+    )
+)
 def test_random_updates_never_break_the_bot(tmp_path_factory: Any, steps: Any) -> None:
     asyncio.run(_run(tmp_path_factory.mktemp("fuzz"), steps))

@@ -155,8 +155,9 @@ async def test_in_a_group_the_bot_says_once_that_it_works_in_private(bot: Bot) -
         await chat.feed(update)
     notices = [m for m in bot.api.bot_messages(group) if "message privé" in m.text]
     assert len(notices) == 1
-    await chat.feed(bot.api.text_update(CANDIDATE_ID, "bonjour", chat_id=group,
-                                        chat_type="supergroup"))
+    await chat.feed(
+        bot.api.text_update(CANDIDATE_ID, "bonjour", chat_id=group, chat_type="supergroup")
+    )
     await chat.feed(bot.api.new_members_update(group, [1234]))
     channel = -100888
     bot.api.known_chat(channel, chat_type="channel", title="Annonces")

@@ -17,8 +17,12 @@ def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
     env["TREMPLIN_DATABASE"] = str(settings.database)
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env,
-        cwd=Path(settings.database).parent, timeout=60,
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(settings.database).parent,
+        timeout=60,
     )
 
 

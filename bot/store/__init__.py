@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.store.base import ACTIVE_STATES, NotFoundError, StoreError, iso, utcnow
 from bot.store.candidates import Application, CandidateStore, Conversation, vars_of
 from bot.store.referrers import ReferrerStore
-from bot.store.reliability import ReliabilityStore
+from bot.store.reliability import ReliabilityStore, integrity_of_file
 from bot.store.schema import migrations
 from bot.store.slots import SlotStore
 from bot.store.staff import StaffStore
@@ -27,6 +27,7 @@ __all__ = [
     "NotFoundError",
     "Store",
     "StoreError",
+    "integrity_of_file",
     "iso",
     "migrations",
     "utcnow",

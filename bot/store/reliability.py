@@ -7,7 +7,9 @@ there is one, so that processing an update twice changes nothing.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -113,8 +115,6 @@ class ReliabilityStore(StoreBase):
 
     def backup_to(self, target: str) -> None:
         """A consistent copy while the bot runs (SQLite's online backup API)."""
-        import sqlite3
-
         destination = sqlite3.connect(target)
         try:
             with destination:
@@ -125,3 +125,15 @@ class ReliabilityStore(StoreBase):
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (and empty it)."""
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
+def integrity_of_file(path: Path) -> str:
+    """SQLite's integrity_check on a file opened read-only (a backup, say): "ok" or why not."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return f"{path} cannot be read ({error})"
