@@ -20,7 +20,7 @@ from bot.context import Services, services
 from bot.domain import slots as rules
 from bot.handlers import slot_step, staff_input, staff_notice
 from bot.handlers.access import neutral_button_answer, staff_only
-from bot.i18n import _, format_moment, local
+from bot.i18n import N_, _, format_moment, local
 from bot.slot_views import (
     ABSENT,
     ADD,
@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 RECENT = timedelta(days=7)  # past slots staff still see, to mark attendance
 MAX_SEATS = 200
 MAX_PLACE = 200
+
+
+# In the staff's command menu (bot.handlers.staff.staff_menu gathers them).
+STAFF_COMMANDS = (("creneaux", N_("Créneaux : dates, places, présences")),)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
