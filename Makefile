@@ -6,13 +6,18 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test setup locales compile-locales check lint demo clean
+.PHONY: run test bench setup locales compile-locales check lint demo clean
 
 run: setup
 	$(BIN)/python -m bot run
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The benchmark (not part of `make test`): writes bench/results.json.
+N ?= 2000
+bench: setup
+	$(BIN)/python -m bench.run --candidates $(N)
 
 setup: $(STAMP) $(COMPILED)
 

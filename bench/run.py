@@ -46,11 +46,14 @@ def journey_script() -> list[tuple[str, str]]:
     """A complete journey, as labels to tap and texts to type (tests/journeys.py's)."""
     from tests.journeys import AFTER_VERDICT, PROBABLE
 
+    # At the rendez-vous, book the first date offered (the benchmark opens slots).
+    after = [("date", "📅") if step == ("tap", "D'accord") else step for step in AFTER_VERDICT]
+
     return [
         ("send", "/start"),
         *PROBABLE,
         ("tap", "Continuer"),
-        *AFTER_VERDICT,
+        *after,
         ("tap", "✅ Envoyer ma candidature"),
     ]
 
@@ -69,6 +72,9 @@ class Candidate:
                 return self.api.text_update(self.user_id, value)
             if action == "contact":
                 return self.api.contact_update(self.user_id, value)
+            if action == "date":
+                labels = self.api.last(self.user_id).buttons()
+                value = next((label for label in labels if label.startswith(value)), "")
             try:
                 message_id, data = self.api.find_button(self.user_id, value)
             except LookupError:
