@@ -98,8 +98,9 @@ def funnel(dialogs: Dialogs, counts: JourneyCounts) -> tuple[Counts, Counts]:
         if any(o.end for o in s.options) and not any(o.consent for o in s.options)
     ]
     declined_after_verdict = declined if endings and min(endings) >= verdict_at else 0
+    declined_consent = events.get("declined_consent", 0)
     steps = [
-        (_("Démarré (bienvenue lue)"), consented + counts.before_consent),
+        (_("Démarré (bienvenue lue)"), consented + counts.before_consent + declined_consent),
         (_("Accord donné"), consented),
         (_("Résultat vu"), filed + past_verdict + declined_after_verdict),
         (_("Candidature envoyée"), filed),
@@ -107,6 +108,8 @@ def funnel(dialogs: Dialogs, counts: JourneyCounts) -> tuple[Counts, Counts]:
     stopped: Counts = []
     if counts.before_consent:
         stopped.append((_("à la question de l'accord"), counts.before_consent))
+    if declined_consent:
+        stopped.append((_("« Non merci » à la question de l'accord"), declined_consent))
     stopped += [(_step_name(dialogs, step), n) for step, n in ordered]
     for action, label in (
         ("declined", N_("« Non merci » en cours de route")),

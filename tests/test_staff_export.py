@@ -103,6 +103,9 @@ async def test_stats_show_counts_funnel_and_where_people_stopped(bot: Bot) -> No
     await emma.send("/start")
     for action, value in PAS_POUR_VOUS:
         await (emma.tap(value) if action == "tap" else emma.send(value))  # stops at the result
+    fanta = bot.chat(2006, "Fanta")
+    await fanta.send("/start")
+    await fanta.tap("Non merci")  # "Non merci" at the consent question: counted, nothing kept
     staff = nadia(bot)
     shown = await staff.send("/stats")
     text = shown[0].text
@@ -111,11 +114,12 @@ async def test_stats_show_counts_funnel_and_where_people_stopped(bot: Bot) -> No
     assert "Par atelier (tous les choix) : Atelier bois 1 · Métallerie 1" in text
     assert "Par orienteur : sans orienteur 1" in text
     assert "Par mois : mars 2026 1" in text
-    assert "Démarré (bienvenue lue) : 5" in text
+    assert "Démarré (bienvenue lue) : 6" in text
     assert "Accord donné : 4" in text
     assert "Résultat vu : 3" in text
     assert "Candidature envoyée : 1" in text
     assert "• à la question de l'accord : 1" in text
+    assert "• « Non merci » à la question de l'accord : 1" in text
     assert "• « Quel âge avez-vous ? » : 1" in text
     assert "• « Voici le résultat de vos réponses. » : 1" in text
     assert "• « Non merci » en cours de route : 1" in text

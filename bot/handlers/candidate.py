@@ -392,7 +392,9 @@ async def end_journey(
     source: CallbackQuery | Message, svc: Services, user_id: int, message_key: str
 ) -> None:
     """ "Non merci": nothing kept, a kind word and doors to knock on."""
-    svc.store.abandon_draft(user_id, action="declined")
+    has_draft = svc.store.active_application(user_id) is not None
+    # Counted apart in the funnel: a "Non merci" at the consent question, or later on.
+    svc.store.abandon_draft(user_id, action="declined" if has_draft else "declined_consent")
     text = "\n\n".join([_(svc.dialogs.messages[message_key]), views.contacts_text(svc.dialogs)])
     await send_or_edit(source, text, None)
 

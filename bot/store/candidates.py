@@ -360,7 +360,7 @@ class CandidateStore(StoreBase):
             cursor = self.db.execute(
                 "DELETE FROM applications WHERE user_id = ? AND state = 'brouillon'", [user_id]
             )
-            if cursor.rowcount or action == "declined":
+            if cursor.rowcount or action == "declined_consent":
                 # Anonymous: the funnel counts those who said "Non merci", even at consent.
                 self._event(
                     "candidate", action, None, "brouillon" if cursor.rowcount else None, None

@@ -516,7 +516,8 @@ class StaffStore(StoreBase):
     def journey_counts(self) -> JourneyCounts:
         rows = self.db.execute(
             "SELECT action, count(*) FROM events WHERE action IN ('consent', 'filed', "
-            "'declined', 'abandoned', 'restarted', 'expired', 'erased') GROUP BY action"
+            "'declined', 'declined_consent', 'abandoned', 'restarted', 'expired', 'erased') "
+            "GROUP BY action"
         ).fetchall()
         before = self.db.execute(
             "SELECT count(*) FROM conversations WHERE application_id IS NULL"
