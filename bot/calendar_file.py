@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vGeo
+from icalendar import Calendar, Event, Timezone, vGeo
 
 FILENAME = "rendez-vous.ics"
 
@@ -41,5 +42,13 @@ def ics_bytes(entry: CalendarEntry, *, zone: ZoneInfo, stamp: datetime) -> bytes
         event.add("geo", vGeo(entry.geo))
     calendar.add_component(event)
     # Calendars that do not know the zone still read the right hour.
-    calendar.add_missing_timezones()
+    calendar.add_component(_vtimezone(zone.key, start.year))
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=8)
+def _vtimezone(key: str, year: int) -> Timezone:
+    """The zone's rules around the rendez-vous (built once: it costs milliseconds)."""
+    return Timezone.from_tzinfo(
+        ZoneInfo(key), tzid=key, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
+    )

@@ -81,6 +81,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
 
     staff = staff_dialogs_in(svc.settings.dialogs_dir)
     dialogs = svc.dialogs
+    names = referral.referrer_names(svc)  # one query, not one per row
     batch: list[Application] = []
 
     def flush(batch: list[Application]) -> Iterator[list[Any]]:
@@ -123,7 +124,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
                 workshops[0] if workshops else None,
                 ", ".join(workshops),
                 *answers,
-                (referral.referrer_name(svc, source) or source) if source else None,
+                names.get(source, source) if source else None,
                 source,
                 review.claimed_by_name,
                 review.decided_by_name,
@@ -184,42 +185,68 @@ def render_csv(data: Table) -> bytes:
 
 
 def render_xlsx(data: Table) -> bytes:
+    """Written in openpyxl's write-only mode: rows stream out, memory stays small."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    sheet.append(data.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET)
+    rows = [[_cell(value, risky="=") for value in raw] for raw in data.rows]
+    # Widths must be known before the first row is written.
     widths = [len(title) for title in data.headers]
-    for number, raw in enumerate(data.rows, 2):
-        row = [_cell(value, risky="=") for value in raw]
-        sheet.append(row)
+    for row in rows:
         for index, value in enumerate(row):
             if isinstance(value, datetime):
-                sheet.cell(row=number, column=index + 1).number_format = DATE_FORMAT
                 widths[index] = max(widths[index], 16)
             elif value is not None:
                 widths[index] = max(widths[index], min(len(str(value)), 50))
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width + 2
     sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = sheet.dimensions
+    last = f"{get_column_letter(len(data.headers))}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{last}"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    header = []
+    for title in data.headers:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font, cell.alignment = bold, wrap
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_date_cell(sheet, value, WriteOnlyCell) for value in row])
     _figures_sheet(workbook.create_sheet(FIGURES_SHEET), data.figures)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _date_cell(sheet: Any, value: Any, cell_class: Any) -> Any:
+    if not isinstance(value, datetime):
+        return value
+    cell = cell_class(sheet, value=value)
+    cell.number_format = DATE_FORMAT
+    return cell
+
+
 def _figures_sheet(sheet: Any, figures: Figures) -> None:
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    sheet.append([_("Candidatures envoyées"), figures.total])
-    sheet["A1"].font = Font(bold=True)
+    bold = Font(bold=True)
+
+    def strong(*values: Any) -> list[Any]:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            cells.append(cell)
+        return cells
+
+    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["B"].width = 12
+    sheet.append(strong(_("Candidatures envoyées"), figures.total))
     for title, counts in (
         (_("Par état"), figures.by_state),
         (_("Par atelier (tous les choix)"), figures.by_workshop),
@@ -229,12 +256,8 @@ def _figures_sheet(sheet: Any, figures: Figures) -> None:
         (_("Où les autres en sont ou se sont arrêtés"), figures.stopped),
     ):
         sheet.append([])
-        sheet.append([title, _("Nombre")])
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
+        sheet.append(strong(title, _("Nombre")))
         for label, n in counts:
             sheet.append([label, n])
     sheet.append([])
     sheet.append([attendance_text(figures)])
-    sheet.column_dimensions["A"].width = 60
-    sheet.column_dimensions["B"].width = 12
