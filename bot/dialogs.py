@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
 VALIDATORS = frozenset({"name", "postcode", "email"})
@@ -21,6 +22,9 @@ CONSENTS = frozenset({"main", "sensitive", "referrer"})
 CONTEXT_FACTS: dict[str, tuple[str, ...]] = {"_referrer": ("oui",)}
 # Ids travel in callback data (64 bytes at most): keep them short and plain.
 ID_PATTERN = re.compile(r"^[a-z0-9_]{1,20}$")
+
+
+T = TypeVar("T")
 
 
 class DialogError(ValueError):
@@ -193,6 +197,29 @@ def load_dialogs(directory: Path) -> Dialogs:
 def check_dialogs(directory: Path) -> list[str]:
     """Every problem in the dialogs, as French-or-English one-line messages (empty: all good)."""
     return _load(directory)[1]
+
+
+_cached: dict[Path, tuple[int, Any]] = {}
+
+
+def cached_by_mtime(path: Path, load: Callable[[], T]) -> T:
+    """`load()`'s result for the file `path`, computed again only when the file changes
+    (staff may edit a dialogs file while the bot runs; reading it on every update would not
+    do)."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    cached = _cached.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, load())
+        _cached[path] = cached
+    return cached[1]  # type: ignore[no-any-return]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A dialogs file as data, or DialogError naming the file (missing, not TOML)."""
+    return _read(path)
 
 
 def _read(path: Path) -> dict[str, Any]:

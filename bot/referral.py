@@ -8,7 +8,6 @@ anything else (unknown, malformed, too long) gives the normal journey, with no e
 from __future__ import annotations
 
 import logging
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.context import Services
-from bot.dialogs import DialogError, Option, Step
+from bot.dialogs import DialogError, Option, Step, cached_by_mtime, read_toml
 from bot.domain.referrers import (
     LINK_PREFIX,
     PAYLOAD,
@@ -49,28 +48,17 @@ REFERRER_STATES = {
 # The decisions a referrer is told about as they happen.
 NOTIFIED_STATES = frozenset({"entretien", "en_attente", "acceptee", "refusee"})
 
-_catalogs: dict[Path, tuple[float, Catalog]] = {}
-
 
 def load_catalog(dialogs_dir: Path) -> Catalog:
     """`dialogs/referrers.toml`, read again only when the file changes."""
     path = dialogs_dir / CATALOG_FILE
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        raise DialogError(f"{CATALOG_FILE}: file is missing") from None
-    cached = _catalogs.get(path)
-    if cached is not None and cached[0] == mtime:
-        return cached[1]
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise DialogError(f"{CATALOG_FILE}: not valid TOML ({error})") from None
-    catalog, problems = parse_catalog(data)
+    return cached_by_mtime(path, lambda: _read_catalog(path))
+
+
+def _read_catalog(path: Path) -> Catalog:
+    catalog, problems = parse_catalog(read_toml(path))
     if catalog is None:
         raise DialogError(problems[0])
-    _catalogs[path] = (mtime, catalog)
     return catalog
 
 

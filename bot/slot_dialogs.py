@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from string import Formatter
 from typing import Any
 
-from bot.dialogs import DialogError
+from bot.dialogs import DialogError, cached_by_mtime, read_toml
 from bot.domain.slots import KINDS, ReminderRule, TimeError, parse_clock
 
 FILE = "slots.toml"
@@ -66,27 +65,10 @@ class SlotDialogs:
         ]
 
 
-_cache: dict[Path, tuple[float, SlotDialogs]] = {}
-
-
 def load_slot_dialogs(directory: Path) -> SlotDialogs:
     """The slots' dialogs (read again only when the file changed), or DialogError."""
     path = directory / FILE
-    try:
-        mtime = path.stat().st_mtime
-    except FileNotFoundError:
-        raise DialogError(f"{FILE}: file is missing") from None
-    cached = _cache.get(path)
-    if cached is not None and cached[0] == mtime:
-        return cached[1]
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise DialogError(f"{FILE}: not valid TOML ({error})") from None
-    dialogs = _parse(data)
-    _cache[path] = (mtime, dialogs)
-    return dialogs
+    return cached_by_mtime(path, lambda: _parse(read_toml(path)))
 
 
 def check_slot_dialogs(directory: Path) -> list[str]:

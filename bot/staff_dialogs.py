@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.dialogs import ID_PATTERN, DialogError, Dialogs
+from bot.dialogs import ID_PATTERN, DialogError, Dialogs, cached_by_mtime
 
 FILE = "staff.toml"
 REQUIRED_MESSAGES = (
@@ -180,18 +180,6 @@ def _cross_checks(staff: StaffDialogs, dialogs: Dialogs | None) -> list[str]:
     return problems
 
 
-_cache: dict[Path, tuple[int, StaffDialogs]] = {}
-
-
 def staff_dialogs_in(directory: Path) -> StaffDialogs:
     """staff.toml of `directory`, loaded once (again when the file changes)."""
-    path = directory / FILE
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = -1
-    cached = _cache.get(directory)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, load_staff_dialogs(directory))
-        _cache[directory] = cached
-    return cached[1]
+    return cached_by_mtime(directory / FILE, lambda: load_staff_dialogs(directory))

@@ -1,7 +1,7 @@
 """The store's core: opening the file, pragmas, migrations, transactions and the audit trail.
 
 One connection per process, WAL, `synchronous=FULL` so that an application the bot said it
-received is on disk, `secure_delete` so that erased data does not linger in free pages.
+received is on disk (a draft's answers skip the fsync: see `draft_transaction`), `secure_delete` so that erased data does not linger in free pages.
 """
 
 from __future__ import annotations
@@ -67,12 +67,32 @@ class StoreBase:
         self._update_recorded = True
         self._last_update = max(self._last_update or 0, self._current_update)
 
+    @contextmanager
+    def draft_transaction(self) -> Iterator[None]:
+        """A transaction for a journey's draft: committed without waiting for the disk.
+
+        In WAL mode a `synchronous=NORMAL` commit survives a crash of the process (the data
+        is with the OS) but not a power cut; the next `FULL` commit — a filing, a decision,
+        an erasure: everything the bot tells someone is done — syncs it too. So the answer
+        of every step costs no fsync, and an application said to be received is on disk.
+        """
+        if self.db.conn.in_transaction:  # part of a larger (durable) transaction
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            with self.db.atomic():
+                yield
+        finally:
+            self.db.execute("PRAGMA synchronous = FULL")
+
     def end_update(self) -> None:
         current, self._current_update = self._current_update, None
         if current is not None and not self._update_recorded:
             self._current_update = current
             try:
-                with self.db.atomic():
+                with self.draft_transaction():
                     self.stamp_update()
             finally:
                 self._current_update = None

@@ -198,7 +198,7 @@ class CandidateStore(StoreBase):
         """Save where the person is, and the draft's answers, in one transaction."""
         now = self._now()
         conversation.updated_at = now
-        with self.db.atomic():
+        with self.draft_transaction():
             self.stamp_update()
             self.ensure_user(conversation.user_id)
             self.db.execute(
