@@ -1,7 +1,8 @@
 """The store's core: opening the file, pragmas, migrations, transactions and the audit trail.
 
 One connection per process, WAL, `synchronous=FULL` so that an application the bot said it
-received is on disk (a draft's answers skip the fsync: see `draft_transaction`), `secure_delete` so that erased data does not linger in free pages.
+received is on disk (a draft's answers skip the fsync: see `draft_transaction`),
+`secure_delete` so that erased data does not linger in free pages.
 """
 
 from __future__ import annotations
