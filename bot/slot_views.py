@@ -159,7 +159,7 @@ def slot_button_label(slot: Slot) -> str:
 def offer_markup(
     svc: Services, slots: Iterable[Slot], *, last: InlineKeyboardButton | None = None
 ) -> InlineKeyboardMarkup:
-    """One button per open slot, then "Aucune date ne me va" (or `last`)."""
+    """One button per open slot, then "Aucune de ces dates" (or `last`)."""
     rows = [[button(slot_button_label(slot), BOOK, str(slot.id))] for slot in slots]
     rows.append([last or button(message(svc, "none_fits"), NONE, "x")])
     return InlineKeyboardMarkup(rows)

@@ -195,7 +195,7 @@ async def test_je_ne_peux_pas_frees_the_seat_and_offers_another_date(bot: Bot) -
     await chat.tap("Je ne peux pas")
     assert bot.store.slot(slot.id).taken == 0
     assert "votre rendez-vous est annulé" in chat.last.text
-    assert chat.buttons() == [label(other), "Aucune date ne me va"]
+    assert chat.buttons() == [label(other), "Aucune de ces dates"]
     assert any("ne viendra pas" in m.text for m in bot.api.bot_messages(STAFF_ID))
     await chat.tap(label(other))
     assert bot.store.slot(other.id).taken == 1

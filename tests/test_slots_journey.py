@@ -27,7 +27,7 @@ async def test_no_open_slot_keeps_the_team_will_call_step(bot: Bot) -> None:
     await reach_rendez_vous(chat)
     assert "L'équipe va vous appeler" in chat.last.text
     assert chat.buttons()[:1] == ["D'accord"]
-    assert "Aucune date ne me va" not in chat.buttons()
+    assert "Aucune de ces dates" not in chat.buttons()
     await chat.tap("D'accord")
     await finish_after_rendez_vous(chat)
     application = bot.store.active_application(CANDIDATE_ID)
@@ -44,7 +44,7 @@ async def test_open_slots_are_offered_soonest_first_with_french_dates(bot: Bot) 
     assert chat.buttons()[:3] == [
         "📅 jeudi 5 mars à 14 h",
         "📅 jeudi 12 mars à 14 h",
-        "Aucune date ne me va",
+        "Aucune de ces dates",
     ]
     assert [label(sooner), label(later)] == chat.buttons()[:2]
 
@@ -237,7 +237,7 @@ async def test_slot_for_a_workshop_is_offered_only_to_who_chose_it(bot: Bot) -> 
     wood = add_slot(bot, days=4, workshop="bois")
     chat = bot.chat()
     await reach_rendez_vous(chat)  # the script chooses wood and metalwork
-    assert chat.buttons()[:2] == [label(wood), "Aucune date ne me va"]
+    assert chat.buttons()[:2] == [label(wood), "Aucune de ces dates"]
 
 
 async def test_daylight_saving_dates_are_shown_in_local_time(bot: Bot) -> None:
@@ -283,7 +283,7 @@ async def test_a_seat_lost_while_idle_is_said_at_filing_with_other_dates(bot: Bo
     assert bot.store.book_seat(slot.id, rival.id, now=bot.clock.now)
     await finish_after_rendez_vous(chat)
     assert "la date que vous aviez choisie n'est plus libre" in chat.last.text
-    assert chat.buttons() == [label(other), "Aucune date ne me va"]
+    assert chat.buttons() == [label(other), "Aucune de ces dates"]
     await chat.tap(label(other))
     assert bot.store.slot(other.id).taken == 1
     assert any(t.startswith("📅 Votre rendez-vous") for t in chat.texts())

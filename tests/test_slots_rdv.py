@@ -72,7 +72,7 @@ async def test_cancel_asks_first_then_frees_the_seat(bot: Bot) -> None:
     assert "plus de rendez-vous" in chat.alerts[-1]
     await chat.send("/rdv")
     assert "Vous n'avez pas de rendez-vous." in chat.last.text
-    assert chat.buttons() == [label(slot), "Aucune date ne me va"]
+    assert chat.buttons() == [label(slot), "Aucune de ces dates"]
 
 
 async def test_booking_from_rdv_after_filing_without_a_date(bot: Bot) -> None:

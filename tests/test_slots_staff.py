@@ -122,10 +122,10 @@ async def test_staff_cancel_tells_every_booked_candidate_and_offers_another_date
     assert bot.store.slot(slot.id).cancelled and bot.store.slot(slot.id).taken == 0
     for chat in (awa, binta):
         assert "votre rendez-vous du jeudi 5 mars à 14 h est annulé par l'équipe" in chat.last.text
-        assert chat.buttons() == [label(other), "Aucune date ne me va"]
+        assert chat.buttons() == [label(other), "Aucune de ces dates"]
     await awa.tap(label(other))
     assert bot.store.slot(other.id).taken == 1
-    await binta.tap("Aucune date ne me va")
+    await binta.tap("Aucune de ces dates")
     assert "L'équipe va vous appeler" in binta.last.text
     # Told once: a later sweep sends nothing more.
     count = len(bot.api.bot_messages(2002))
@@ -180,7 +180,7 @@ async def test_attendance_after_the_slot_and_one_new_date_for_an_absence(bot: Bo
     assert states == {"Awa": "attended", "Binta": "no_show"}
     assert "✅ présent" in nadia.last.text and "❌ absent" in nadia.last.text
     assert "Nous ne vous avons pas vu au rendez-vous du jeudi 5 mars à 14 h" in binta.last.text
-    assert binta.buttons() == [label(later), "Aucune date ne me va"]
+    assert binta.buttons() == [label(later), "Aucune de ces dates"]
     assert not [t for t in awa.texts() if "pas vu" in t]
     await nadia.tap("❌ Binta D. absent")  # a double tap
     assert nadia.alerts[-1] == "C'est déjà noté."

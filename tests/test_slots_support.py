@@ -46,7 +46,7 @@ async def finish_after_rendez_vous(chat: Chat) -> None:
 
 
 async def file_with_slot(chat: Chat, slot: Slot | None, first_name: str = "Awa") -> None:
-    """A whole journey choosing `slot` (None: "Aucune date ne me va")."""
+    """A whole journey choosing `slot` (None: "Aucune de ces dates")."""
     await reach_rendez_vous(chat, first_name)
-    await chat.tap(label(slot) if slot is not None else "Aucune date ne me va")
+    await chat.tap(label(slot) if slot is not None else "Aucune de ces dates")
     await finish_after_rendez_vous(chat)

@@ -37,7 +37,7 @@ from bot.store.slots import Booking, Slot
 log = logging.getLogger(__name__)
 
 SLOT_ANSWER = "creneau_"  # the recorded answer is "creneau_<slot id>"
-NONE_FITS = "aucune"  # the option "Aucune date ne me va"
+NONE_FITS = "aucune"  # the option "Aucune de ces dates"
 
 
 def _slot_id(answer: Any) -> int | None:
