@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from bot.config import Settings
@@ -25,22 +27,33 @@ def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]
 
 
 def check_catalogs(settings: Settings) -> list[str]:
-    """Every text of the dialogs must be in each catalog (run `make locales` after a change);
-    for a language other than French, it must also be translated."""
-    dialogs = load_dialogs(settings.dialogs_dir)
-    problems: list[str] = []
+    """Every text of the journey's dialogs is in each catalog."""
     catalogs = sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po"))
     if not catalogs:
         return [f"locales: no catalog in {settings.locales_dir}"]
+    problems = []
     for po_path in catalogs:
+        try:
+            _read_catalog(po_path)
+        except Exception as error:  # Babel raises several kinds on a broken file
+            problems.append(
+                f"locales/{po_path.parent.parent.name}: cannot read messages.po ({error})"
+            )
+    texts = load_dialogs(settings.dialogs_dir).translatable_strings()
+    return problems + missing_translations(settings, texts)
+
+
+def missing_translations(settings: Settings, texts: Iterable[str]) -> list[str]:
+    """Texts missing from a catalog (run `make locales` after a change); in a language other
+    than French, texts not translated yet. Each feature checks its own dialogs' texts."""
+    problems: list[str] = []
+    for po_path in sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po")):
         language = po_path.parent.parent.name
         try:
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle)
-        except Exception as error:  # Babel raises several kinds on a broken file
-            problems.append(f"locales/{language}: cannot read messages.po ({error})")
+            catalog = _read_catalog(po_path)
+        except Exception:  # reported once by check_catalogs
             continue
-        for text in dict.fromkeys(dialogs.translatable_strings()):
+        for text in dict.fromkeys(texts):
             message = catalog.get(text)
             if message is None:
                 problems.append(
@@ -50,6 +63,11 @@ def check_catalogs(settings: Settings) -> list[str]:
             elif language != "fr" and not message.string:
                 problems.append(f"locales/{language}: {text[:60]!r} is not translated yet")
     return problems
+
+
+def _read_catalog(po_path: Path) -> Catalog:
+    with po_path.open("rb") as handle:
+        return read_po(handle)
 
 
 def check_database(path: Path) -> list[str]:

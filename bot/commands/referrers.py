@@ -121,23 +121,9 @@ def _check_journey(settings: Settings) -> list[str]:
 
 
 def _check_catalogs(settings: Settings, catalog: Catalog) -> list[str]:
-    from babel.messages.pofile import read_po
+    from bot.checks import missing_translations
 
-    problems = []
-    for po_path in sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po")):
-        try:
-            with po_path.open("rb") as handle:
-                messages = read_po(handle)
-        except Exception:  # reported by the catalogs' own check
-            continue
-        language = po_path.parent.parent.name
-        for kind in catalog.kinds:
-            if messages.get(kind.label) is None:
-                problems.append(
-                    f"locales/{language}: missing translation for {kind.label!r} "
-                    "(run `make locales`)"
-                )
-    return problems
+    return missing_translations(settings, [kind.label for kind in catalog.kinds])
 
 
 # --- the commands -----------------------------------------------------------------------

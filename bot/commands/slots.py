@@ -11,9 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from babel.messages.pofile import read_po
-
 from bot import i18n
+from bot.checks import missing_translations
 from bot.config import Settings, load_settings
 from bot.domain.slots import TimeError, parse_local
 from bot.slot_dialogs import KINDS, check_slot_dialogs, load_slot_dialogs
@@ -76,24 +75,9 @@ def check(settings: Settings) -> list[str]:
     problems = check_slot_dialogs(settings.dialogs_dir)
     if problems:
         return problems
-    texts = load_slot_dialogs(settings.dialogs_dir).translatable_strings()
-    for po_path in sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po")):
-        language = po_path.parent.parent.name
-        try:
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle)
-        except Exception:  # reported by the main catalog check
-            continue
-        for text in dict.fromkeys(texts):
-            message = catalog.get(text)
-            if message is None:
-                problems.append(
-                    f"locales/{language}: missing translation for {text[:60]!r} "
-                    "(run `make locales`)"
-                )
-            elif language != "fr" and not message.string:
-                problems.append(f"locales/{language}: {text[:60]!r} is not translated yet")
-    return problems
+    return missing_translations(
+        settings, load_slot_dialogs(settings.dialogs_dir).translatable_strings()
+    )
 
 
 def _open(settings: Settings) -> Store:

@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
+from bot.checks import missing_translations
 from bot.config import Settings, load_settings
 from bot.dialogs import DialogError, load_dialogs
 
@@ -47,24 +46,9 @@ def check(settings: Settings) -> list[str]:
     problems = check_staff_dialogs(settings.dialogs_dir, dialogs)
     if problems:
         return problems
-    texts = load_staff_dialogs(settings.dialogs_dir, dialogs).translatable_strings()
-    for po_path in sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po")):
-        language = po_path.parent.parent.name
-        try:
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle)
-        except Exception:  # reported by the catalogs' own check
-            continue
-        for text in dict.fromkeys(texts):
-            message = catalog.get(text)
-            if message is None:
-                problems.append(
-                    f"locales/{language}: missing translation for {text[:60]!r} "
-                    "(run `make locales`)"
-                )
-            elif language != "fr" and not message.string:
-                problems.append(f"locales/{language}: {text[:60]!r} is not translated yet")
-    return problems
+    return missing_translations(
+        settings, load_staff_dialogs(settings.dialogs_dir, dialogs).translatable_strings()
+    )
 
 
 def _services(settings: Settings):  # type: ignore[no-untyped-def]
