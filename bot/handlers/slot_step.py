@@ -264,9 +264,12 @@ async def send_confirmation(
 def summary_labels(svc: Services, answers: Mapping[str, Any]) -> dict[str, str]:
     """The booked date in words, for the summary ("mardi 10 mars à 14 h")."""
     step_id = _step_id(svc)
-    slot_id = _slot_id(answers.get(step_id))
+    answer = answers.get(step_id)
+    slot_id = _slot_id(answer)
+    if answer == NONE_FITS:
+        return {step_id: _("l'équipe vous proposera une date")}
     if slot_id is None:
-        return {}
+        return {step_id: _("l'équipe va vous appeler")} if answer else {}
     try:
         slot = svc.store.slot(slot_id)
     except NotFoundError:
