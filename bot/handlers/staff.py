@@ -784,10 +784,9 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if message is None:
         return
     fmt = "csv" if context.args and context.args[0].lower().strip() == "csv" else "xlsx"
-    # Read here (the store's connection belongs to this thread), rendered in a thread.
-    table = export.table(svc)
-    data = await asyncio.to_thread(export.render, table, fmt)
-    count = len(table.rows)
+    # Seconds at tens of thousands of rows: read and rendered in a thread, on a read-only
+    # connection of its own, so that candidates are not kept waiting meanwhile.
+    data, count = await asyncio.to_thread(_export_file, svc, fmt)
     filename = export.filename(svc.clock(), fmt)
     try:
         await message.reply_document(
@@ -802,6 +801,16 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                 "python -m bot export --format {fmt} --out {filename} le crée."
             ).format(fmt=fmt, filename=filename)
         )
+
+
+def _export_file(svc: Services, fmt: str) -> tuple[bytes, int]:
+    reader = svc.store.reader()
+    try:
+        table = export.table(replace(svc, store=reader))
+    finally:
+        if reader is not svc.store:
+            reader.close()
+    return export.render(table, fmt), len(table.rows)
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

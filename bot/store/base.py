@@ -43,6 +43,7 @@ class StoreBase:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
         self.clock = clock
+        self.path: Path | None = None  # the file, when opened with `open`
         # The update being processed, and whether its id is already recorded (see polling.py).
         self._current_update: int | None = None
         self._update_recorded = False
@@ -118,6 +119,7 @@ class StoreBase:
             conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
             db = Database(conn)
             store = cls(db, clock=clock)
+            store.path = path
             store._configure()
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
@@ -137,6 +139,16 @@ class StoreBase:
         # A read-only file opens fine; find out now rather than at the first candidate's answer.
         self.db.execute("CREATE TABLE IF NOT EXISTS _write_probe (x)")
         self.db.execute("DROP TABLE IF EXISTS _write_probe")  # another process may race us
+
+    def reader(self):  # type: ignore[no-untyped-def]
+        """Another, read-only connection to the same file, for long reads in a thread (an
+        export) while the bot goes on writing: WAL lets them run side by side."""
+        if self.path is None or str(self.path) == ":memory:":
+            return self
+        conn = sqlite3.connect(
+            f"file:{self.path}?mode=ro", uri=True, timeout=5.0, check_same_thread=False
+        )
+        return type(self)(Database(conn), clock=self.clock)
 
     def close(self) -> None:
         self.db.close()
