@@ -166,6 +166,48 @@ async def bench_bare_echo(updates: int) -> list[float]:
     return timings
 
 
+async def bench_button_floor(updates: int) -> list[float]:
+    """A bare Application that answers a button press and edits its message (5 buttons):
+    what any bot pays for one step of a button-driven journey, before its own work."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    api = LocalBotApi()
+    app = Application.builder().token("1:floor").request(LocalRequest(api)).build()
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(f"Réponse {i}", callback_data=f"j:step:{i}")] for i in range(5)]
+    )
+    counter = iter(range(10**9))
+
+    async def start(update: Update, context: Any) -> None:
+        await update.effective_message.reply_text("Question ?", reply_markup=keyboard)  # type: ignore[union-attr]
+
+    async def tap(update: Update, context: Any) -> None:
+        query = update.callback_query
+        await query.answer()  # type: ignore[union-attr]
+        await query.edit_message_text(f"Question {next(counter)} ?", reply_markup=keyboard)  # type: ignore[union-attr]
+
+    from telegram.ext import CallbackQueryHandler, CommandHandler
+
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(tap))
+    await app.initialize()
+    users = 200
+    for user in range(users):
+        await app.process_update(
+            Update.de_json(api.text_update(FIRST_USER + user, "/start"), app.bot)
+        )
+    timings = []
+    for number in range(updates):
+        user = FIRST_USER + number % users
+        message_id, data = api.find_button(user, "Réponse 1")
+        update = api.callback_update(user, message_id, data)
+        started = time.perf_counter()
+        await app.process_update(Update.de_json(update, app.bot))
+        timings.append(time.perf_counter() - started)
+    await app.shutdown()
+    return timings
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -187,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         bot = asyncio.run(bench_bot(args.candidates, workdir))
         timings = bot["timings"]
         bare = asyncio.run(bench_bare_echo(len(timings)))
+        floor_timings = asyncio.run(bench_button_floor(min(len(timings), 4000)))
         ours, floor = statistics.mean(timings), statistics.mean(bare)
         staff = time_staff_queries(seed_applications(workdir / "seeded.sqlite3", args.applications))
         startup = measure_startup(workdir)
@@ -201,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         "bare_ptb_updates_per_second": round(len(bare) / sum(bare), 1),
         "bare_ptb_p99_ms": round(percentile(bare, 0.99) * 1000, 3),
         "ratio_to_bare_ptb": round(ours / floor, 2),
+        "button_floor_updates_per_second": round(len(floor_timings) / sum(floor_timings), 1),
+        "ratio_to_button_floor": round(ours / statistics.mean(floor_timings), 2),
         "seeded_applications": args.applications,
         "staff_queries": staff,
         "staff_query_ms_max": max(
