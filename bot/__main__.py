@@ -117,12 +117,28 @@ def _run(args: argparse.Namespace) -> int:
             webhook_url=settings.webhook_url,
             allowed_updates=Update.ALL_TYPES,
         )
-    else:
-        import asyncio
+        return 0
+    import asyncio
 
-        from bot import polling
+    from telegram.error import InvalidToken, NetworkError
 
+    from bot import polling
+
+    try:
         asyncio.run(polling.run(application))
+    except InvalidToken:
+        print(
+            "tremplin: the Bot API refused TELEGRAM_BOT_TOKEN (check it with @BotFather, "
+            "and TELEGRAM_API_URL)",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    except NetworkError as error:
+        print(
+            f"tremplin: cannot reach the Bot API at {settings.api_url} ({type(error).__name__})",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
     return 0
 
 

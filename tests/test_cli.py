@@ -186,3 +186,26 @@ def test_run_talks_to_a_bot_api_server_over_http(tmp_path: Path) -> None:
     assert process.returncode == 0, process.stderr.read() if process.stderr else ""
     log = process.stderr.read() if process.stderr else ""
     assert "123456:TEST-token" not in log  # the token never reaches the logs
+
+
+def test_run_with_an_unreachable_bot_api_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _bot(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN="123456:TEST-token",
+        TELEGRAM_API_URL="http://127.0.0.1:9/bot",  # the discard port: nothing listens
+    )
+    assert result.returncode == 2
+    assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in result.stderr
+    assert "123456:TEST-token" not in result.stderr
+
+
+def test_run_with_a_refused_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    api = LocalBotApi()
+    api.fail("getMe", code=401, description="Unauthorized", times=None)
+    with LocalBotApiServer(api) as server:
+        result = _bot(
+            tmp_path, "run", TELEGRAM_BOT_TOKEN="123456:TEST-token", TELEGRAM_API_URL=server.url
+        )
+    assert result.returncode == 2
+    assert "refused TELEGRAM_BOT_TOKEN" in result.stderr
