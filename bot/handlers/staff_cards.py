@@ -1,0 +1,489 @@
+"""Staff cards and decisions: show a card, decide in two taps (a compare-and-set), typed
+notes, refusal notes and interview dates."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from telegram import (
+    CallbackQuery,
+    ForceReply,
+    Message,
+    Update,
+    User,
+)
+from telegram.error import TelegramError
+from telegram.ext import (
+    ContextTypes,
+)
+
+from bot import referral, staff_views
+from bot.context import Services, services
+from bot.domain import applications as states
+from bot.domain.applications import MomentError, parse_moment
+from bot.domain.contact import display_phone
+from bot.handlers import staff_notice
+from bot.handlers.access import neutral_button_answer
+from bot.handlers.staff_input import done, expect, on_input
+from bot.i18n import _, format_moment
+from bot.store import Application, NotFoundError, iso
+from bot.store.staff import SlotTaken
+
+log = logging.getLogger(__name__)
+
+SLOTS_SHOWN = 8
+
+
+# --- the card and its decisions ---------------------------------------------------------------
+
+
+async def show_card(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    application: Application,
+    user: User,
+) -> None:
+    """Open a card in this chat; a new application becomes "à l'étude par <name>"."""
+    claimed = states.claimable(application.state) and svc.store.claim(
+        application.id, staff_id=user.id, staff_name=user.first_name
+    )
+    if claimed:
+        application = svc.store.application(application.id)
+    await staff_notice.send_card(context, svc, chat_id, application)
+    if claimed:
+        await staff_notice.refresh_cards(context, svc, application.id)
+
+
+def stale_text(application: Application, svc: Services) -> str:
+    """Why a button no longer applies: who decided, and when."""
+    review = svc.store.review(application.id)
+    if application.state == states.CANCELLED:
+        return _("La personne a retiré sa candidature.")
+    if review.decided_at:
+        return _("Déjà décidé par {name} le {moment} : {state}.").format(
+            name=review.decided_by_name or _("l'équipe"),
+            moment=format_moment_iso(review.decided_at),
+            state=staff_views.state_label(application.state),
+        )
+    return _("Cette fiche a changé. La voici à jour.")
+
+
+def format_moment_iso(stamp: str) -> str:
+    return format_moment(datetime.fromisoformat(stamp))
+
+
+async def _answer_stale(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    query: CallbackQuery | None,
+    message: Message,
+    application_id: int,
+) -> None:
+    application = svc.store.application(application_id)
+    text = stale_text(application, svc)
+    if query is not None:
+        await query.answer(text[:200], show_alert=True)
+    else:
+        await message.reply_text(text)
+    await staff_notice.refresh_cards(context, svc, application_id)
+
+
+async def edit_markup(message: Message, markup: Any) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=markup)
+    except TelegramError as error:
+        log.info("card keyboard not changed: %s", type(error).__name__)
+
+
+async def on_card_button(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    query: CallbackQuery,
+    message: Message,
+    user: User,
+    application: Application,
+    version: int,
+    action: str,
+) -> None:
+    base, _dot, detail = action.partition(".")
+    if base not in (*states.TARGET, states.NOTE, "card"):
+        await query.answer(neutral_button_answer())
+        return
+    svc.store.remember_card(application.id, message.chat_id, message.message_id)
+    review = svc.store.review(application.id)
+    if base == "card" and version == review.version:
+        await query.answer()
+        await staff_notice.refresh_cards(context, svc, application.id)
+        await edit_markup(message, staff_views.card_keyboard(application, review))
+        return
+    if version != review.version or not states.allowed(application.state, base):
+        await _answer_stale(context, svc, query, message, application.id)
+        return
+    # Touching a new application's card opens it: "à l'étude par <name>".
+    if states.claimable(application.state) and svc.store.claim(
+        application.id, staff_id=user.id, staff_name=user.first_name
+    ):
+        application = svc.store.application(application.id)
+        await staff_notice.refresh_cards(context, svc, application.id)
+    staff = staff_notice.staff_texts(svc)
+    if base == states.NOTE:
+        await query.answer()
+        await _ask(context, svc, message, user, "staff_note", application, version)
+        return
+    if base == states.ACCEPT or base == states.WAIT:
+        if detail != "y":
+            await query.answer()
+            await edit_markup(message, staff_views.confirm_keyboard(application, review, base))
+            return
+        await _decide(context, svc, query, message, user, application, version, base)
+        return
+    if base == states.REFUSE:
+        if not detail:
+            await query.answer()
+            await edit_markup(message, staff_views.reasons_keyboard(staff, application, review))
+            return
+        reason = staff.reason(detail)
+        if reason is None:
+            await query.answer(neutral_button_answer())
+            return
+        if reason.note:
+            await query.answer()
+            await _ask(
+                context, svc, message, user, "staff_refusal", application, version, reason=reason.id
+            )
+            return
+        await _decide(
+            context, svc, query, message, user, application, version, base, reason=reason.id
+        )
+        return
+    if base == states.CONVENE:
+        await _convene(context, svc, query, message, user, application, version, detail)
+        return
+    await query.answer(neutral_button_answer())
+
+
+async def _convene(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    query: CallbackQuery,
+    message: Message,
+    user: User,
+    application: Application,
+    version: int,
+    detail: str,
+) -> None:
+    review = svc.store.review(application.id)
+    if not detail:
+        await query.answer()
+        await edit_markup(message, staff_views.slots_keyboard(application, review, open_slots(svc)))
+        return
+    if detail == "date":
+        await query.answer()
+        await _ask(context, svc, message, user, "staff_date", application, version)
+        return
+    if not detail.isdigit() or not hasattr(svc.store, "slot"):
+        await query.answer(neutral_button_answer())
+        return
+    try:
+        slot = svc.store.slot(int(detail))
+    except NotFoundError:
+        await query.answer(_("Ce créneau n'existe plus."), show_alert=True)
+        return
+    try:
+        decided = svc.store.convene_in_slot(
+            application.id,
+            expected=application.state,
+            version=version,
+            slot_id=slot.id,
+            staff_id=user.id,
+            staff_name=user.first_name,
+            interview_at=iso(slot.start),
+            interview_place=slot.place or staff_views.default_place(svc.dialogs),
+            interview_kind=slot.kind,
+        )
+    except SlotTaken:
+        await query.answer(
+            _("Ce créneau n'est plus possible (complet, annulé ou passé). Choisissez-en un autre."),
+            show_alert=True,
+        )
+        await edit_markup(message, staff_views.slots_keyboard(application, review, open_slots(svc)))
+        return
+    if not decided:
+        await _answer_stale(context, svc, query, message, application.id)
+        return
+    await query.answer(_("C'est noté."))
+    await after_decision(context, svc, message.chat_id, application.id)
+
+
+def open_slots(svc: Services) -> list[staff_views.SlotChoice]:
+    """Open interview and information slots, soonest first (none without the slots feature)."""
+    finder = getattr(svc.store, "open_slots", None)
+    if finder is None:
+        return []
+    now = svc.clock()
+    found = [
+        slot
+        for kind in ("entretien", "information_collective")
+        for slot in finder(now=now, kind=kind, limit=SLOTS_SHOWN)
+    ]
+    found.sort(key=lambda slot: (slot.start, slot.id))
+    return [
+        staff_views.SlotChoice(id=slot.id, start=slot.start, kind=slot.kind, left=slot.left)
+        for slot in found[:SLOTS_SHOWN]
+    ]
+
+
+async def _decide(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    query: CallbackQuery | None,
+    message: Message,
+    user: User,
+    application: Application,
+    version: int,
+    action: str,
+    **fields: Any,
+) -> bool:
+    """Record one decision (compare-and-set); tell the loser who decided."""
+    new = states.target(action)
+    decided = (
+        new is not None
+        and states.allowed(application.state, action)
+        and svc.store.decide(
+            application.id,
+            expected=application.state,
+            version=version,
+            new=new,
+            staff_id=user.id,
+            staff_name=user.first_name,
+            **fields,
+        )
+    )
+    if not decided:
+        await _answer_stale(context, svc, query, message, application.id)
+        return False
+    if query is not None:
+        await query.answer(_("C'est noté."))
+    await after_decision(context, svc, message.chat_id, application.id)
+    return True
+
+
+async def after_decision(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, application_id: int
+) -> None:
+    """Cards updated, the candidate told (once), the referrer's hook called."""
+    application = svc.store.application(application_id)
+    review = svc.store.review(application_id)
+    await staff_notice.refresh_cards(context, svc, application_id)
+    texts = staff_views.decision_messages(
+        svc.dialogs, staff_notice.staff_texts(svc), application, review
+    )
+    delivered = True
+    for text in texts:
+        try:
+            await context.bot.send_message(application.user_id, text)
+        except TelegramError as error:
+            # Forbidden: the person blocked the bot. The decision stays recorded.
+            log.info("decision not delivered to the candidate: %s", type(error).__name__)
+            delivered = False
+            break
+    if not delivered:
+        try:
+            await context.bot.send_message(
+                chat_id,
+                _(
+                    "⚠️ {reference} : la personne n'a pas reçu le message (elle a peut-être "
+                    "bloqué le robot). La décision est enregistrée. Prévenez-la par "
+                    "téléphone : {phone}."
+                ).format(
+                    reference=application.reference,
+                    phone=display_phone(application.phone) if application.phone else "—",
+                ),
+            )
+        except TelegramError as error:
+            log.warning("staff not told of an undelivered decision: %s", type(error).__name__)
+    try:
+        await referral.notify_decision(context, svc, application)
+    except TelegramError as error:
+        log.warning("referrer not told: %s", type(error).__name__)
+
+
+# --- typed input: a note, a refusal note, an interview date --------------------------------
+
+
+async def _ask(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    message: Message,
+    user: User,
+    kind: str,
+    application: Application,
+    version: int,
+    **extra: Any,
+) -> None:
+    prompts = {
+        "staff_note": _("📝 Écrivez la note pour {reference}, puis envoyez."),
+        "staff_refusal": _(
+            "❌ Écrivez la note du refus pour {reference} (elle reste dans l'équipe)."
+        ),
+        "staff_date": _(
+            "📅 Écrivez la date et l'heure du rendez-vous pour {reference}. Par exemple : "
+            "12/03/2031 14:30. Vous pouvez ajouter le lieu après une virgule : "
+            "12/03/2031 14:30, salle B (sinon : l'adresse de la structure)."
+        ),
+    }
+    expect(
+        context,
+        user.id,
+        kind,
+        {"application_id": application.id, "version": version, **extra},
+    )
+    text = (
+        prompts[kind].format(reference=application.reference) + "\n" + _("/annuler pour annuler.")
+    )
+    if message.chat.type == "private":
+        await message.reply_text(text)
+    else:
+        # In a group, the bot reads only replies to it: ask for one, from this person only.
+        mention = user.first_name
+        await message.reply_text(
+            f"{mention}, {text}",
+            reply_markup=ForceReply(selective=True, input_field_placeholder=_("Votre réponse")),
+        )
+
+
+def _typed(update: Update) -> tuple[Message, User, str] | None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return None
+    return message, user, message.text.strip()
+
+
+async def _too_long(message: Message, text: str) -> bool:
+    if not text:
+        await message.reply_text(_("Le message est vide. Écrivez quelques mots, ou /annuler."))
+        return True
+    if len(text) > staff_views.MAX_NOTE:
+        await message.reply_text(
+            _(
+                "C'est trop long ({length} caractères, {limit} au plus). Écrivez plus court, "
+                "ou /annuler."
+            ).format(length=len(text), limit=staff_views.MAX_NOTE)
+        )
+        return True
+    return False
+
+
+def _pending_application(svc: Services, payload: dict[str, Any]) -> Application | None:
+    try:
+        return svc.store.application(int(payload["application_id"]))
+    except (NotFoundError, KeyError, TypeError, ValueError):
+        return None
+
+
+@on_input("staff_note")
+async def typed_note(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]
+) -> None:
+    """The note a staff member typed: an audit entry, shown on the card."""
+    svc = services(context)
+    typed = _typed(update)
+    if typed is None:
+        return
+    message, user, text = typed
+    if await _too_long(message, text):
+        return
+    done(context, user.id)
+    application = _pending_application(svc, payload)
+    if application is None:
+        await message.reply_text(_("Cette candidature n'existe plus."))
+        return
+    svc.store.add_note(application.id, staff_id=user.id, staff_name=user.first_name, text=text)
+    await message.reply_text(
+        _("📝 Note ajoutée à {reference}.").format(reference=application.reference)
+    )
+    await staff_notice.refresh_cards(context, svc, application.id)
+
+
+@on_input("staff_refusal")
+async def typed_refusal(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]
+) -> None:
+    """The note of a refusal "autre": then the refusal is recorded."""
+    svc = services(context)
+    typed = _typed(update)
+    if typed is None:
+        return
+    message, user, text = typed
+    if await _too_long(message, text):
+        return
+    done(context, user.id)
+    application = _pending_application(svc, payload)
+    if application is None:
+        await message.reply_text(_("Cette candidature n'existe plus."))
+        return
+    if await _decide(
+        context,
+        svc,
+        None,
+        message,
+        user,
+        application,
+        int(payload.get("version", -1)),
+        states.REFUSE,
+        reason=str(payload.get("reason", "autre")),
+        note=text,
+    ):
+        await message.reply_text(
+            _("❌ Refus enregistré pour {reference}.").format(reference=application.reference)
+        )
+
+
+@on_input("staff_date")
+async def typed_date(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]
+) -> None:
+    """A date typed for an interview outside the slots: "12/03/2031 14:30[, lieu]"."""
+    svc = services(context)
+    typed = _typed(update)
+    if typed is None:
+        return
+    message, user, text = typed
+    try:
+        moment = parse_moment(text[:300], now=svc.clock(), timezone=svc.settings.timezone)
+    except MomentError as error:
+        problems = {
+            "format": _(
+                "Je n'ai pas compris la date. Écrivez par exemple : 12/03/2031 14:30. Ou /annuler."
+            ),
+            "past": _("Cette date est passée. Écrivez une date à venir, ou /annuler."),
+            "place": _("Le lieu est trop long (200 caractères au plus). Ou /annuler."),
+        }
+        await message.reply_text(problems.get(str(error), problems["format"]))
+        return
+    done(context, user.id)
+    application = _pending_application(svc, payload)
+    if application is None:
+        await message.reply_text(_("Cette candidature n'existe plus."))
+        return
+    if await _decide(
+        context,
+        svc,
+        None,
+        message,
+        user,
+        application,
+        int(payload.get("version", -1)),
+        states.CONVENE,
+        interview_at=iso(moment.start),
+        interview_place=moment.place or staff_views.default_place(svc.dialogs),
+        interview_kind="entretien",
+    ):
+        await message.reply_text(
+            _("📅 Rendez-vous enregistré pour {reference} : {moment}.").format(
+                reference=application.reference, moment=format_moment(moment.start)
+            )
+        )
