@@ -377,6 +377,21 @@ async def _too_long(message: Message, text: str) -> bool:
     return False
 
 
+async def _close_input(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    message: Message,
+    user: User,
+    payload: dict[str, Any],
+) -> Application | None:
+    """The typed input is taken: the application it is about, or a word if it is gone."""
+    done(context, user.id)
+    application = _pending_application(svc, payload)
+    if application is None:
+        await message.reply_text(_("Cette candidature n'existe plus."))
+    return application
+
+
 def _pending_application(svc: Services, payload: dict[str, Any]) -> Application | None:
     try:
         return svc.store.application(int(payload["application_id"]))
@@ -396,10 +411,8 @@ async def typed_note(
     message, user, text = typed
     if await _too_long(message, text):
         return
-    done(context, user.id)
-    application = _pending_application(svc, payload)
+    application = await _close_input(context, svc, message, user, payload)
     if application is None:
-        await message.reply_text(_("Cette candidature n'existe plus."))
         return
     svc.store.add_note(application.id, staff_id=user.id, staff_name=user.first_name, text=text)
     await message.reply_text(
@@ -420,10 +433,8 @@ async def typed_refusal(
     message, user, text = typed
     if await _too_long(message, text):
         return
-    done(context, user.id)
-    application = _pending_application(svc, payload)
+    application = await _close_input(context, svc, message, user, payload)
     if application is None:
-        await message.reply_text(_("Cette candidature n'existe plus."))
         return
     if await _decide(
         context,
@@ -464,10 +475,8 @@ async def typed_date(
         }
         await message.reply_text(problems.get(str(error), problems["format"]))
         return
-    done(context, user.id)
-    application = _pending_application(svc, payload)
+    application = await _close_input(context, svc, message, user, payload)
     if application is None:
-        await message.reply_text(_("Cette candidature n'existe plus."))
         return
     if await _decide(
         context,
