@@ -13,10 +13,12 @@ once the same way.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 from enum import Enum
 
+from apscheduler.jobstores.base import JobLookupError
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
@@ -96,11 +98,19 @@ def schedule_booking(application: Application, booking: Booking) -> None:  # typ
     )
     for kind, moment in moments.items():
         name = job_name(booking.id, kind)
-        for job in queue.get_jobs_by_name(name):
-            job.schedule_removal()
         if kind in recorded or moment <= now:
+            with contextlib.suppress(JobLookupError):
+                queue.scheduler.remove_job(name)
             continue
-        queue.run_once(remind, when=moment, name=name, data={"booking": booking.id, "kind": kind})
+        # The name is the scheduler's job id: found (and replaced) directly, where
+        # `get_jobs_by_name` walks every job, a cost that grows with the bookings.
+        queue.run_once(
+            remind,
+            when=moment,
+            name=name,
+            data={"booking": booking.id, "kind": kind},
+            job_kwargs={"id": name, "replace_existing": True},
+        )
 
 
 def schedule_for_application(application: Application, application_id: int) -> None:  # type: ignore[type-arg]

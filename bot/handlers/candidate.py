@@ -405,7 +405,7 @@ async def end_journey(
 def draft_answers(svc: Services, conversation: Conversation) -> dict[str, Any]:
     if conversation.application_id is None:
         return {}
-    return dict(svc.store.application(conversation.application_id).answers)
+    return svc.store.draft_answers(conversation.application_id)
 
 
 def verdict_of(svc: Services, answers: dict[str, Any], source: str | None) -> str:

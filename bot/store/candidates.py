@@ -243,6 +243,15 @@ class CandidateStore(StoreBase):
             raise NotFoundError(f"application {application_id}")
         return Application.from_row(row)
 
+    def draft_answers(self, application_id: int) -> dict[str, Any]:
+        """The answers alone (read at every step of the journey: no need for the rest)."""
+        row = self.db.execute(
+            "SELECT answers FROM applications WHERE id = ?", [application_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"application {application_id}")
+        return dict(json.loads(row[0]))
+
     def active_application(self, user_id: int) -> Application | None:
         placeholders = ", ".join("?" for _ in ACTIVE_STATES)
         row = next(
