@@ -41,14 +41,17 @@ def ics_bytes(entry: CalendarEntry, *, zone: ZoneInfo, stamp: datetime) -> bytes
     if entry.geo is not None:
         event.add("geo", vGeo(entry.geo))
     calendar.add_component(event)
-    # Calendars that do not know the zone still read the right hour.
-    calendar.add_component(_vtimezone(zone.key, start.year))
-    return calendar.to_ical()
+    # Calendars that do not know the zone still read the right hour: the zone's VTIMEZONE
+    # goes in before the end of the calendar, as `add_component` would have put it.
+    body = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    return body.removesuffix(end) + _vtimezone(zone.key, start.year) + end
 
 
 @lru_cache(maxsize=8)
-def _vtimezone(key: str, year: int) -> Timezone:
-    """The zone's rules around the rendez-vous (built once: it costs milliseconds)."""
+def _vtimezone(key: str, year: int) -> bytes:
+    """The zone's rules around the rendez-vous, as text (built once: they cost milliseconds
+    to compute and to write out)."""
     return Timezone.from_tzinfo(
         ZoneInfo(key), tzid=key, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
-    )
+    ).to_ical()

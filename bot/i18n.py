@@ -12,6 +12,7 @@ import io
 import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -84,10 +85,17 @@ def format_day(moment: datetime | date) -> str:
 
 def format_moment(moment: datetime, *, with_year: bool = False) -> str:
     """ "mardi 10 mars à 14 h" (or "à 14 h 30"), in the configured time zone."""
-    moment = local(moment)
+    return _format_moment(moment, with_year, _timezone)
+
+
+@lru_cache(maxsize=4096)
+def _format_moment(moment: datetime, with_year: bool, zone: ZoneInfo) -> str:
+    # The same few slot dates are shown at every step that lists them: Babel's formatting
+    # costs tens of microseconds, so each date is formatted once.
+    moment = moment.astimezone(zone)
     day = "EEEE d MMMM y" if with_year else "EEEE d MMMM"
     hour = "H 'h'" if moment.minute == 0 else "H 'h' mm"
-    return _babel_datetime(moment, f"{day} 'à' {hour}", locale=LOCALE, tzinfo=_timezone)
+    return _babel_datetime(moment, f"{day} 'à' {hour}", locale=LOCALE, tzinfo=zone)
 
 
 def format_number(value: float | int) -> str:

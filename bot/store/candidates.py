@@ -276,7 +276,7 @@ class CandidateStore(StoreBase):
     ) -> Application:
         """Open the person's draft (state `brouillon`) when they give their consent."""
         now = self._now()
-        with self.db.atomic():
+        with self.draft_transaction():  # a draft: made durable by the filing's commit
             self.ensure_user(user_id)
             existing = self.active_application(user_id)
             if existing is not None:
@@ -291,10 +291,11 @@ class CandidateStore(StoreBase):
         return self.application(application_id)
 
     def set_sensitive_consent(self, application_id: int, given: bool) -> None:
-        self.db.execute(
-            "UPDATE applications SET sensitive_consent_at = ? WHERE id = ?",
-            [self._now() if given else None, application_id],
-        )
+        with self.draft_transaction():  # asked during the journey, before anything is filed
+            self.db.execute(
+                "UPDATE applications SET sensitive_consent_at = ? WHERE id = ?",
+                [self._now() if given else None, application_id],
+            )
 
     def file_application(
         self, application_id: int, *, fields: dict[str, Any]
