@@ -23,6 +23,7 @@ from bot.domain.journey import SUMMARY, active_answers, active_path, first_unans
 from bot.handlers import slot_step, staff_notice
 from bot.i18n import _
 from bot.store import Application, Conversation
+from bot.telegram_bot import reply
 
 # --- entry points -----------------------------------------------------------------------
 
@@ -37,11 +38,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     source = referral.source_for(svc, context.args[0] if context.args else None)
     application = svc.store.active_application(user.id)
     if application is not None and application.state != "brouillon":
-        await message.reply_text(existing_application_text(svc, application))
+        await reply(message, existing_application_text(svc, application))
         return
     conversation = svc.store.conversation(user.id)
     if conversation is not None and svc.dialogs.has_step(conversation.step):
-        await message.reply_text(_(svc.dialogs.messages["welcome_back"]))
+        await reply(message, _(svc.dialogs.messages["welcome_back"]))
         await send_step(message, svc, conversation)
         return
     await begin(message, svc, user.id, source)
@@ -53,7 +54,7 @@ async def begin(message: Message, svc: Services, user_id: int, source: str | Non
     svc.store.save_conversation(conversation)
     welcome = _(svc.dialogs.messages["welcome"])
     note = referral.welcome_note(svc, source)
-    await message.reply_text(f"{welcome}\n\n{note}" if note else welcome)
+    await reply(message, f"{welcome}\n\n{note}" if note else welcome)
     await send_step(message, svc, conversation)
 
 
@@ -114,7 +115,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     conversation = svc.store.conversation(user.id)
     if conversation is None or not svc.dialogs.has_step(conversation.step):
-        await message.reply_text(no_journey_text(svc, user.id))
+        await reply(message, no_journey_text(svc, user.id))
         return
     step = svc.dialogs.step(conversation.step)
     answers = draft_answers(svc, conversation)
@@ -125,18 +126,19 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if step.kind == "text":
         value = validate_text(step, text)
         if value is None:
-            await message.reply_text(invalid_text_reason(step))
+            await reply(message, invalid_text_reason(step))
             return
         await advance(message, svc, conversation, answers, step, value, noted=value)
         return
     if step.kind == "contact":
         phone = clean_phone(text)
         if phone is None:
-            await message.reply_text(
+            await reply(
+                message,
                 _(
                     "Ce numéro ne semble pas juste. Écrivez-le avec les chiffres, par exemple "
                     "06 12 34 56 78. Ou touchez « Envoyer mon numéro »."
-                )
+                ),
             )
             return
         await advance(message, svc, conversation, answers, step, phone, noted=display_phone(phone))
@@ -145,7 +147,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if typed is not None:
         await choose(message, svc, conversation, answers, step, typed)
         return
-    await message.reply_text(_("Je n'ai pas compris. Touchez un des boutons, s'il vous plaît."))
+    await reply(message, _("Je n'ai pas compris. Touchez un des boutons, s'il vous plaît."))
     await send_step(message, svc, conversation, answers=answers)
 
 
@@ -158,22 +160,23 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     conversation = svc.store.conversation(user.id)
     if conversation is None or not svc.dialogs.has_step(conversation.step):
-        await message.reply_text(no_journey_text(svc, user.id))
+        await reply(message, no_journey_text(svc, user.id))
         return
     step = svc.dialogs.step(conversation.step)
     answers = draft_answers(svc, conversation)
     if step.kind != "contact":
-        await message.reply_text(_("Merci. Je n'ai pas besoin de ce contact maintenant."))
+        await reply(message, _("Merci. Je n'ai pas besoin de ce contact maintenant."))
         await send_step(message, svc, conversation, answers=answers)
         return
     if message.contact.user_id != user.id:
-        await message.reply_text(
-            _("Ce numéro n'est pas le vôtre. Touchez « Envoyer mon numéro », s'il vous plaît.")
+        await reply(
+            message,
+            _("Ce numéro n'est pas le vôtre. Touchez « Envoyer mon numéro », s'il vous plaît."),
         )
         return
     phone = clean_phone(message.contact.phone_number)
     if phone is None:
-        await message.reply_text(_("Je ne peux pas lire ce numéro. Écrivez-le, s'il vous plaît."))
+        await reply(message, _("Je ne peux pas lire ce numéro. Écrivez-le, s'il vous plaît."))
         return
     await advance(message, svc, conversation, answers, step, phone, noted=display_phone(phone))
 
@@ -187,13 +190,14 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     conversation = svc.store.conversation(user.id)
     if conversation is None or not svc.dialogs.has_step(conversation.step):
-        await message.reply_text(no_journey_text(svc, user.id))
+        await reply(message, no_journey_text(svc, user.id))
         return
-    await message.reply_text(
+    await reply(
+        message,
         _(
             "Je ne peux pas lire ce message. Répondez avec les boutons ou en écrivant, "
             "s'il vous plaît."
-        )
+        ),
     )
     await send_step(message, svc, conversation)
 
@@ -378,10 +382,11 @@ async def file(
         None,
     )
     if isinstance(query.message, Message):
-        await query.message.reply_text(
+        await reply(
+            query.message,
             _(svc.dialogs.messages["next_steps"]).format(
                 days=svc.dialogs.structure.answer_within_days
-            )
+            ),
         )
     if filed_now:
         await slot_step.after_filing(context, svc, application)
@@ -454,14 +459,14 @@ async def show(
         # The phone step: the answered question keeps only the answer, the step comes below.
         await send_or_edit(source, note or _("✔️ D'accord."), None)
         if isinstance(source.message, Message):
-            await source.message.reply_text(text, reply_markup=markup)
+            await reply(source.message, text, reply_markup=markup)
         return
     if from_step is not None and from_step.kind == "contact":
         # Take the "Envoyer mon numéro" keyboard away before the next question.
-        await source.reply_text(note or _("✔️ D'accord."), reply_markup=ReplyKeyboardRemove())
-        await source.reply_text(text, reply_markup=markup)
+        await reply(source, note or _("✔️ D'accord."), reply_markup=ReplyKeyboardRemove())
+        await reply(source, text, reply_markup=markup)
         return
-    await source.reply_text(f"{note}\n\n{text}" if note else text, reply_markup=markup)
+    await reply(source, f"{note}\n\n{text}" if note else text, reply_markup=markup)
 
 
 async def send_step(
@@ -475,7 +480,7 @@ async def send_step(
     if answers is None:
         answers = draft_answers(svc, conversation)
     text, markup = step_message(svc, conversation, answers)
-    await message.reply_text(text, reply_markup=markup)
+    await reply(message, text, reply_markup=markup)
 
 
 async def send_or_edit(source: CallbackQuery | Message, text: str, markup: views.Markup) -> None:
@@ -489,9 +494,9 @@ async def send_or_edit(source: CallbackQuery | Message, text: str, markup: views
                     return
                 # The message is too old to edit, or gone: send a new one instead.
         if isinstance(source.message, Message):
-            await source.message.reply_text(text, reply_markup=markup)
+            await reply(source.message, text, reply_markup=markup)
         return
-    await source.reply_text(text, reply_markup=markup)
+    await reply(source, text, reply_markup=markup)
 
 
 async def answer_old_button(

@@ -33,6 +33,7 @@ from bot.dialogs import Step
 from bot.i18n import _, format_moment
 from bot.store import Application, Conversation, NotFoundError
 from bot.store.slots import Booking, Slot
+from bot.telegram_bot import send_text
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +218,7 @@ async def send_confirmation(
     slot = booking.slot
     chat_id = booking.user_id
     try:
-        await context.bot.send_message(chat_id, slot_views.confirmation_text(svc, slot))
+        await send_text(context.bot, chat_id, slot_views.confirmation_text(svc, slot))
     except TelegramError as error:
         log.warning("booking confirmation not sent: %s", type(error).__name__)
         return

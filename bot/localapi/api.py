@@ -30,6 +30,7 @@ from bot.localapi.params import (
     _looks_like_image,
     _same_markup,
     _validate_markup,
+    json_copy,
     normalise_params,
 )
 from bot.localapi.users import UserSide
@@ -331,7 +332,7 @@ class LocalBotApi(UserSide):
     def _message_json(self, message: SentMessage) -> dict[str, Any]:
         """The Message object Telegram would return/deliver for ``message``."""
         if not message.from_bot and message.raw is not None:
-            return copy.deepcopy(message.raw)
+            return json_copy(message.raw)
         body: dict[str, Any] = {
             "message_id": message.message_id,
             "from": self._bot_user(),
@@ -347,20 +348,20 @@ class LocalBotApi(UserSide):
         if message.kind == "text":
             body["text"] = message.text
             if message.entities:
-                body["entities"] = copy.deepcopy(message.entities)
+                body["entities"] = json_copy(message.entities)
         elif message.kind in ("document", "photo"):
-            body[message.kind] = copy.deepcopy(message.file_json)
+            body[message.kind] = json_copy(message.file_json)
             if message.text:
                 body["caption"] = message.text
                 if message.entities:
-                    body["caption_entities"] = copy.deepcopy(message.entities)
+                    body["caption_entities"] = json_copy(message.entities)
         elif message.kind == "venue":
-            body["venue"] = copy.deepcopy(message.venue)
-            body["location"] = copy.deepcopy(message.location)
+            body["venue"] = json_copy(message.venue)
+            body["location"] = json_copy(message.location)
         elif message.kind == "location":
-            body["location"] = copy.deepcopy(message.location)
+            body["location"] = json_copy(message.location)
         if _is_inline(message.reply_markup):
-            body["reply_markup"] = copy.deepcopy(message.reply_markup)
+            body["reply_markup"] = json_copy(message.reply_markup)
         return body
 
     def _reply_to(self, chat_id: int, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -508,7 +509,7 @@ class LocalBotApi(UserSide):
                     break
                 self._cond.wait(remaining)
             self._confirm(offset)
-        return copy.deepcopy(self._deliverable()[:limit])
+        return json_copy(self._deliverable()[:limit])
 
     def _confirm(self, offset: int) -> None:
         """Telegram forgets updates below ``offset`` (negative: keep only the last ones)."""
@@ -564,7 +565,7 @@ class LocalBotApi(UserSide):
                 entities=entities,
                 raw_text=str(raw_text),
                 parse_mode=params.get("parse_mode"),
-                reply_markup=copy.deepcopy(markup),
+                reply_markup=json_copy(markup),
             )
         )
         return self._sent_json(message, reply)
@@ -664,7 +665,7 @@ class LocalBotApi(UserSide):
                 entities=entities,
                 raw_text=params.get("caption"),
                 parse_mode=params.get("parse_mode"),
-                reply_markup=copy.deepcopy(markup),
+                reply_markup=json_copy(markup),
                 filename=stored.filename,
                 data=stored.data,
                 file_json=file_json,
@@ -711,7 +712,7 @@ class LocalBotApi(UserSide):
                 text=f"{venue['title']}\n{venue['address']}",
                 venue=venue,
                 location=location,
-                reply_markup=copy.deepcopy(markup),
+                reply_markup=json_copy(markup),
             )
         )
         return self._sent_json(message, reply)
@@ -724,7 +725,7 @@ class LocalBotApi(UserSide):
         reply = self._reply_to(chat_id, params)
         message = self._store(
             self._new_bot_message(
-                chat_id, "location", location=location, reply_markup=copy.deepcopy(markup)
+                chat_id, "location", location=location, reply_markup=json_copy(markup)
             )
         )
         return self._sent_json(message, reply)
@@ -748,7 +749,7 @@ class LocalBotApi(UserSide):
         _validate_markup(markup)
         if markup is not None and "inline_keyboard" not in markup:
             raise _bad_request("inline keyboard expected")
-        return copy.deepcopy(markup)
+        return json_copy(markup)
 
     def _apply_edit(self, message: SentMessage, **changes: Any) -> dict[str, Any]:
         for key, value in changes.items():
@@ -871,12 +872,12 @@ class LocalBotApi(UserSide):
             if not 1 <= len(description) <= 256:
                 raise _bad_request("command description must be non-empty")
         key = self.commands_key(params.get("scope"), params.get("language_code") or "")
-        self.commands[key] = copy.deepcopy(commands)
+        self.commands[key] = json_copy(commands)
         return True
 
     def _get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         key = self.commands_key(params.get("scope"), params.get("language_code") or "")
-        return copy.deepcopy(self.commands.get(key, []))
+        return json_copy(self.commands.get(key, []))
 
     def _delete_my_commands(self, params: dict[str, Any]) -> bool:
         key = self.commands_key(params.get("scope"), params.get("language_code") or "")
@@ -887,12 +888,12 @@ class LocalBotApi(UserSide):
         chat_id = params.get("chat_id")
         if chat_id is not None and chat_id not in self._chats:
             raise _bad_request("chat not found")
-        self.menu_buttons[chat_id] = copy.deepcopy(params.get("menu_button") or {"type": "default"})
+        self.menu_buttons[chat_id] = json_copy(params.get("menu_button") or {"type": "default"})
         return True
 
     def _get_chat_menu_button(self, params: dict[str, Any]) -> dict[str, Any]:
         button = self.menu_buttons.get(params.get("chat_id")) or self.menu_buttons.get(None)
-        return copy.deepcopy(button or {"type": "commands"})
+        return json_copy(button or {"type": "commands"})
 
     def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
         stored = self._files.get(str(params.get("file_id", "")))

@@ -41,6 +41,17 @@ _BOOL_PARAMS = frozenset(
 _INT_RE = re.compile(r"^-?\d+$")
 
 
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, scalars): what the API hands out or
+    keeps is never shared with the caller. Several times faster than `copy.deepcopy`, which
+    this stand-in called for every message it answered with."""
+    if isinstance(value, dict):
+        return {key: json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_copy(item) for item in value]
+    return value
+
+
 def normalise_params(params: dict[str, Any]) -> dict[str, Any]:
     """Turn HTTP-form values (JSON-encoded strings) into the Python values Telegram means."""
     result: dict[str, Any] = {}

@@ -3,12 +3,12 @@ of LocalBotApi, which holds the state these methods use)."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from bot.localapi.formatting import _u16
 from bot.localapi.messages import SentMessage, _Own
+from bot.localapi.params import json_copy
 
 if TYPE_CHECKING:
     pass
@@ -30,7 +30,7 @@ class UserSide:
         if self.queue_updates:
             self._updates.append(update)
             self._cond.notify_all()
-        return copy.deepcopy(update)
+        return json_copy(update)
 
     def _user_message(
         self, user_id: int, kw: dict[str, Any], content: dict[str, Any], text: str = ""
@@ -55,10 +55,10 @@ class UserSide:
                     from_bot=False,
                     date=body["date"],
                     raw=body,
-                    location=copy.deepcopy(content.get("location")),
+                    location=json_copy(content.get("location")),
                 )
             )
-            return self._deliver({"message": copy.deepcopy(body)})
+            return self._deliver({"message": json_copy(body)})
 
     @staticmethod
     def _command_entities(text: str) -> list[dict[str, Any]]:
@@ -242,14 +242,14 @@ class UserSide:
             target = self._find(chat["id"], message_id)
             if target is None or target.from_bot or target.raw is None:
                 raise LookupError(f"no message {message_id} of user {user_id} in {chat['id']}")
-            body = copy.deepcopy(target.raw)
+            body = json_copy(target.raw)
             body["text"] = new_text
             body.pop("entities", None)
             entities = self._command_entities(new_text)
             if entities:
                 body["entities"] = entities
             body["edit_date"] = self._now()
-            target.raw = copy.deepcopy(body)
+            target.raw = json_copy(body)
             target.text = new_text
             target.edited = True
             target.seq = self._bump()
@@ -278,7 +278,7 @@ class UserSide:
                     raw=body,
                 )
             )
-            return self._deliver({"channel_post": copy.deepcopy(body)})
+            return self._deliver({"channel_post": json_copy(body)})
 
     def new_members_update(
         self,
