@@ -57,9 +57,15 @@ class Step:
     skip_when_eligible: bool = False
     validate: str | None = None
     optional: bool = False
+    # Options by id: looked up for every answer of every step, at every update.
+    _by_id: dict[str, Option] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for option in reversed((*self.options, *self.quick)):  # the first of an id wins
+            self._by_id[option.id] = option
 
     def option(self, option_id: str) -> Option | None:
-        return next((o for o in (*self.options, *self.quick) if o.id == option_id), None)
+        return self._by_id.get(option_id)
 
 
 @dataclass(frozen=True, slots=True)

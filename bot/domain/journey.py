@@ -35,13 +35,13 @@ class Path:
         return self.steps[index] if index < len(self.steps) else None
 
 
-def is_asked(
-    dialogs: Dialogs, step: Step, answers: Mapping[str, Any], criteria: Mapping[str, str]
-) -> bool:
+def is_asked(step: Step, answers: Mapping[str, Any], *, eligible: bool) -> bool:
+    """Whether the path asks `step`, given the answers and whether the criteria shown so far
+    are already enough."""
     for target, values in step.ask_if:
         if answers.get(target) not in values:
             return False
-    return not (step.skip_when_eligible and eligibility.is_eligible(dialogs, criteria))
+    return not (step.skip_when_eligible and eligible)
 
 
 def active_path(dialogs: Dialogs, answers: Mapping[str, Any]) -> Path:
@@ -49,26 +49,32 @@ def active_path(dialogs: Dialogs, answers: Mapping[str, Any]) -> Path:
     steps: list[Step] = []
     criteria: dict[str, str] = {}
     blocks: list[str] = []
+    eligible = False  # recomputed only when the criteria change
     index = 0
     while index < len(dialogs.steps):
         step = dialogs.steps[index]
         index += 1
-        if not is_asked(dialogs, step, answers, criteria):
+        if not is_asked(step, answers, eligible=eligible):
             continue
         steps.append(step)
         if step.id not in answers:
             continue
-        found, blocked = eligibility.criteria_of(dialogs, step, answers[step.id])
-        eligibility.merge(criteria, found)
+        answer = answers[step.id]
+        found, blocked = eligibility.criteria_of(dialogs, step, answer)
+        if found:
+            eligibility.merge(criteria, found)
+            eligible = eligibility.is_eligible(dialogs, criteria)
         blocks.extend(blocked)
-        option = step.option(answers[step.id]) if isinstance(answers[step.id], str) else None
+        option = step.option(answer) if isinstance(answer, str) else None
         if option is not None and option.next:
             index = dialogs.position(option.next)
     return Path(steps=tuple(steps), criteria=criteria, blocks=tuple(blocks))
 
 
-def active_answers(dialogs: Dialogs, answers: Mapping[str, Any]) -> dict[str, Any]:
-    path = active_path(dialogs, answers)
+def active_answers(
+    dialogs: Dialogs, answers: Mapping[str, Any], path: Path | None = None
+) -> dict[str, Any]:
+    path = path or active_path(dialogs, answers)
     return {s.id: answers[s.id] for s in path.steps if s.id in answers}
 
 

@@ -19,7 +19,14 @@ from bot.context import Services, services
 from bot.dialogs import Option, Step
 from bot.domain import eligibility
 from bot.domain.contact import clean_email, clean_name, clean_phone, clean_postcode, display_phone
-from bot.domain.journey import SUMMARY, active_answers, active_path, first_unanswered, next_step
+from bot.domain.journey import (
+    SUMMARY,
+    Path,
+    active_answers,
+    active_path,
+    first_unanswered,
+    next_step,
+)
 from bot.handlers import slot_step, staff_notice
 from bot.i18n import _
 from bot.store import Application, Conversation
@@ -353,7 +360,7 @@ async def file(
             svc.store.save_conversation(conversation)
         await show(query, svc, conversation, answers, noted=_("Il manque une réponse."))
         return
-    kept = active_answers(svc.dialogs, answers)
+    kept = active_answers(svc.dialogs, answers, path)
     workshops_step = next(s for s in svc.dialogs.steps if s.kind == "multi")
     contact_step = next(s for s in svc.dialogs.steps if s.kind == "contact")
     application, filed_now = svc.store.file_application(
@@ -361,7 +368,7 @@ async def file(
         fields={
             "answers": kept,
             "criteria": path.criteria,
-            "verdict": verdict_of(svc, answers, conversation.source),
+            "verdict": verdict_of(svc, answers, conversation.source, path),
             "workshops": kept.get(workshops_step.id, []),
             "first_name": kept.get("prenom"),
             "last_name": kept.get("nom"),
@@ -413,8 +420,10 @@ def draft_answers(svc: Services, conversation: Conversation) -> dict[str, Any]:
     return svc.store.draft_answers(conversation.application_id)
 
 
-def verdict_of(svc: Services, answers: dict[str, Any], source: str | None) -> str:
-    path = active_path(svc.dialogs, answers)
+def verdict_of(
+    svc: Services, answers: dict[str, Any], source: str | None, path: Path | None = None
+) -> str:
+    path = path or active_path(svc.dialogs, answers)
     return eligibility.verdict(
         svc.dialogs,
         path.criteria,

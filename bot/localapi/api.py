@@ -749,7 +749,7 @@ class LocalBotApi(UserSide):
         _validate_markup(markup)
         if markup is not None and "inline_keyboard" not in markup:
             raise _bad_request("inline keyboard expected")
-        return json_copy(markup)
+        return markup  # already a copy: `normalise_params` decoded it afresh
 
     def _apply_edit(self, message: SentMessage, **changes: Any) -> dict[str, Any]:
         for key, value in changes.items():

@@ -197,10 +197,12 @@ class CandidateStore(StoreBase):
     ) -> None:
         """Save where the person is, and the draft's answers, in one transaction."""
         now = self._now()
+        stored_before = bool(conversation.updated_at)  # then its user exists (foreign key)
         conversation.updated_at = now
         with self.draft_transaction():
             self.stamp_update()
-            self.ensure_user(conversation.user_id)
+            if not stored_before:
+                self.ensure_user(conversation.user_id)
             self.db.execute(
                 "INSERT INTO conversations (user_id, step, history, application_id, source, "
                 "return_to, updated_at, nudged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
