@@ -6,6 +6,7 @@ Pure functions of the dialogs and the answers (no I/O), so that the handlers sta
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
@@ -52,7 +53,10 @@ def _question(dialogs: Dialogs, step: Step) -> str:
     return "\n".join(lines)
 
 
-def _button(label: str, step_id: str, action: str) -> InlineKeyboardButton:
+@lru_cache(maxsize=4096)
+def button(label: str, step_id: str, action: str) -> InlineKeyboardButton:
+    """A journey button. Buttons are immutable and the same for everyone, so each is built
+    once: python-telegram-bot objects cost microseconds each, and a step shows several."""
     return InlineKeyboardButton(label, callback_data=callbacks.journey(step_id, action))
 
 
@@ -72,11 +76,11 @@ def step_view(
     if step.kind == "choice" or step.kind == "slot":
         for option in step.options:
             mark = "✓ " if option.id == current else ""
-            rows.append([_button(mark + _(option.label), step.id, option.id)])
+            rows.append([button(mark + _(option.label), step.id, option.id)])
     elif step.kind == "text":
-        rows.extend([_button(_(o.label), step.id, o.id)] for o in step.quick)
+        rows.extend([button(_(o.label), step.id, o.id)] for o in step.quick)
         if step.optional:
-            rows.append([_button(_("Passer"), step.id, callbacks.SKIP)])
+            rows.append([button(_("Passer"), step.id, callbacks.SKIP)])
         if isinstance(current, str) and step.option(current) is None:
             text += "\n" + _("Votre réponse : {answer}").format(answer=current)
     elif step.kind == "multi":
@@ -86,19 +90,19 @@ def step_view(
     elif step.kind == "verdict":
         text = _verdict_text(dialogs, step, verdict or eligibility.PAS_POUR_VOUS)
         shown = ("continuer",) if verdict != eligibility.PAS_POUR_VOUS else ("contact", "stop")
-        rows.extend([_button(_(o.label), step.id, o.id)] for o in step.options if o.id in shown)
+        rows.extend([button(_(o.label), step.id, o.id)] for o in step.options if o.id in shown)
     elif step.kind == "summary":
         text += "\n\n" + summary_text(dialogs, answers, labels=labels)
         for section in EDITABLE_SECTIONS:
             title = _(dialogs.section(section).title)
             rows.append(
                 [
-                    _button(
+                    button(
                         _("Modifier : {part}").format(part=title), step.id, callbacks.EDIT + section
                     )
                 ]
             )
-        rows.append([_button(_("✅ Envoyer ma candidature"), step.id, callbacks.SEND)])
+        rows.append([button(_("✅ Envoyer ma candidature"), step.id, callbacks.SEND)])
     elif step.kind == "contact":
         keyboard = [[KeyboardButton(share_phone_label(), request_contact=True)]]
         if can_go_back:
@@ -110,7 +114,7 @@ def step_view(
         )
         return text, markup
     if can_go_back and step.kind != "summary":
-        rows.append([_button(back_label(), step.id, callbacks.BACK)])
+        rows.append([button(back_label(), step.id, callbacks.BACK)])
     return text, InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -123,10 +127,10 @@ def _workshops(
         label = _(workshop.label)
         if workshop.id in chosen:
             label = f"✅ {chosen.index(workshop.id) + 1}. {label}"
-        rows.append([_button(label, step.id, workshop.id)])
+        rows.append([button(label, step.id, workshop.id)])
     if chosen:
         lines += ["", _("Vos choix : {choices}").format(choices=workshop_list(dialogs, chosen))]
-        rows.append([_button(_("Valider mes choix"), step.id, callbacks.DONE)])
+        rows.append([button(_("Valider mes choix"), step.id, callbacks.DONE)])
     return "\n".join(lines), rows
 
 

@@ -62,7 +62,7 @@ def _offered(svc: Services, answers: Mapping[str, Any], step: Step) -> list[Slot
 
 
 def _button(label: str, step: Step, action: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callbacks.journey(step.id, action))
+    return views.button(label, step.id, action)
 
 
 def view(
