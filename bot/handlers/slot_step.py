@@ -133,7 +133,7 @@ async def on_button(
     if application_id is None:  # cannot happen after consent; never book without one
         await query.answer(views.unknown_button())
         return None
-    if not svc.store.book_seat(slot.id, application_id, now=svc.clock()):
+    if not svc.store.book_seat(slot.id, application_id, now=svc.clock(), draft=True):
         await query.answer(slot_views.message(svc, "full"))
         await _show_fresh(query, svc, conversation, answers, step)
         return None

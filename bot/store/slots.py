@@ -179,22 +179,30 @@ class SlotStore(StoreBase):
     """Slots, seats, attendance and the record of reminders sent."""
 
     @contextmanager
-    def _immediate(self) -> Iterator[None]:
+    def _immediate(self, *, durable: bool = True) -> Iterator[None]:
         """A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so that a
-        read inside it cannot be overtaken by another connection's write."""
+        read inside it cannot be overtaken by another connection's write. Not `durable`: a
+        draft's seat, committed without fsync like the rest of the draft (see
+        `draft_transaction`)."""
         conn = self.db.conn
         if conn.in_transaction:
             with self.db.atomic():
                 yield
             return
-        conn.execute("BEGIN IMMEDIATE")
+        if not durable:
+            conn.execute("PRAGMA synchronous = NORMAL")
         try:
-            yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            if not durable:
+                conn.execute("PRAGMA synchronous = FULL")
 
     # -- slots ---------------------------------------------------------------------------
 
@@ -286,15 +294,17 @@ class SlotStore(StoreBase):
 
     # -- bookings ------------------------------------------------------------------------
 
-    def book_seat(self, slot_id: int, application_id: int, *, now: datetime) -> bool:
+    def book_seat(
+        self, slot_id: int, application_id: int, *, now: datetime, draft: bool = False
+    ) -> bool:
         """Take a seat for the application, moving its active booking if it has one.
 
         One IMMEDIATE transaction; the seat is taken by a single conditional INSERT that
         counts the seats taken in the same statement. False (nothing changed) when the slot
-        is full, cancelled or started."""
+        is full, cancelled or started. A `draft`'s seat is made durable by the filing."""
         stamp = iso(now)
         try:
-            with self._immediate():
+            with self._immediate(durable=not draft):
                 current = self.db.execute(
                     f"SELECT slot_id FROM bookings WHERE application_id = ? "
                     f"AND state IN {_ACTIVE_SQL}",
