@@ -30,7 +30,7 @@ from bot.domain.journey import (
 from bot.handlers import slot_step, staff_notice
 from bot.i18n import _
 from bot.store import Application, Conversation
-from bot.telegram_bot import reply
+from bot.telegram_bot import edit_text, reply
 
 # --- entry points -----------------------------------------------------------------------
 
@@ -496,7 +496,7 @@ async def send_or_edit(source: CallbackQuery | Message, text: str, markup: views
     if isinstance(source, CallbackQuery):
         if not isinstance(markup, ReplyKeyboardMarkup):
             try:
-                await source.edit_message_text(text, reply_markup=markup)
+                await edit_text(source, text, reply_markup=markup)
                 return
             except BadRequest as error:
                 if "not modified" in str(error).lower():
