@@ -84,3 +84,19 @@ async def test_backup_while_the_bot_runs_and_check(bot: Bot, settings: Settings)
     assert _cli(settings, "check", "--database", str(target)).returncode == 0
     again = _cli(settings, "backup", str(target))
     assert again.returncode == 2 and "already exists" in again.stdout
+
+
+async def test_a_drafts_last_contact_follows_its_answers_day_by_day(bot: Bot) -> None:
+    """The retention clock of a draft moves with the person's answers (once a day is enough
+    for a clock counted in months)."""
+    chat = bot.chat()
+    await chat.send("/start")
+    await play(chat, PROBABLE[:2])
+    first = bot.store.active_application(CANDIDATE_ID)
+    assert first is not None
+    bot.clock.advance(days=3)
+    await play(chat, PROBABLE[2:3])
+    later = bot.store.active_application(CANDIDATE_ID)
+    assert later is not None and later.answers != first.answers
+    assert later.last_contact_at > first.last_contact_at
+    assert later.last_contact_at[:10] == bot.clock().isoformat()[:10]

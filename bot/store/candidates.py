@@ -197,11 +197,11 @@ class CandidateStore(StoreBase):
     ) -> None:
         """Save where the person is, and the draft's answers, in one transaction."""
         now = self._now()
-        stored_before = bool(conversation.updated_at)  # then its user exists (foreign key)
+        before = conversation.updated_at  # saved before: then its user exists (foreign key)
         conversation.updated_at = now
         with self.draft_transaction():
             self.stamp_update()
-            if not stored_before:
+            if not before:
                 self.ensure_user(conversation.user_id)
             self.db.execute(
                 "INSERT INTO conversations (user_id, step, history, application_id, source, "
@@ -223,15 +223,17 @@ class CandidateStore(StoreBase):
                 ],
             )
             if answers is not None and conversation.application_id is not None:
+                # The retention clock (`last_contact_at`, indexed) moves once a day, not at
+                # every answer: rewriting its index at each step cost a tenth of each commit.
+                contact = "" if before[:10] == now[:10] else ", last_contact_at = :now"
                 self.db.execute(
-                    "UPDATE applications SET answers = ?, updated_at = ?, last_contact_at = ? "
-                    "WHERE id = ? AND state = 'brouillon'",
-                    [
-                        json.dumps(answers, ensure_ascii=False),
-                        now,
-                        now,
-                        conversation.application_id,
-                    ],
+                    f"UPDATE applications SET answers = :answers, updated_at = :now{contact} "
+                    "WHERE id = :id AND state = 'brouillon'",
+                    {
+                        "answers": json.dumps(answers, ensure_ascii=False),
+                        "now": now,
+                        "id": conversation.application_id,
+                    },
                 )
 
     def delete_conversation(self, user_id: int) -> None:
