@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -46,9 +45,12 @@ def json_copy(value: Any) -> Any:
     keeps is never shared with the caller. Several times faster than `copy.deepcopy`, which
     this stand-in called for every message it answered with."""
     if isinstance(value, dict):
-        return {key: json_copy(item) for key, item in value.items()}
-    if isinstance(value, list):
+        return {str(key): json_copy(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
         return [json_copy(item) for item in value]
+    if isinstance(value, str) and type(value) is not str:
+        # PTB hands enums (str subclasses): keep the plain string, as JSON would.
+        return "".join((value,))
     return value
 
 
@@ -84,9 +86,7 @@ def normalise_params(params: dict[str, Any]) -> dict[str, Any]:
             elif key in _BOOL_PARAMS:
                 value = value.strip().lower() in ("true", "1")
         elif isinstance(value, dict | list):
-            # PTB hands enums (str subclasses) inside dicts: keep plain JSON values only.
-            with contextlib.suppress(TypeError, ValueError):
-                value = json.loads(json.dumps(value))
+            value = json_copy(value)  # plain JSON values only, never the caller's objects
         result[key] = value
     return result
 
