@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import CallbackQuery, InlineKeyboardButton, InputFile
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -96,7 +96,7 @@ def view(
     rows.append([_button(mark + label, step, NONE_FITS)])
     if can_go_back:
         rows.append([_button(views.back_label(), step, callbacks.BACK)])
-    return text, InlineKeyboardMarkup(rows)
+    return text, views.keyboard(rows)
 
 
 def _without(step: Step, option_id: str) -> Step:
