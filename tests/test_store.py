@@ -128,3 +128,23 @@ def _fields() -> dict[str, object]:
         "phone": "+33612345678",
         "email": None,
     }
+
+
+def test_a_persons_applications_are_found_by_index_not_by_a_scan(tmp_path: Path) -> None:
+    """/start, /statut, /mesdonnees and erasure look up one person's applications: each of
+    their queries must use an index (a scan grows with every application ever filed)."""
+    store = Store.open(tmp_path / "t.sqlite3")
+    draft = store.start_draft(1, source=None)
+    issued: list[str] = []
+    store.db.conn.set_trace_callback(issued.append)
+    store.active_application(1)
+    store.applications_of(1)
+    store.draft_answers(draft.id)
+    store.db.conn.set_trace_callback(None)
+    selects = [sql for sql in issued if sql.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 3
+    for sql in selects:
+        plan = " ".join(str(row[3]) for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "SCAN applications" not in plan, (sql, plan)
+        assert "applications USING" in plan, (sql, plan)
+    store.close()

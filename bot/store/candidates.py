@@ -11,6 +11,9 @@ from sqlite_utils import Database
 
 from bot.store.base import ACTIVE_STATES, NotFoundError, StoreBase, iso
 
+# `state IN ('brouillon', …)` in full: the text of the partial index `applications_one_active`.
+_ACTIVE_SQL = f"state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})"
+
 
 def migrate(db: Database) -> None:
     """0001: users, applications, conversations, events, counters, staff inputs."""
@@ -96,6 +99,12 @@ def migrate(db: Database) -> None:
             created_at TEXT NOT NULL
         )"""
     )
+
+
+def migrate_by_user(db: Database) -> None:
+    """A person's applications found by index (/statut, /mesdonnees, erasure), not by a scan
+    of every application."""
+    db.execute("CREATE INDEX applications_user ON applications(user_id)")
 
 
 @dataclass(slots=True)
@@ -257,11 +266,11 @@ class CandidateStore(StoreBase):
         return dict(json.loads(row[0]))
 
     def active_application(self, user_id: int) -> Application | None:
-        placeholders = ", ".join("?" for _ in ACTIVE_STATES)
+        # The states written out, as in the partial index `applications_one_active`: with
+        # bound parameters SQLite cannot tell that the index applies.
         row = next(
             self.db.query(
-                f"SELECT * FROM applications WHERE user_id = ? AND state IN ({placeholders})",
-                [user_id, *ACTIVE_STATES],
+                f"SELECT * FROM applications WHERE user_id = ? AND {_ACTIVE_SQL}", [user_id]
             ),
             None,
         )
