@@ -9,7 +9,7 @@ doing the work the press asks for, so the failure is logged and ignored here, in
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from telegram import (
     Bot,
@@ -82,28 +82,32 @@ class TremplinBot(ExtBot):  # type: ignore[type-arg]
         )
 
 
+def _ours(bot: Bot) -> TremplinBot:
+    return cast(TremplinBot, bot)  # `build_application` makes every bot a TremplinBot
+
+
 async def edit_text(
     query: CallbackQuery, text: str, *, reply_markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """`query.edit_message_text(text)`, by the bot's shortest path when it is ours."""
-    bot, message = query.get_bot(), query.message
-    if isinstance(bot, TremplinBot) and message is not None:
-        await bot.edit_text(message.chat.id, message.message_id, text, reply_markup=reply_markup)
+    """`query.edit_message_text(text)` by the bot's shortest path."""
+    message = query.message
+    if message is None:  # a message sent inline: only its inline id can edit it
+        await query.edit_message_text(text, reply_markup=reply_markup)
         return
-    await query.edit_message_text(text, reply_markup=reply_markup)
+    await _ours(query.get_bot()).edit_text(
+        message.chat.id, message.message_id, text, reply_markup=reply_markup
+    )
 
 
 async def send_text(
     bot: Bot, chat_id: int, text: str, *, reply_markup: ReplyMarkup | None = None
 ) -> int:
-    """`bot.send_message`, without parsing the answer when the bot is ours (see `say`)."""
-    if isinstance(bot, TremplinBot):
-        return await bot.say(chat_id, text, reply_markup=reply_markup)
-    return (await bot.send_message(chat_id, text, reply_markup=reply_markup)).message_id
+    """`bot.send_message`, without parsing Telegram's answer (see `TremplinBot.say`)."""
+    return await _ours(bot).say(chat_id, text, reply_markup=reply_markup)
 
 
 async def reply(message: Message, text: str, *, reply_markup: ReplyMarkup | None = None) -> int:
-    """`message.reply_text(text)` in a private chat, without parsing the answer."""
+    """`message.reply_text(text)` in a private chat, without parsing Telegram's answer."""
     return await send_text(message.get_bot(), message.chat_id, text, reply_markup=reply_markup)
 
 
