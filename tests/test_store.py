@@ -148,3 +148,18 @@ def test_a_persons_applications_are_found_by_index_not_by_a_scan(tmp_path: Path)
         assert "SCAN applications" not in plan, (sql, plan)
         assert "applications USING" in plan, (sql, plan)
     store.close()
+
+
+def test_the_staff_search_reads_names_from_an_index(tmp_path: Path) -> None:
+    """/cherche scans names, newest first: from the small names index, not the rows with
+    their answers (twice as fast at 100,000 applications, see the benchmark)."""
+    store = Store.open(tmp_path / "t.sqlite3")
+    issued: list[str] = []
+    store.db.conn.set_trace_callback(issued.append)
+    store.search_applications("Diallo")
+    store.db.conn.set_trace_callback(None)
+    (sql,) = [sql for sql in issued if sql.lstrip().upper().startswith("SELECT")]
+    plan = " ".join(str(row[3]) for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "USING INDEX applications_names" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan  # already in order: stops at the first matches
+    store.close()

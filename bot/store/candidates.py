@@ -101,10 +101,15 @@ def migrate(db: Database) -> None:
     )
 
 
-def migrate_by_user(db: Database) -> None:
-    """A person's applications found by index (/statut, /mesdonnees, erasure), not by a scan
-    of every application."""
+def migrate_lookups(db: Database) -> None:
+    """Lookups by index, not by a scan of every application: a person's applications
+    (/statut, /mesdonnees, erasure), and the staff's search by name or reference — the
+    newest filed first, read from the index alone until enough are found."""
     db.execute("CREATE INDEX applications_user ON applications(user_id)")
+    db.execute(
+        "CREATE INDEX applications_names ON applications"
+        "(filed_at, id, first_name, last_name, reference) WHERE state != 'brouillon'"
+    )
 
 
 @dataclass(slots=True)
