@@ -140,6 +140,7 @@ class LocalBotApi(UserSide):
                 self.calls.append((method, dict(params or {})))
                 raise BotApiError(404, "Not Found")
             name, func = entry
+            # A fresh copy: the methods below keep its values without copying them again.
             clean = normalise_params(dict(params or {}))
             self.calls.append((name, clean))
             self._raise_fault(name)
@@ -565,7 +566,7 @@ class LocalBotApi(UserSide):
                 entities=entities,
                 raw_text=str(raw_text),
                 parse_mode=params.get("parse_mode"),
-                reply_markup=json_copy(markup),
+                reply_markup=markup,
             )
         )
         return self._sent_json(message, reply)
@@ -665,7 +666,7 @@ class LocalBotApi(UserSide):
                 entities=entities,
                 raw_text=params.get("caption"),
                 parse_mode=params.get("parse_mode"),
-                reply_markup=json_copy(markup),
+                reply_markup=markup,
                 filename=stored.filename,
                 data=stored.data,
                 file_json=file_json,
@@ -712,7 +713,7 @@ class LocalBotApi(UserSide):
                 text=f"{venue['title']}\n{venue['address']}",
                 venue=venue,
                 location=location,
-                reply_markup=json_copy(markup),
+                reply_markup=markup,
             )
         )
         return self._sent_json(message, reply)
@@ -724,9 +725,7 @@ class LocalBotApi(UserSide):
         _validate_markup(markup)
         reply = self._reply_to(chat_id, params)
         message = self._store(
-            self._new_bot_message(
-                chat_id, "location", location=location, reply_markup=json_copy(markup)
-            )
+            self._new_bot_message(chat_id, "location", location=location, reply_markup=markup)
         )
         return self._sent_json(message, reply)
 
@@ -749,7 +748,7 @@ class LocalBotApi(UserSide):
         _validate_markup(markup)
         if markup is not None and "inline_keyboard" not in markup:
             raise _bad_request("inline keyboard expected")
-        return markup  # already a copy: `normalise_params` decoded it afresh
+        return markup
 
     def _apply_edit(self, message: SentMessage, **changes: Any) -> dict[str, Any]:
         for key, value in changes.items():

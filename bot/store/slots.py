@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -189,9 +189,7 @@ class SlotStore(StoreBase):
             with self.db.atomic():
                 yield
             return
-        if not durable:
-            conn.execute("PRAGMA synchronous = NORMAL")
-        try:
+        with nullcontext() if durable else self.without_fsync():
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
@@ -200,9 +198,6 @@ class SlotStore(StoreBase):
                     conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-        finally:
-            if not durable:
-                conn.execute("PRAGMA synchronous = FULL")
 
     # -- slots ---------------------------------------------------------------------------
 
