@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs every URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.updates import QuietWebhookLog
+
+    logging.getLogger("telegram.ext._utils.webhookhandler").addFilter(QuietWebhookLog())
     try:
         return int(args.handler(args))
     except SettingsError as error:
@@ -111,10 +114,18 @@ def _run(args: argparse.Namespace) -> int:
 
     application = build_application(settings, rate_limit=True)
     if settings.webhook_url:
+        import secrets
+        from urllib.parse import urlsplit
+
+        # PTB answers 403 to a POST whose X-Telegram-Bot-Api-Secret-Token is not this one,
+        # before anything is processed: without it anyone could post a forged update.
+        secret = settings.webhook_secret or secrets.token_urlsafe(32)
         application.run_webhook(
-            listen="0.0.0.0",
+            listen=settings.webhook_listen,
             port=settings.webhook_port,
+            url_path=urlsplit(settings.webhook_url).path.strip("/"),
             webhook_url=settings.webhook_url,
+            secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
         )
         return 0

@@ -5,7 +5,9 @@ Every bad value stops the program with one clear line and exit code 2 (see `__ma
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,10 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
     webhook_url: str | None = None
     webhook_port: int = 8443
+    # Behind a reverse proxy by default: only this machine reaches the bot's HTTP server.
+    webhook_listen: str = "127.0.0.1"
+    # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; None: a new one each start.
+    webhook_secret: str | None = None
     retention_months: int = 24
     dialogs_dir: Path = PROJECT_ROOT / "dialogs"
     locales_dir: Path = PROJECT_ROOT / "locales"
@@ -67,6 +73,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         timezone=_timezone(env.get("TREMPLIN_TIMEZONE", "")),
         webhook_url=_webhook_url(env.get("TREMPLIN_WEBHOOK_URL", "")),
         webhook_port=_port(env.get("TREMPLIN_WEBHOOK_PORT", "")),
+        webhook_listen=_listen(env.get("TREMPLIN_WEBHOOK_LISTEN", "")),
+        webhook_secret=_webhook_secret(env.get("TREMPLIN_WEBHOOK_SECRET", "")),
         retention_months=_months(env.get("TREMPLIN_RETENTION_MONTHS", "")),
         dialogs_dir=_directory("TREMPLIN_DIALOGS", env.get("TREMPLIN_DIALOGS", ""), "dialogs"),
         locales_dir=_directory("TREMPLIN_LOCALES", env.get("TREMPLIN_LOCALES", ""), "locales"),
@@ -157,6 +165,33 @@ def _webhook_url(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.netloc:
         raise SettingsError(f"TREMPLIN_WEBHOOK_URL must be an https URL, not {value!r}")
+    return value
+
+
+def _listen(value: str) -> str:
+    if not value:
+        return "127.0.0.1"
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise SettingsError(
+            f"TREMPLIN_WEBHOOK_LISTEN must be an IP address such as 127.0.0.1, not {value!r}"
+        ) from None
+    return value
+
+
+# What Telegram accepts as a webhook's secret_token.
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _webhook_secret(value: str) -> str | None:
+    if not value:
+        return None
+    if not _SECRET.fullmatch(value):
+        # The value itself is a secret: never echo it.
+        raise SettingsError(
+            "TREMPLIN_WEBHOOK_SECRET must be 1 to 256 characters among A-Z a-z 0-9 _ -"
+        )
     return value
 
 

@@ -34,9 +34,14 @@ class TremplinApplication(Application):  # type: ignore[type-arg]
             await super().process_update(update)
             return
         store = services(self).store
-        if update.update_id <= store.last_update_id():
+        if store.was_processed(update.update_id):
             log.info("update %s was already processed: skipped", update.update_id)
             return
+        if update.update_id < store.last_update_id():
+            # After a week without updates Telegram may pick the next id at random.
+            log.warning(
+                "update ids restarted: %s after %s", update.update_id, store.last_update_id()
+            )
         user = update.effective_user
         if user is not None and store.is_blocked(user.id):
             store.clear_blocked(user.id)  # writing to the bot again means it is unblocked

@@ -24,6 +24,8 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.updates import readable
+
 log = logging.getLogger(__name__)
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
@@ -50,6 +52,9 @@ class TremplinBot(ExtBot):  # type: ignore[type-arg]
         result = await super()._post(endpoint, *args, **kwargs)
         if endpoint in UNREAD_RESULTS and isinstance(result, dict):
             return True
+        if endpoint == "getUpdates" and isinstance(result, list):
+            # One update python-telegram-bot cannot read must not stop those behind it.
+            return [readable(update, self) for update in result]
         return result
 
     async def say(self, chat_id: int, text: str, *, reply_markup: ReplyMarkup | None = None) -> int:

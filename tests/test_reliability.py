@@ -229,3 +229,45 @@ async def test_the_purge_clears_the_staff_cards_too(bot: Bot) -> None:
     texts = [m.text for m in bot.api.bot_messages(STAFF_ID)]
     assert not any("Diallo" in t for t in texts)
     assert bot.store.applications_of(CANDIDATE_ID) == []
+
+
+async def test_update_ids_restarted_lower_are_processed_not_dropped(bot: Bot, caplog) -> None:
+    """After a week without updates Telegram may restart its ids at random, lower: those
+    updates are new and must be answered; an id really processed is still skipped."""
+    bot.api._next_update_id = 900_000  # a long-running bot: ids are high
+    chat = bot.chat()
+    await chat.send("/start")
+    high = bot.store.last_update_id()
+    assert high >= 900_000
+    bot.api._next_update_id = 42  # Telegram picked a new, lower id
+    with caplog.at_level("WARNING", logger="bot.polling"):
+        answer = await chat.tap("J'accepte")
+    assert answer, "an update with a restarted, lower id was dropped"
+    assert bot.store.conversation(CANDIDATE_ID).step != "accord"  # type: ignore[union-attr]
+    assert "update ids restarted" in caplog.text
+    assert bot.store.last_update_id() == 42
+    # The first update, redelivered, is still known as processed.
+    before = len(bot.api.bot_messages(CANDIDATE_ID))
+    replay = bot.api.text_update(CANDIDATE_ID, "/start")
+    replay["update_id"] = high
+    await bot.application.process_update(  # type: ignore[attr-defined]
+        Update.de_json(replay, bot.application.bot)  # type: ignore[attr-defined]
+    )
+    assert len(bot.api.bot_messages(CANDIDATE_ID)) == before
+
+
+async def test_processed_update_ids_survive_a_restart_after_a_reset(bot: Bot) -> None:
+    bot.api._next_update_id = 500
+    chat = bot.chat()
+    await chat.send("/start")
+    first = bot.store.last_update_id()
+    bot.api._next_update_id = 7
+    await chat.tap("J'accepte")
+    await bot.restart()
+    before = len(bot.api.bot_messages(CANDIDATE_ID))
+    replay = bot.api.text_update(CANDIDATE_ID, "/start")
+    replay["update_id"] = first  # higher than the last one, but already processed
+    await bot.application.process_update(  # type: ignore[attr-defined]
+        Update.de_json(replay, bot.application.bot)  # type: ignore[attr-defined]
+    )
+    assert len(bot.api.bot_messages(CANDIDATE_ID)) == before

@@ -74,6 +74,7 @@ class LocalBotApi(UserSide):
         #: setChatMenuButton state: chat id (or None for the default) -> MenuButton JSON.
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.webhook_url = ""
+        self.webhook_secret: str | None = None  # the secret_token of the last setWebhook
 
         self._cond = threading.Condition(threading.RLock())
         self._chats: dict[int, dict[str, Any]] = {}
@@ -444,6 +445,7 @@ class LocalBotApi(UserSide):
         if url and not url.startswith("https://"):
             raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         self.webhook_url = url
+        self.webhook_secret = params.get("secret_token") or None
         if params.get("drop_pending_updates"):
             self._updates.clear()
         return True

@@ -32,6 +32,12 @@ class UserSide:
             self._cond.notify_all()
         return json_copy(update)
 
+    def raw_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update exactly as given (any kind, even one a library cannot read),
+        numbered like the others."""
+        with self._cond:
+            return self._deliver(json_copy(update))
+
     def _user_message(
         self, user_id: int, kw: dict[str, Any], content: dict[str, Any], text: str = ""
     ) -> dict[str, Any]:

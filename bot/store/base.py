@@ -20,6 +20,10 @@ from sqlite_utils import Database
 ACTIVE_STATES = ("brouillon", "nouvelle", "a_l_etude", "entretien", "en_attente", "acceptee")
 
 
+# How many processed update ids are remembered to skip a redelivered one.
+PROCESSED_UPDATES_KEPT = 1000
+
+
 class StoreError(RuntimeError):
     """The database cannot be opened or written (bad path, read-only file, full disk)."""
 
@@ -48,6 +52,8 @@ class StoreBase:
         self._current_update: int | None = None
         self._update_recorded = False
         self._last_update: int | None = None
+        self._processed: set[int] | None = None
+        self._stamped = 0
         self._blocked: set[int] | None = None
 
     # -- the update being processed ------------------------------------------------------
@@ -61,9 +67,15 @@ class StoreBase:
         change it causes, so that a redelivered update changes nothing."""
         if self._current_update is None or self._update_recorded:
             return
+        # The last one processed, not the highest: Telegram may restart its ids lower, and
+        # polling must then acknowledge from the new ones.
         self.db.execute(
             "INSERT INTO bot_state (key, value) VALUES ('last_update_id', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [self._current_update],
+        )
+        self.db.execute(
+            "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)",
             [self._current_update],
         )
         self._update_recorded = True
@@ -97,13 +109,45 @@ class StoreBase:
 
     def end_update(self) -> None:
         current, self._current_update = self._current_update, None
-        if current is not None and not self._update_recorded:
+        if current is None:
+            return
+        if not self._update_recorded:
             self._current_update = current
             try:
                 with self.draft_transaction():
                     self.stamp_update()
             finally:
                 self._current_update = None
+        # Only now is it on disk (a failed transaction above raised before this line).
+        self._last_update = current
+        self.processed_updates().add(current)
+        self._stamped += 1
+        if self._stamped % PROCESSED_UPDATES_KEPT == 0:
+            self._forget_old_updates()
+
+    def processed_updates(self) -> set[int]:
+        """The ids of the last updates processed (kept in memory: checked on every update)."""
+        if self._processed is None:
+            self._processed = {
+                row[0]
+                for row in self.db.execute(
+                    "SELECT update_id FROM processed_updates ORDER BY rowid DESC LIMIT ?",
+                    [PROCESSED_UPDATES_KEPT],
+                ).fetchall()
+            }
+        return self._processed
+
+    def was_processed(self, update_id: int) -> bool:
+        return update_id in self.processed_updates()
+
+    def _forget_old_updates(self) -> None:
+        """Keep the last ids only: a redelivery never comes from further back."""
+        self.db.execute(
+            "DELETE FROM processed_updates WHERE rowid <= "
+            "(SELECT max(rowid) FROM processed_updates) - ?",
+            [PROCESSED_UPDATES_KEPT],
+        )
+        self._processed = None
 
     def last_update_id(self) -> int:
         if self._last_update is None:

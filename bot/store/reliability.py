@@ -36,6 +36,15 @@ def migrate(db: Database) -> None:
     db.execute("CREATE INDEX applications_last_contact ON applications(last_contact_at)")
 
 
+def migrate_processed_updates(db: Database) -> None:
+    """0007: the ids of the last processed updates (Telegram may restart its ids lower)."""
+    db.execute("CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY)")
+    db.execute(
+        "INSERT OR IGNORE INTO processed_updates (update_id) "
+        "SELECT value FROM bot_state WHERE key = 'last_update_id'"
+    )
+
+
 class ReliabilityStore(StoreBase):
     """Processed updates, blocked users, group notices, retention and backups."""
 
