@@ -15,7 +15,7 @@ from typing import Any
 
 from bot import referral
 from bot.context import Services
-from bot.domain.contact import display_phone
+from bot.domain.contact import display_phone, visible
 from bot.i18n import _, local
 from bot.staff_dialogs import staff_dialogs_in
 from bot.stats import Figures, attendance_text, collect, state_name
@@ -34,8 +34,12 @@ def filename(now: datetime, fmt: str) -> str:
 
 
 def _cell(value: Any, *, risky: str) -> Any:
-    """Text that a spreadsheet would run as a formula is kept as text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in risky:
+    """Text that a spreadsheet would run as a formula is kept as text (CSV/formula injection);
+    a character a cell cannot hold is dropped, so that one stored value never breaks the file."""
+    if not isinstance(value, str):
+        return value
+    value = visible(value)
+    if value and value[0] in risky:
         return "'" + value
     return value
 

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.dialogs import Dialogs
 from bot.domain import applications as states
-from bot.domain.contact import display_phone
+from bot.domain.contact import display_phone, visible
 from bot.i18n import N_, _, format_day, format_moment
 from bot.staff_dialogs import StaffDialogs
 from bot.store import Application
@@ -175,7 +175,9 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
                     text=text,
                 )
             )
-    return "\n".join(lines)
+    # Stored before e-mails were checked strictly, or typed by staff: what a card shows must
+    # read as it is (no bidi override, no invisible character).
+    return visible("\n".join(lines))
 
 
 def card_data(application_id: int, version: int, action: str) -> str:

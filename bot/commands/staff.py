@@ -70,6 +70,10 @@ def _export(args: argparse.Namespace) -> int:
     svc = _services(settings)
     try:
         data, count = export.build(svc, args.format)
+    except Exception as error:
+        # By type only: the message of an error about a cell would quote personal data.
+        print(f"tremplin: the export failed ({type(error).__name__})", file=sys.stderr)
+        return 1
     finally:
         svc.store.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,12 +6,24 @@ import re
 import unicodedata
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 MAX_NAME_LENGTH = 60
 # Letters of any alphabet, spaces, hyphens and apostrophes (straight or curly).
 _NAME = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _POSTCODE = re.compile(r"^\d{5}$")
+# Control characters (a spreadsheet refuses them) and invisible format characters (bidi
+# overrides, zero-width) that make a text read other than it is. Tab and newline stay.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` without control and invisible format characters (for staff eyes and files)."""
+    return _INVISIBLE.sub("", text)
 
 
 def clean_name(text: str) -> str | None:
@@ -46,11 +58,25 @@ def display_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+# Legal in a local part, but what makes an address read like a link on a staff card.
+_URL_LIKE = frozenset("/?#%")
+
+
 def clean_email(text: str) -> str | None:
+    """An e-mail address, normalised (domain in lower case); None when it is not one.
+
+    email-validator refuses control, bidi-override and zero-width characters and every
+    malformed address; nothing is looked up (no network at run time)."""
     email = text.strip()
     if len(email) > 254 or not _EMAIL.match(email):
         return None
-    return email
+    try:
+        checked = validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    if _URL_LIKE & set(checked.local_part):
+        return None
+    return str(checked.normalized)
 
 
 def clean_postcode(text: str) -> str | None:
