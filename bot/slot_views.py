@@ -130,14 +130,33 @@ def open_for(
     wanted = tuple(kinds) if kinds is not None else texts(svc).offer_kinds
     skip = set(exclude)
     chosen = set(workshops)
+    now = svc.clock()
     found = [
         slot
-        for slot in svc.store.open_slots(now=svc.clock(), limit=50)
-        if slot.kind in wanted
-        and slot.id not in skip
-        and (slot.workshop is None or slot.workshop in chosen)
+        for slot in svc.store.open_slots(now=now, limit=50)
+        if slot.id not in skip and may_take(slot, now=now, kinds=wanted, workshops=chosen)
     ]
     return found[: texts(svc).offer_count]
+
+
+def may_take(
+    slot: Slot, *, now: datetime, kinds: Iterable[str], workshops: Iterable[str]
+) -> bool:
+    return rules.offerable(
+        kind=slot.kind,
+        workshop=slot.workshop,
+        start=slot.start,
+        cancelled=slot.cancelled,
+        now=now,
+        kinds=set(kinds),
+        workshops=set(workshops),
+    )
+
+
+def kinds_for(svc: Services, application_id: int) -> set[str]:
+    """The kinds of slot a person may tap: those candidates choose themselves, and the kinds
+    the team already gave them (an interview can be moved to another interview)."""
+    return set(texts(svc).offer_kinds) | svc.store.booked_kinds(application_id)
 
 
 def workshops_of(svc: Services, application_id: int) -> set[str]:

@@ -8,6 +8,7 @@ saving changes; the hours-before reminder is a duration before the start.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
@@ -145,3 +146,24 @@ def day_word(start: datetime, now: datetime, zone: ZoneInfo) -> str:
 
 def has_started(start: datetime, now: datetime) -> bool:
     return now >= start
+
+
+def offerable(
+    *,
+    kind: str,
+    workshop: str | None,
+    start: datetime,
+    cancelled: bool,
+    now: datetime,
+    kinds: Collection[str],
+    workshops: Collection[str],
+) -> bool:
+    """Whether a person may take this slot: of a kind they may choose, for one of their
+    workshops (or for all), not cancelled, not started. Checked when the buttons are built
+    and again at the tap, since a button's data can be forged."""
+    return (
+        kind in kinds
+        and (workshop is None or workshop in workshops)
+        and not cancelled
+        and not has_started(start, now)
+    )

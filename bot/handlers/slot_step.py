@@ -133,6 +133,15 @@ async def on_button(
     if application_id is None:  # cannot happen after consent; never book without one
         await query.answer(views.unknown_button())
         return None
+    # The step offers only these slots: a forged id for another one books nothing.
+    if not slot_views.may_take(
+        slot,
+        now=svc.clock(),
+        kinds=slot_views.texts(svc).offer_kinds,
+        workshops=slot_views.chosen_workshops(svc, answers),
+    ):
+        await query.answer(views.unknown_button())
+        return None
     if not svc.store.book_seat(slot.id, application_id, now=svc.clock(), draft=True):
         await query.answer(slot_views.message(svc, "full"))
         await _show_fresh(query, svc, conversation, answers, step)

@@ -249,6 +249,15 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
     if before is not None and before.slot.id == slot.id:
         await query.answer(_("C'est déjà votre rendez-vous."))
         return
+    # Offers are built by the same rule; a forged id for another slot books nothing.
+    if not slot_views.may_take(
+        slot,
+        now=svc.clock(),
+        kinds=slot_views.kinds_for(svc, application.id),
+        workshops=slot_views.workshops_of(svc, application.id),
+    ):
+        await query.answer(neutral_button_answer())
+        return
     if not svc.store.book_seat(slot.id, application.id, now=svc.clock()):
         await query.answer(slot_views.message(svc, "full"))
         offers = slot_views.open_for(

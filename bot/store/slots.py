@@ -341,6 +341,15 @@ class SlotStore(StoreBase):
         booking = self.active_booking_of(application_id)
         return None if booking is None else (booking.slot, booking.state)
 
+    def booked_kinds(self, application_id: int) -> set[str]:
+        """The kinds of every slot the application was ever booked on."""
+        rows = self.db.execute(
+            "SELECT DISTINCT s.kind FROM bookings b JOIN slots s ON s.id = b.slot_id "
+            "WHERE b.application_id = ?",
+            [application_id],
+        ).fetchall()
+        return {row[0] for row in rows}
+
     def active_booking_of(self, application_id: int) -> Booking | None:
         row = self.db.execute(
             f"{_BOOKING_SELECT} WHERE k.application_id = ? AND k.state IN {_ACTIVE_SQL}",
