@@ -23,7 +23,16 @@ from bot import callbacks, i18n, jobs, retention
 from bot.config import Settings
 from bot.context import KEY, Services
 from bot.dialogs import Dialogs, load_dialogs
-from bot.handlers import candidate, common, referrers, rights, slots, staff, staff_input
+from bot.handlers import (
+    candidate,
+    common,
+    outbox,
+    referrers,
+    rights,
+    slots,
+    staff,
+    staff_input,
+)
 from bot.i18n import N_, _
 from bot.polling import TremplinApplication
 from bot.ratelimit import RetryingRateLimiter
@@ -139,6 +148,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         log.warning("command menu not set: %s", type(error).__name__)
     jobs.schedule(application)
     retention.schedule(application)
+    outbox.schedule(application)  # its first sweep delivers what a crash left owed
     for feature in (staff, slots, referrers):
         await feature.on_start(application)
 

@@ -27,7 +27,7 @@ from bot.domain.journey import (
     first_unanswered,
     next_step,
 )
-from bot.handlers import slot_step, staff_notice
+from bot.handlers import outbox, slot_step
 from bot.i18n import _
 from bot.store import Application, Conversation
 from bot.telegram_bot import edit_text, reply
@@ -375,29 +375,16 @@ async def file(
             "phone": kept.get(contact_step.id),
             "email": kept.get("email") or None,
         },
+        # Committed with the filing, delivered after it (again after a crash if need be).
+        owed=outbox.owed_by_filing(svc, conversation.user_id),
     )
-    await send_or_edit(
-        query,
-        "\n".join(
-            [
-                _(svc.dialogs.messages["filed"]),
-                _("Votre numéro de candidature : {reference}").format(
-                    reference=application.reference
-                ),
-            ]
-        ),
-        None,
-    )
-    if isinstance(query.message, Message):
-        await reply(
-            query.message,
-            _(svc.dialogs.messages["next_steps"]).format(
-                days=svc.dialogs.structure.answer_within_days
-            ),
-        )
     if filed_now:
-        await slot_step.after_filing(context, svc, application)
-        await staff_notice.new_application(context, svc, application)
+        await outbox.deliver(context, svc, application.id, filed_query=query)
+        return
+    # A double tap: the first one filed it; say so again.
+    await send_or_edit(query, outbox.filed_text(svc, application), None)
+    if isinstance(query.message, Message):
+        await reply(query.message, outbox.next_steps_text(svc))
 
 
 async def end_journey(

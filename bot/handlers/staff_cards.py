@@ -203,6 +203,7 @@ async def _convene(
             interview_at=iso(slot.start),
             interview_place=slot.place or staff_views.default_place(svc.dialogs),
             interview_kind=slot.kind,
+            warn_chat=message.chat_id,
         )
     except SlotTaken:
         await query.answer(
@@ -215,7 +216,7 @@ async def _convene(
         await _answer_stale(context, svc, query, message, application.id)
         return
     await query.answer(_("C'est noté."))
-    await after_decision(context, svc, message.chat_id, application.id)
+    await _deliver_decision(context, svc, application.id)
 
 
 def open_slots(svc: Services) -> list[staff_views.SlotChoice]:
@@ -259,6 +260,7 @@ async def _decide(
             new=new,
             staff_id=user.id,
             staff_name=user.first_name,
+            warn_chat=message.chat_id,
             **fields,
         )
     )
@@ -267,8 +269,17 @@ async def _decide(
         return False
     if query is not None:
         await query.answer(_("C'est noté."))
-    await after_decision(context, svc, message.chat_id, application.id)
+    await _deliver_decision(context, svc, application.id)
     return True
+
+
+async def _deliver_decision(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, application_id: int
+) -> None:
+    """What the decision owes (committed with it), now: see handlers/outbox.py."""
+    from bot.handlers import outbox  # the outbox calls `after_decision` below
+
+    await outbox.deliver(context, svc, application_id)
 
 
 async def after_decision(

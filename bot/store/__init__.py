@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.store.base import ACTIVE_STATES, NotFoundError, StoreError, iso, utcnow
 from bot.store.candidates import Application, CandidateStore, Conversation, vars_of
+from bot.store.outbox import Duty, OutboxStore
 from bot.store.referrers import ReferrerStore
 from bot.store.reliability import ReliabilityStore, integrity_of_file
 from bot.store.schema import migrations
@@ -16,7 +17,9 @@ from bot.store.slots import SlotStore
 from bot.store.staff import StaffStore
 
 
-class Store(CandidateStore, StaffStore, SlotStore, ReferrerStore, ReliabilityStore):
+class Store(
+    CandidateStore, StaffStore, SlotStore, ReferrerStore, ReliabilityStore, OutboxStore
+):
     """All reads and writes of the bot's data; each method is one transaction."""
 
 
@@ -24,6 +27,7 @@ __all__ = [
     "ACTIVE_STATES",
     "Application",
     "Conversation",
+    "Duty",
     "NotFoundError",
     "Store",
     "StoreError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -316,7 +317,11 @@ class CandidateStore(StoreBase):
             )
 
     def file_application(
-        self, application_id: int, *, fields: dict[str, Any]
+        self,
+        application_id: int,
+        *,
+        fields: dict[str, Any],
+        owed: Sequence[tuple[str, int]] = (),
     ) -> tuple[Application, bool]:
         """Turn a draft into a filed application (`nouvelle`) with a fresh reference.
 
@@ -350,6 +355,9 @@ class CandidateStore(StoreBase):
             if cursor.rowcount != 1:
                 return self.application(application_id), False
             self._event("candidate", "filed", application_id, "brouillon", "nouvelle")
+            # The messages the filing owes (kind, chat), committed with it: see outbox.py.
+            for kind, chat_id in owed:
+                self.owe(kind, application_id, chat_id)  # type: ignore[attr-defined]
             # The journey ends with the filing, in the same transaction: no half state.
             self.db.execute("DELETE FROM conversations WHERE user_id = ?", [current.user_id])
         return self.application(application_id), True

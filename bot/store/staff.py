@@ -255,6 +255,7 @@ class StaffStore(StoreBase):
         interview_place: str | None = None,
         interview_kind: str | None = None,
         slot_id: int | None = None,
+        warn_chat: int | None = None,
     ) -> bool:
         """Record a decision if the application is still in `expected` at `version`.
 
@@ -299,6 +300,14 @@ class StaffStore(StoreBase):
                 part for part in (reason, note, interview_at, interview_place) if part
             )
             self._event(f"staff:{staff_id}", "state", application_id, expected, new, audit or None)
+            # The candidate's message is owed with the decision (see outbox.py); staff are
+            # warned in `warn_chat` if it cannot be delivered.
+            version_now = self.db.execute(
+                "SELECT version FROM reviews WHERE application_id = ?", [application_id]
+            ).fetchone()[0]
+            self.owe(  # type: ignore[attr-defined]
+                "decision", application_id, warn_chat or staff_id, int(version_now)
+            )
         return True
 
     def convene_in_slot(
@@ -313,6 +322,7 @@ class StaffStore(StoreBase):
         interview_at: str,
         interview_place: str | None,
         interview_kind: str,
+        warn_chat: int | None = None,
     ) -> bool:
         """The decision "entretien" and the seat in the slot, both or neither."""
         with self.db.atomic():
@@ -327,6 +337,7 @@ class StaffStore(StoreBase):
                 interview_place=interview_place,
                 interview_kind=interview_kind,
                 slot_id=slot_id,
+                warn_chat=warn_chat,
             ):
                 return False
             # book_seat (slots' store) moves an earlier booking; nested, it is a savepoint.
