@@ -139,9 +139,7 @@ def open_for(
     return found[: texts(svc).offer_count]
 
 
-def may_take(
-    slot: Slot, *, now: datetime, kinds: Iterable[str], workshops: Iterable[str]
-) -> bool:
+def may_take(slot: Slot, *, now: datetime, kinds: Iterable[str], workshops: Iterable[str]) -> bool:
     return rules.offerable(
         kind=slot.kind,
         workshop=slot.workshop,

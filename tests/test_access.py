@@ -63,13 +63,14 @@ async def _world(bot: Bot) -> dict[str, Chat]:
 
 
 def _snapshot(bot: Bot) -> dict[str, list[Any]]:
-    """Every table's rows (but the last processed update, which moves with every update)."""
+    """Every table's rows (but the processed updates, which move with every update)."""
     connection = sqlite3.connect(bot.settings.database)
     try:
         tables = [
             row[0]
             for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'bot_state'"
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT IN ('bot_state', 'processed_updates')"
             )
         ]
         return {t: connection.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables}

@@ -45,7 +45,8 @@ def test_a_poll_and_other_odd_updates_get_a_kind_answer_and_the_bot_goes_on(
         bot.start()
         try:
             api.text_update(USER, "/start")
-            assert wait_for(lambda: len(api.bot_messages(USER)) == 1)
+            # A fresh process under a loaded CI machine can take long to start.
+            assert wait_for(lambda: len(api.bot_messages(USER)) == 1, seconds=90)
             odd = [
                 _message(900, poll=POLL),
                 _message(901, dice={"emoji": "🎲", "value": 3}),
@@ -65,12 +66,14 @@ def test_a_poll_and_other_odd_updates_get_a_kind_answer_and_the_bot_goes_on(
             for update in odd:
                 api.raw_update(update)
             # The poll and the dice are messages the bot cannot use: a kind answer each.
-            assert wait_for(lambda: len(api.bot_messages(USER)) >= 3), [
+            assert wait_for(lambda: len(api.bot_messages(USER)) >= 3, seconds=60), [
                 m.text for m in api.bot_messages(USER)
             ]
             # Everything behind them is still read: the journey goes on.
             api.text_update(USER, "/aide")
-            assert wait_for(lambda: any("/statut" in m.text for m in api.bot_messages(USER)))
+            assert wait_for(
+                lambda: any("/statut" in m.text for m in api.bot_messages(USER)), seconds=60
+            )
         finally:
             bot.kill()
     log = (tmp_path / "run-01.log").read_text()

@@ -26,7 +26,7 @@ def _tap(api: LocalBotApi, chat_id: int, label: str, bot: BotProcess | None = No
             return False
         return True
 
-    assert wait_for(shown), (label, bot and bot.step(), [m.text[-80:] for m in api.messages(chat_id)][-3:])
+    assert wait_for(shown), (label, [m.text[-80:] for m in api.messages(chat_id)][-3:])
     message_id, data = api.find_button(chat_id, label)
     api.callback_update(chat_id, message_id, data)
 

@@ -94,9 +94,7 @@ def test_webhook_refuses_posts_without_telegrams_secret(
             assert api.messages(ATTACKER) == []
             assert "Initiatives Solidaires" in api.messages(1001)[0].text
             # Processed through the exactly-once path: recorded as done.
-            assert wait_for(
-                lambda: bot.query("SELECT update_id FROM processed_updates") == [(11,)]
-            )
+            assert wait_for(lambda: bot.query("SELECT update_id FROM processed_updates") == [(11,)])
         finally:
             bot.kill()
 

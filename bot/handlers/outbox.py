@@ -48,9 +48,7 @@ def filed_text(svc: Services, application: CandidateApplication) -> str:
     return "\n".join(
         [
             _(svc.dialogs.messages["filed"]),
-            _("Votre numéro de candidature : {reference}").format(
-                reference=application.reference
-            ),
+            _("Votre numéro de candidature : {reference}").format(reference=application.reference),
         ]
     )
 

@@ -17,9 +17,7 @@ from bot.store.slots import SlotStore
 from bot.store.staff import StaffStore
 
 
-class Store(
-    CandidateStore, StaffStore, SlotStore, ReferrerStore, ReliabilityStore, OutboxStore
-):
+class Store(CandidateStore, StaffStore, SlotStore, ReferrerStore, ReliabilityStore, OutboxStore):
     """All reads and writes of the bot's data; each method is one transaction."""
 
 
