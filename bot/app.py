@@ -33,6 +33,7 @@ from bot.handlers import (
     staff,
     staff_input,
 )
+from bot.handlers.access import OWN_PRIVATE, candidate_button
 from bot.i18n import N_, _
 from bot.polling import TremplinApplication
 from bot.ratelimit import RetryingRateLimiter
@@ -96,7 +97,8 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     staff_input.register(application)
     for feature in (staff, slots, referrers):
         feature.register(application)
-    private = filters.ChatType.PRIVATE
+    # The sender's own private chat (a forged chat id gets no handler: silence).
+    private = OWN_PRIVATE
     new_message = filters.UpdateType.MESSAGE
     commands = [
         ("start", candidate.start),
@@ -116,12 +118,14 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
         )
     )
     application.add_handler(
-        CallbackQueryHandler(candidate.on_button, pattern=rf"^{callbacks.JOURNEY}:")
+        CallbackQueryHandler(
+            candidate_button(candidate.on_button), pattern=rf"^{callbacks.JOURNEY}:"
+        )
     )
     application.add_handler(
-        CallbackQueryHandler(rights.on_confirm, pattern=rf"^{callbacks.CONFIRM}:")
+        CallbackQueryHandler(candidate_button(rights.on_confirm), pattern=rf"^{callbacks.CONFIRM}:")
     )
-    application.add_handler(CallbackQueryHandler(candidate.on_button))  # forged data
+    application.add_handler(CallbackQueryHandler(candidate_button(candidate.on_button)))  # forged
     application.add_handler(
         MessageHandler(private & new_message & filters.COMMAND, common.unknown_command)
     )

@@ -31,7 +31,12 @@ from bot.domain.referrers import (
     link_token,
     short_name,
 )
-from bot.handlers.access import neutral_button_answer, neutral_command_answer, staff_only
+from bot.handlers.access import (
+    OWN_PRIVATE,
+    neutral_button_answer,
+    neutral_command_answer,
+    staff_only,
+)
 from bot.handlers.staff_input import done, expect, on_input
 from bot.i18n import N_, _, format_day
 from bot.store.referrers import Referrer, ReferrerCounts
@@ -67,7 +72,7 @@ SHOW, QR, LINK, DELETE, DELETE_YES, NEW, CANCEL, SKIP = (
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Add this feature's handlers (called by bot.app before the candidate's catch-alls)."""
-    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    private = OWN_PRIVATE & filters.UpdateType.MESSAGE
     # Before the candidate's /start: only a well-formed linking payload comes here.
     linking = filters.Regex(r"^/start(@\w+)?\s+lien-[A-Za-z0-9_-]{1,59}\s*$")
     application.add_handler(CommandHandler("start", link_account, filters=private & linking))

@@ -19,7 +19,7 @@ from bot import callbacks, reminders, slot_views
 from bot.context import Services, services
 from bot.domain import slots as rules
 from bot.handlers import slot_step, staff_input, staff_notice
-from bot.handlers.access import neutral_button_answer, staff_only
+from bot.handlers.access import OWN_PRIVATE, neutral_button_answer, own_private, staff_only
 from bot.i18n import N_, _, format_moment, local
 from bot.slot_views import (
     ABSENT,
@@ -57,7 +57,7 @@ STAFF_COMMANDS = (("creneaux", N_("Créneaux : dates, places, présences")),)
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Add this feature's handlers (called by bot.app before the candidate's catch-alls)."""
-    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    private = OWN_PRIVATE & filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler("creneaux", staff_only(show_slots), filters=private))
     application.add_handler(CommandHandler("rdv", my_booking, filters=private))
     application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{callbacks.SLOTS}:"))
@@ -81,7 +81,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await staff_button(update, context)
         return
     handler = CANDIDATE_BUTTONS.get(data.subject)
-    if handler is None:
+    # A candidate's button acts only in the presser's own private chat (never on a group card).
+    if handler is None or not own_private(update):
         await query.answer(neutral_button_answer())
         return
     await handler(query, context, data.action)

@@ -32,9 +32,16 @@ from telegram.ext import (
 )
 
 from bot import callbacks, staff_views
-from bot.context import Services, services
+from bot.context import services
 from bot.handlers import staff_notice
-from bot.handlers.access import is_staff, neutral_button_answer, neutral_command_answer
+from bot.handlers.access import (
+    OWN_PRIVATE,
+    is_staff,
+    neutral_button_answer,
+    neutral_command_answer,
+    own_private,
+    staff_place,
+)
 from bot.handlers.staff_cards import on_card_button, show_card
 from bot.handlers.staff_screens import (
     export_command,
@@ -64,23 +71,13 @@ Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
 # --- who may do what, where ----------------------------------------------------------------
 
 
-def _staff_place(update: Update, svc: Services) -> bool:
-    """Staff work in a private chat with the bot or in the staff group, nowhere else."""
-    chat = update.effective_chat
-    if chat is None:
-        return False
-    return chat.type == "private" or chat.id == svc.settings.staff_chat_id
-
-
 def staff_command(handler: Handler) -> Handler:
     """A staff command: anyone else gets what an unknown command gets (in a group: nothing)."""
 
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
-        svc = services(context)
-        if is_staff(update, context) and _staff_place(update, svc):
+        if is_staff(update, context) and staff_place(update, context):
             return await handler(update, context)
-        chat = update.effective_chat
-        if update.effective_message is not None and chat is not None and chat.type == "private":
+        if update.effective_message is not None and own_private(update):
             await update.effective_message.reply_text(neutral_command_answer())
         return None
 
@@ -94,7 +91,7 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if query is None:
         return
     svc = services(context)
-    if not (is_staff(update, context) and _staff_place(update, svc)):
+    if not (is_staff(update, context) and staff_place(update, context)):
         await query.answer(neutral_button_answer())
         return
     data = callbacks.parse(query.data)
@@ -159,7 +156,7 @@ def register(application: TelegramApp) -> None:  # type: ignore[type-arg]
     ):
         application.add_handler(CommandHandler(name, staff_command(callback), filters=new))
     if svc.settings.staff_ids:
-        where = filters.ChatType.PRIVATE
+        where: filters.BaseFilter = OWN_PRIVATE
         if svc.settings.staff_chat_id is not None:
             where = where | filters.Chat(chat_id=svc.settings.staff_chat_id)
         application.add_handler(

@@ -11,6 +11,7 @@ from telegram import (
     CallbackQuery,
     ForceReply,
     Message,
+    MessageEntity,
     Update,
     User,
 )
@@ -346,24 +347,32 @@ async def _ask(
             "12/03/2031 14:30, salle B (sinon : l'adresse de la structure)."
         ),
     }
+    text = (
+        prompts[kind].format(reference=application.reference) + "\n" + _("/annuler pour annuler.")
+    )
+    if message.chat.type == "private":
+        prompt = await message.reply_text(text)
+    else:
+        # In a group, the bot reads only replies to it: ask for one from this person only.
+        # `selective` targets the people mentioned: a real mention of the staff member (the
+        # card the prompt replies to is the bot's own, so a reply alone targets nobody).
+        mention = user.first_name
+        prompt = await message.reply_text(
+            f"{mention}, {text}",
+            entities=[
+                MessageEntity(
+                    MessageEntity.TEXT_MENTION, 0, len(mention.encode("utf-16-le")) // 2, user=user
+                )
+            ],
+            reply_markup=ForceReply(selective=True, input_field_placeholder=_("Votre réponse")),
+        )
     expect(
         context,
         user.id,
         kind,
         {"application_id": application.id, "version": version, **extra},
+        prompt=prompt,
     )
-    text = (
-        prompts[kind].format(reference=application.reference) + "\n" + _("/annuler pour annuler.")
-    )
-    if message.chat.type == "private":
-        await message.reply_text(text)
-    else:
-        # In a group, the bot reads only replies to it: ask for one, from this person only.
-        mention = user.first_name
-        await message.reply_text(
-            f"{mention}, {text}",
-            reply_markup=ForceReply(selective=True, input_field_placeholder=_("Votre réponse")),
-        )
 
 
 def _typed(update: Update) -> tuple[Message, User, str] | None:

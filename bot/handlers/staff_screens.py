@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -16,7 +17,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     ContextTypes,
 )
@@ -193,11 +194,32 @@ async def open_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_card(context, svc, message.chat_id, application, user)
 
 
+async def _privately(message: Message, user_id: int, send: Callable[[int], Awaitable[Any]]) -> None:
+    """What shows every candidate goes to the staff member's own private chat: in the staff
+    group, everyone would see it, staff or not. The group gets a short note, never data."""
+    if message.chat.type == "private":  # the guard let only the staff's own private chat in
+        await send(message.chat_id)
+        return
+    try:
+        await send(user_id)
+    except (Forbidden, BadRequest) as error:
+        if isinstance(error, BadRequest) and "chat not found" not in str(error).lower():
+            raise
+        await message.reply_text(
+            _(
+                "Je ne peux pas vous l'envoyer en privé. Ouvrez d'abord une conversation "
+                "privée avec moi et touchez « Démarrer », puis recommencez ici."
+            )
+        )
+        return
+    await message.reply_text(_("Je vous l'envoie en privé."))
+
+
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/cherche NOM: applications whose name contains the words typed."""
+    """/cherche NOM: applications whose name contains the words typed (sent privately)."""
     svc = services(context)
-    message = update.effective_message
-    if message is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
     text = " ".join(context.args or [])[:QUERY_LIMIT].strip()
     if not text:
@@ -205,15 +227,18 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     found = svc.store.search_applications(text, limit=10)
     if not found:
-        await message.reply_text(
-            _("Aucune candidature ne correspond à « {text} ».").format(text=text)
+        answer = _("Aucune candidature ne correspond à « {text} ».").format(text=text)
+        await _privately(
+            message, user.id, lambda chat_id: context.bot.send_message(chat_id, answer)
         )
         return
     lines = [_("🔎 {count} résultat(s) pour « {text} » :").format(count=len(found), text=text)]
     lines += [f"• {staff_views.item_line(a)}" for a in found]
-    await message.reply_text(
-        "\n".join(lines),
-        reply_markup=InlineKeyboardMarkup([[staff_views.item_button(a)] for a in found]),
+    markup = InlineKeyboardMarkup([[staff_views.item_button(a)] for a in found])
+    await _privately(
+        message,
+        user.id,
+        lambda chat_id: context.bot.send_message(chat_id, "\n".join(lines), reply_markup=markup),
     )
 
 
@@ -221,10 +246,10 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/export [csv]: every application in a file that opens in French Excel."""
+    """/export [csv]: every application in a file that opens in French Excel (sent privately)."""
     svc = services(context)
-    message = update.effective_message
-    if message is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
     fmt = "csv" if context.args and context.args[0].lower().strip() == "csv" else "xlsx"
     # Seconds at tens of thousands of rows: read and rendered in a thread, on a read-only
@@ -232,9 +257,14 @@ async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     data, count = await asyncio.to_thread(_export_file, svc, fmt)
     filename = export.filename(svc.clock(), fmt)
     try:
-        await message.reply_document(
-            InputFile(io.BytesIO(data), filename=filename),
-            caption=_("{count} candidature(s).").format(count=count),
+        await _privately(
+            message,
+            user.id,
+            lambda chat_id: context.bot.send_document(
+                chat_id,
+                InputFile(io.BytesIO(data), filename=filename),
+                caption=_("{count} candidature(s).").format(count=count),
+            ),
         )
     except TelegramError as error:
         log.warning("export not sent: %s", type(error).__name__)

@@ -113,6 +113,13 @@ def migrate_lookups(db: Database) -> None:
     )
 
 
+def migrate_staff_input_place(db: Database) -> None:
+    """Where a staff member was asked to type: the chat (NULL: their own private chat) and,
+    in a group, the bot's prompt, so that only a reply to it in that chat answers it."""
+    db.execute("ALTER TABLE staff_inputs ADD COLUMN chat_id INTEGER")
+    db.execute("ALTER TABLE staff_inputs ADD COLUMN prompt_id INTEGER")
+
+
 @dataclass(slots=True)
 class Conversation:
     user_id: int
@@ -161,13 +168,37 @@ class CandidateStore(StoreBase):
 
     # -- staff inputs: what a staff member was asked to type (restart-safe) -----------------
 
-    def expect_staff_input(self, user_id: int, kind: str, payload: dict[str, Any]) -> None:
+    def expect_staff_input(
+        self,
+        user_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        chat_id: int | None = None,
+        prompt_id: int | None = None,
+    ) -> None:
         self.db.execute(
-            "INSERT INTO staff_inputs (user_id, kind, payload, created_at) VALUES (?, ?, ?, ?) "
+            "INSERT INTO staff_inputs (user_id, kind, payload, created_at, chat_id, prompt_id) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET kind = excluded.kind, "
-            "payload = excluded.payload, created_at = excluded.created_at",
-            [user_id, kind, json.dumps(payload, ensure_ascii=False), self._now()],
+            "payload = excluded.payload, created_at = excluded.created_at, "
+            "chat_id = excluded.chat_id, prompt_id = excluded.prompt_id",
+            [
+                user_id,
+                kind,
+                json.dumps(payload, ensure_ascii=False),
+                self._now(),
+                chat_id,
+                prompt_id,
+            ],
         )
+
+    def staff_input_place(self, user_id: int) -> tuple[int | None, int | None] | None:
+        """(chat id, prompt message id) of the pending input; chat None: the private chat."""
+        row = self.db.execute(
+            "SELECT chat_id, prompt_id FROM staff_inputs WHERE user_id = ?", [user_id]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     def staff_input(self, user_id: int) -> tuple[str, dict[str, Any]] | None:
         row = self.db.execute(
