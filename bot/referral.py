@@ -25,7 +25,7 @@ from bot.domain.referrers import (
     short_name,
 )
 from bot.i18n import N_, _
-from bot.store import Application
+from bot.store import Application, mentions
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +154,8 @@ async def notify_decision(
         ]
     )
     try:
-        await context.bot.send_message(referrer.telegram_user_id, text)
+        sent = await context.bot.send_message(referrer.telegram_user_id, text)
     except TelegramError as error:
         log.warning("could not tell a referrer about a decision: %s", type(error).__name__)
+        return
+    svc.store.shown(sent.chat_id, sent.message_id, [application.id], mentions.LIST)

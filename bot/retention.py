@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from telegram.ext import Application, ContextTypes
 
 from bot.context import services
-from bot.handlers import staff_notice
-from bot.i18n import _
+from bot.handlers import redactions
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +33,8 @@ def schedule(application: Application) -> None:  # type: ignore[type-arg]
 async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     before = cutoff(svc.clock(), svc.settings.retention_months)
-    for row in svc.store.expired_applications(before=before):
-        # Staff cards in Telegram lose every personal detail too.
-        await staff_notice.redact_cards(
-            context, svc, row["id"], _("🗑 Candidature effacée : durée de conservation dépassée.")
-        )
     removed = svc.store.purge(before=before)
     if removed:
         log.info("retention: %d application(s) deleted", removed)
+    # The staff cards and lists that showed them lose every personal detail too.
+    await redactions.redact_owed(context, svc)

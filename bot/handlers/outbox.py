@@ -15,7 +15,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.context import Services, services
-from bot.handlers import slot_step, staff_cards, staff_notice
+from bot.handlers import redactions, slot_step, staff_cards, staff_notice
 from bot.i18n import _
 from bot.store import Application as CandidateApplication
 from bot.store import Duty, NotFoundError
@@ -120,7 +120,11 @@ async def _send(
 
 
 async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await deliver(context, services(context))
+    svc = services(context)
+    await deliver(context, svc)
+    # Also owed by committed changes: the edits an erasure or a purge (maybe the
+    # command-line one, while the bot was stopped) left to do.
+    await redactions.redact_owed(context, svc)
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]

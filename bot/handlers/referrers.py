@@ -39,6 +39,7 @@ from bot.handlers.access import (
 )
 from bot.handlers.staff_input import done, expect, on_input
 from bot.i18n import N_, _, format_day
+from bot.store import mentions
 from bot.store.referrers import Referrer, ReferrerCounts
 
 log = logging.getLogger(__name__)
@@ -575,5 +576,9 @@ async def my_candidates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         )
         for application in applications
     ]
+    shown = [application.id for application in applications]
     for text in _chunks(heading, lines):
-        await message.reply_text(text)
+        sent = await message.reply_text(text)
+        # Each part counts as showing the whole list: erasing one person redacts them all
+        # (a new /mescandidats shows the others again).
+        svc.store.shown(sent.chat_id, sent.message_id, shown, mentions.LIST)

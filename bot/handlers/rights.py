@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.context import services
-from bot.handlers import candidate, staff_notice
+from bot.handlers import candidate, redactions, staff_notice
 from bot.i18n import _
 
 log = logging.getLogger(__name__)
@@ -148,10 +148,10 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _edit(query.message, _("D'accord, rien n'est changé."))
         return
     if data.subject == "erase":
-        # Staff cards in Telegram lose every personal detail too.
-        await staff_notice.erasing(context, svc, user.id)
         svc.store.erase_user(user.id)
         await _edit(query.message, _("C'est fait. Toutes vos données sont effacées."))
+        # Every staff and referrer message that showed the person loses it too.
+        await redactions.redact_owed(context, svc)
         return
     if data.subject == "withdraw":
         application = svc.store.active_application(user.id)

@@ -41,7 +41,7 @@ from bot.slot_views import (
     button,
 )
 from bot.store import Application as CandidateApplication
-from bot.store import NotFoundError
+from bot.store import NotFoundError, mentions
 from bot.store.slots import FILED_ALIVE, Booking
 
 log = logging.getLogger(__name__)
@@ -88,15 +88,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await handler(query, context, data.action)
 
 
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the tapped message; a message that cannot be edited gets a new one instead."""
+async def _edit(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
+) -> Message | None:
+    """Replace the tapped message; a message that cannot be edited gets a new one instead.
+    Returns the message that shows the text now (None when unknown)."""
+    shown = query.message if isinstance(query.message, Message) else None
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
-        if "not modified" in str(error).lower():
-            return
-        if isinstance(query.message, Message):
-            await query.message.reply_text(text, reply_markup=markup)
+        if "not modified" in str(error).lower() or shown is None:
+            return shown
+        return await shown.reply_text(text, reply_markup=markup)
+    return shown
 
 
 def _message_text(query: CallbackQuery) -> str:
@@ -447,7 +451,7 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if subject == SHOW:
         await query.answer()
-        await _edit(query, *_detail(svc, slot.id))
+        await _show_detail(query, svc, slot.id)
         return
     if subject == ASK_CANCEL:
         if slot.cancelled or rules.has_started(slot.start, svc.clock()):
@@ -474,9 +478,16 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.answer(neutral_button_answer())
 
 
-def _detail(svc: Services, slot_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    slot = svc.store.slot(slot_id)
-    return slot_views.staff_detail(svc, slot, svc.store.bookings_of_slot(slot_id), svc.clock())
+async def _show_detail(query: CallbackQuery, svc: Services, slot_id: int) -> None:
+    """A slot and the people booked on it; the message is remembered as showing them, so
+    that erasing one of them redacts it."""
+    bookings = svc.store.bookings_of_slot(slot_id)
+    text, markup = slot_views.staff_detail(svc, svc.store.slot(slot_id), bookings, svc.clock())
+    shown = await _edit(query, text, markup)
+    if shown is not None:
+        svc.store.shown(
+            shown.chat_id, shown.message_id, [b.application_id for b in bookings], mentions.LIST
+        )
 
 
 async def _cancel_slot(
@@ -524,7 +535,7 @@ async def _attendance(
     )
     if changed and not present:
         await reminders.send_notices(context.bot, svc)
-    await _edit(query, *_detail(svc, booking.slot.id))
+    await _show_detail(query, svc, booking.slot.id)
 
 
 # --- staff: adding a slot, a short guided dialogue --------------------------------------

@@ -29,7 +29,7 @@ from bot.handlers import staff_notice
 from bot.handlers.access import neutral_button_answer
 from bot.handlers.staff_input import done, expect, on_input
 from bot.i18n import _, format_moment
-from bot.store import Application, NotFoundError, iso
+from bot.store import Application, NotFoundError, iso, mentions
 from bot.store.staff import SlotTaken
 
 log = logging.getLogger(__name__)
@@ -304,7 +304,7 @@ async def after_decision(
             break
     if not delivered:
         try:
-            await context.bot.send_message(
+            warning = await context.bot.send_message(
                 chat_id,
                 _(
                     "⚠️ {reference} : la personne n'a pas reçu le message (elle a peut-être "
@@ -315,6 +315,7 @@ async def after_decision(
                     phone=display_phone(application.phone) if application.phone else "—",
                 ),
             )
+            svc.store.shown(warning.chat_id, warning.message_id, [application.id], mentions.LIST)
         except TelegramError as error:
             log.warning("staff not told of an undelivered decision: %s", type(error).__name__)
     try:

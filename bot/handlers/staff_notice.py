@@ -132,19 +132,3 @@ async def withdrawn(
             reference=application.reference
         ),
     )
-
-
-async def erasing(context: ContextTypes.DEFAULT_TYPE, svc: Services, user_id: int) -> None:
-    """Before a person's data is erased: their cards in staff chats lose every personal
-    detail (call it before `erase_user`, which forgets the cards with the applications)."""
-    text = _("🗑 Candidature effacée à la demande de la personne.")
-    for application in svc.store.applications_of(user_id):
-        await redact_cards(context, svc, application.id, text)
-
-
-async def redact_cards(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, application_id: int, text: str
-) -> None:
-    """Replace every staff card of an application by `text` (before its data is deleted)."""
-    for chat_id, message_id in svc.store.cards(application_id):
-        await edit_card(context, svc, chat_id, message_id, text, None)

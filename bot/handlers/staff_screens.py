@@ -28,6 +28,7 @@ from bot.domain import applications as states
 from bot.handlers.access import neutral_button_answer
 from bot.handlers.staff_cards import edit_markup, show_card
 from bot.i18n import _
+from bot.store import mentions
 from bot.store.staff import QueueFilter
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,12 @@ async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply_markup=staff_views.queue_keyboard(page),
     )
     svc.store.save_queue(sent.chat_id, sent.message_id, replace(filters_, extra={"page": 1}))
+    _remember_page(svc, sent, page)
+
+
+def _remember_page(svc: Services, message: Message, page: staff_views.QueuePage) -> None:
+    """The page shows names: an erasure of one of them redacts it."""
+    svc.store.shown(message.chat_id, message.message_id, [a.id for a in page.items], mentions.LIST)
 
 
 async def on_queue_button(
@@ -141,6 +148,8 @@ async def on_queue_button(
         await message.edit_text(text, reply_markup=markup)
     except TelegramError as error:
         log.info("queue page not edited: %s", type(error).__name__)
+    else:
+        _remember_page(svc, message, page)
     kept = {k: v for k, v in extra.items() if k == "sources"}
     svc.store.save_queue(
         message.chat_id, message.message_id, replace(filters_, extra={**kept, "page": page.page})
@@ -194,14 +203,14 @@ async def open_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show_card(context, svc, message.chat_id, application, user)
 
 
-async def _privately(message: Message, user_id: int, send: Callable[[int], Awaitable[Any]]) -> None:
+async def _privately(message: Message, user_id: int, send: Callable[[int], Awaitable[Any]]) -> Any:
     """What shows every candidate goes to the staff member's own private chat: in the staff
-    group, everyone would see it, staff or not. The group gets a short note, never data."""
+    group, everyone would see it, staff or not. The group gets a short note, never data.
+    Returns what `send` returned, or None when it could not be sent privately."""
     if message.chat.type == "private":  # the guard let only the staff's own private chat in
-        await send(message.chat_id)
-        return
+        return await send(message.chat_id)
     try:
-        await send(user_id)
+        sent = await send(user_id)
     except (Forbidden, BadRequest) as error:
         if isinstance(error, BadRequest) and "chat not found" not in str(error).lower():
             raise
@@ -211,8 +220,9 @@ async def _privately(message: Message, user_id: int, send: Callable[[int], Await
                 "privée avec moi et touchez « Démarrer », puis recommencez ici."
             )
         )
-        return
+        return None
     await message.reply_text(_("Je vous l'envoie en privé."))
+    return sent
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -235,11 +245,13 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = [_("🔎 {count} résultat(s) pour « {text} » :").format(count=len(found), text=text)]
     lines += [f"• {staff_views.item_line(a)}" for a in found]
     markup = InlineKeyboardMarkup([[staff_views.item_button(a)] for a in found])
-    await _privately(
+    sent = await _privately(
         message,
         user.id,
         lambda chat_id: context.bot.send_message(chat_id, "\n".join(lines), reply_markup=markup),
     )
+    if isinstance(sent, Message):
+        svc.store.shown(sent.chat_id, sent.message_id, [a.id for a in found], mentions.LIST)
 
 
 # --- export and figures -------------------------------------------------------------------------

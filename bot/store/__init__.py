@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.store.base import ACTIVE_STATES, NotFoundError, StoreError, iso, utcnow
 from bot.store.candidates import Application, CandidateStore, Conversation, vars_of
+from bot.store.mentions import MentionStore, Redaction
 from bot.store.outbox import Duty, OutboxStore
 from bot.store.referrers import ReferrerStore
 from bot.store.reliability import ReliabilityStore, integrity_of_file
@@ -17,7 +18,15 @@ from bot.store.slots import SlotStore
 from bot.store.staff import StaffStore
 
 
-class Store(CandidateStore, StaffStore, SlotStore, ReferrerStore, ReliabilityStore, OutboxStore):
+class Store(
+    CandidateStore,
+    StaffStore,
+    SlotStore,
+    ReferrerStore,
+    ReliabilityStore,
+    OutboxStore,
+    MentionStore,
+):
     """All reads and writes of the bot's data; each method is one transaction."""
 
 
@@ -27,6 +36,7 @@ __all__ = [
     "Conversation",
     "Duty",
     "NotFoundError",
+    "Redaction",
     "Store",
     "StoreError",
     "integrity_of_file",

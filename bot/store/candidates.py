@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.base import ACTIVE_STATES, NotFoundError, StoreBase, iso
+from bot.store.mentions import ERASED, owe_redactions
 
 # `state IN ('brouillon', …)` in full: the text of the partial index `applications_one_active`.
 _ACTIVE_SQL = f"state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})"
@@ -482,6 +483,8 @@ class CandidateStore(StoreBase):
                     "SELECT id FROM applications WHERE user_id = ?", [user_id]
                 ).fetchall()
             ]
+            # The staff's and referrers' messages that show the person are owed an edit.
+            owe_redactions(self.db, ids, ERASED, self._now())
             for application_id in ids:
                 self.db.execute(
                     "UPDATE events SET note = NULL, application_id = NULL WHERE application_id = ?",
@@ -491,6 +494,9 @@ class CandidateStore(StoreBase):
             self.db.execute("DELETE FROM applications WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
             self._event("candidate", "erased", None, None, None)
+        # secure_delete zeroes the freed bytes in the file; the WAL still holds the old pages
+        # until a checkpoint: fold it in and empty it now, so the bytes are gone everywhere.
+        self.checkpoint()
         return len(ids)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.base import StoreBase, iso
+from bot.store.mentions import EXPIRED, owe_redactions
 
 
 def migrate(db: Database) -> None:
@@ -106,6 +107,7 @@ class ReliabilityStore(StoreBase):
         users left with nothing; the audit keeps an anonymous trace. Returns how many."""
         expired = self.expired_applications(before=before)
         with self.db.atomic():
+            owe_redactions(self.db, [row["id"] for row in expired], EXPIRED, self._now())
             for row in expired:
                 self.db.execute(
                     "UPDATE events SET note = NULL, application_id = NULL WHERE application_id = ?",
@@ -118,6 +120,8 @@ class ReliabilityStore(StoreBase):
                 "DELETE FROM users WHERE id NOT IN (SELECT user_id FROM applications) "
                 "AND id NOT IN (SELECT user_id FROM conversations)"
             )
+        if expired:
+            self.checkpoint()  # the erased bytes leave the WAL too (see erase_user)
         return len(expired)
 
     # -- backups -------------------------------------------------------------------------

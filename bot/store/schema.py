@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlite_utils.migrations import Migrations
 
-from bot.store import candidates, outbox, referrers, reliability, slots, staff
+from bot.store import candidates, mentions, outbox, referrers, reliability, slots, staff
 
 MIGRATION_SET = "tremplin"
 migrations = Migrations(MIGRATION_SET)
@@ -22,3 +22,4 @@ migrations(name="0006_lookup_indexes")(candidates.migrate_lookups)
 migrations(name="0007_processed_updates")(reliability.migrate_processed_updates)
 migrations(name="0008_outbox")(outbox.migrate)
 migrations(name="0009_staff_input_place")(candidates.migrate_staff_input_place)
+migrations(name="0010_shown_messages")(mentions.migrate)

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from bot.domain.applications import FILED_STATES, OPEN_STATES
 from bot.store.base import StoreBase
 from bot.store.candidates import Application
+from bot.store.mentions import CARD, remember_shown
 
 CARDS_KEPT = 10  # card messages kept per application (older ones are no longer edited)
 
@@ -366,6 +367,12 @@ class StaffStore(StoreBase):
 
     def remember_card(self, application_id: int, chat_id: int, message_id: int) -> None:
         with self.db.atomic():
+            # Every card is remembered for erasure, beyond the last ones kept for live edits.
+            remember_shown(self.db, chat_id, message_id, application_id, CARD, self._now())
+            if not self.db.execute(
+                "SELECT 1 FROM applications WHERE id = ?", [application_id]
+            ).fetchone():
+                return  # erased while the card was on its way: it is owed a redaction
             self.db.execute(
                 "INSERT OR REPLACE INTO staff_cards (chat_id, message_id, application_id, "
                 "posted_at) VALUES (?, ?, ?, ?)",
