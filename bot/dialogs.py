@@ -37,7 +37,7 @@ class Option:
     label: str
     criteria: tuple[str, ...] = ()
     unsure: tuple[str, ...] = ()
-    blocks: str | None = None
+    flag: str | None = None  # an answer that matters before the criteria (eligibility.toml)
     next: str | None = None
     end: str | None = None
     consent: str | None = None
@@ -79,6 +79,21 @@ class Criterion:
     id: str
     level: int
     label: str
+
+
+BLOCK, DOUBT, NOTE = "block", "doubt", "note"
+FLAG_EFFECTS = (BLOCK, DOUBT, NOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """An answer that matters before any criterion: it blocks hiring (`block`: no right to
+    work), lowers the verdict to "à confirmer" (`doubt`), or only tells staff (`note`)."""
+
+    id: str
+    effect: str
+    staff: str  # first on the card, read by staff
+    candidate: str  # under the verdict, read by the person ("" for a note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +138,9 @@ class Dialogs:
     rule: EligibilityRule
     workshops: tuple[Workshop, ...]
     structure: Structure
+    flags: dict[str, Flag] = field(default_factory=dict)
+    # The person has a counsellor when any of these answers is given (journey.toml [verdict]).
+    counsellor_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -159,6 +177,8 @@ class Dialogs:
         texts.extend(self.messages.values())
         texts.extend(self.states.values())
         texts.extend(c.label for c in self.criteria.values())
+        for flag in self.flags.values():
+            texts.extend((flag.staff, flag.candidate))
         for workshop in self.workshops:
             texts.extend((workshop.label, workshop.work))
         texts.append(self.structure.hours)
@@ -184,6 +204,7 @@ REQUIRED_MESSAGES = (
     "fin_sans_suite",
     "verdict_probable",
     "verdict_a_confirmer",
+    "verdict_a_confirmer_conseiller",
     "verdict_pas_pour_vous",
     "filed",
     "next_steps",
@@ -250,6 +271,8 @@ def _load(directory: Path) -> tuple[Dialogs | None, list[str]]:
     try:
         criteria = _criteria(eligibility)
         rule = _rule(eligibility, criteria)
+        flags = _flags(eligibility)
+        counsellor_if = _counsellor_if(journey)
         sections = tuple(
             Section(id=_id(s, "journey.toml [[sections]]"), title=_text(s, "title", "journey.toml"))
             for s in journey.get("sections", [])
@@ -279,6 +302,8 @@ def _load(directory: Path) -> tuple[Dialogs | None, list[str]]:
         rule=rule,
         workshops=workshops,
         structure=structure,
+        flags=flags,
+        counsellor_if=counsellor_if,
     )
     problems.extend(_cross_checks(dialogs))
     return (None if problems else dialogs), problems
@@ -306,7 +331,7 @@ def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
 
 
 def _option(raw: dict[str, Any], where: str) -> Option:
-    known = {"id", "label", "criteria", "unsure", "blocks", "next", "end", "consent"}
+    known = {"id", "label", "criteria", "unsure", "flag", "next", "end", "consent"}
     unknown = set(raw) - known
     if unknown:
         raise DialogError(f"{where}: unknown key(s) {sorted(unknown)} in option {raw.get('id')!r}")
@@ -315,7 +340,7 @@ def _option(raw: dict[str, Any], where: str) -> Option:
         label=_text(raw, "label", where),
         criteria=_strings(raw, "criteria", where),
         unsure=_strings(raw, "unsure", where),
-        blocks=raw.get("blocks"),
+        flag=raw.get("flag"),
         next=raw.get("next"),
         end=raw.get("end"),
         consent=raw.get("consent"),
@@ -393,6 +418,29 @@ def _rule(eligibility: dict[str, Any], criteria: dict[str, Criterion]) -> Eligib
     )
 
 
+def _flags(eligibility: dict[str, Any]) -> dict[str, Flag]:
+    result: dict[str, Flag] = {}
+    for flag_id, raw in eligibility.get("flags", {}).items():
+        where = f"eligibility.toml flag {flag_id!r}"
+        effect = raw.get("effect")
+        if effect not in FLAG_EFFECTS:
+            raise DialogError(f"{where}: effect must be one of {list(FLAG_EFFECTS)}")
+        candidate = str(raw.get("candidate", "")).strip()
+        if effect != NOTE and not candidate:
+            raise DialogError(f"{where}: a {effect} needs a 'candidate' text (the person reads it)")
+        result[flag_id] = Flag(
+            id=flag_id, effect=effect, staff=_text(raw, "staff", where), candidate=candidate
+        )
+    return result
+
+
+def _counsellor_if(journey: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw = journey.get("verdict", {}).get("counsellor_if", {})
+    if not isinstance(raw, dict):
+        raise DialogError('journey.toml: [verdict] counsellor_if must be { step = ["option"] }')
+    return tuple((str(k), tuple(v)) for k, v in raw.items())
+
+
 def _structure(raw: dict[str, Any]) -> Structure:
     where = "structure.toml"
     try:
@@ -442,6 +490,8 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
                 problems.append(
                     f"{where}: option {option.id!r} skips to unknown step {option.next!r}"
                 )
+            if option.flag is not None and option.flag not in dialogs.flags:
+                problems.append(f"{where}: option {option.id!r} names unknown flag {option.flag!r}")
             if option.end is not None and option.end not in dialogs.messages:
                 problems.append(
                     f"{where}: option {option.id!r} ends with unknown message {option.end!r}"
@@ -469,6 +519,18 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
                     problems.append(
                         f"{where}: ask_if {target}={value!r} is not an option of {target!r}"
                     )
+    for target, values in dialogs.counsellor_if:
+        if target in CONTEXT_FACTS:
+            continue
+        if not dialogs.has_step(target):
+            problems.append(f"journey.toml: [verdict] counsellor_if names unknown step {target!r}")
+            continue
+        options = {o.id for o in dialogs.step(target).options}
+        problems.extend(
+            f"journey.toml: [verdict] counsellor_if {target}={value!r} is not an option"
+            for value in values
+            if value not in options
+        )
     for kind in ("verdict", "multi", "summary", "contact"):
         if sum(1 for s in dialogs.steps if s.kind == kind) != 1:
             problems.append(f"journey.toml: there must be exactly one step of kind {kind!r}")

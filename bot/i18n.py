@@ -105,7 +105,19 @@ def format_number(value: float | int) -> str:
 # --- extraction of the dialogs' texts (used by `pybabel extract`, see babel.cfg) -----------
 
 TRANSLATABLE_KEYS = frozenset(
-    {"text", "hint", "summary", "label", "title", "work", "name", "detail", "hours"}
+    {
+        "text",
+        "hint",
+        "summary",
+        "label",
+        "title",
+        "work",
+        "name",
+        "detail",
+        "hours",
+        "staff",
+        "candidate",
+    }
 )
 
 

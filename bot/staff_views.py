@@ -14,9 +14,11 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.dialogs import Dialogs
+from bot.dialogs import BLOCK, Dialogs
 from bot.domain import applications as states
+from bot.domain import eligibility
 from bot.domain.contact import display_phone, visible
+from bot.domain.journey import active_path
 from bot.i18n import N_, _, format_day, format_moment
 from bot.staff_dialogs import StaffDialogs
 from bot.store import Application
@@ -120,13 +122,26 @@ def status_line(application: Application, review: Review, staff: StaffDialogs) -
     return state_label(state)
 
 
+def flags_of(dialogs: Dialogs, application: Application) -> list[str]:
+    """The answers that blocked or lowered the verdict, or that staff must know first."""
+    return [f for f in active_path(dialogs, application.answers).flags if f in dialogs.flags]
+
+
+def blocking(dialogs: Dialogs, application: Application) -> list[str]:
+    """What staff read before accepting someone whose answers block hiring."""
+    flags = eligibility.with_effect(dialogs, flags_of(dialogs, application), BLOCK)
+    return [_(dialogs.flags[f].staff) for f in flags]
+
+
 def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
-    """The card: reference, name, state, verdict and criteria, workshops, answers, contact."""
+    """The card: reference, name, what blocked or lowered the verdict, state, verdict and
+    criteria, workshops, answers, contact."""
     application = data.application
     lines = [
         _("📋 Candidature {reference} · {name}").format(
             reference=application.reference or "—", name=full_name(application)
         ),
+        *(_(dialogs.flags[f].staff) for f in flags_of(dialogs, application)),
         status_line(application, data.review, staff),
         _("Reçue le {moment}").format(moment=_moment(application.filed_at)),
         "",
@@ -158,7 +173,7 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
     lines.append(
         _("Orientée par : {referrer}").format(referrer=data.referrer)
         if data.referrer
-        else _("Orientée par : personne (venue d'elle-même)")
+        else _("Orientée par : sans orienteur")
     )
     if application.phone:
         lines.append(f"📞 {display_phone(application.phone)}")
@@ -225,10 +240,13 @@ def back_button(application: Application, review: Review) -> InlineKeyboardButto
     return _button(_("◀️ Retour"), card_data(application.id, review.version, "card"))
 
 
-def confirm_keyboard(application: Application, review: Review, action: str) -> InlineKeyboardMarkup:
-    """A second tap before a decision the candidate is told about."""
+def confirm_keyboard(
+    application: Application, review: Review, action: str, *, despite: bool = False
+) -> InlineKeyboardMarkup:
+    """A second tap before a decision the candidate is told about; `despite`: the answers
+    block hiring (said in an alert before this)."""
     label = {
-        states.ACCEPT: N_("✅ Oui, accepter"),
+        states.ACCEPT: N_("⚠️ Oui, accepter quand même") if despite else N_("✅ Oui, accepter"),
         states.WAIT: N_("⏸ Oui, mettre en attente"),
     }[action]
     return InlineKeyboardMarkup(

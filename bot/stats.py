@@ -90,12 +90,13 @@ def funnel(dialogs: Dialogs, counts: JourneyCounts) -> tuple[Counts, Counts]:
     past_verdict = sum(
         n for step, n in ordered if dialogs.has_step(step) and dialogs.position(step) >= verdict_at
     )
-    # A "Non merci" after consent can only happen at steps with an ending; when they all come
+    # A "Non merci" after consent can only happen at steps with an ending (an answer that
+    # ends for a reason, under 16, is counted apart); when they all come
     # at or after the result (as shipped), those people saw the result.
     endings = [
         dialogs.position(s.id)
         for s in dialogs.steps[1:]
-        if any(o.end for o in s.options) and not any(o.consent for o in s.options)
+        if any(o.end and not o.flag for o in s.options) and not any(o.consent for o in s.options)
     ]
     declined_after_verdict = declined if endings and min(endings) >= verdict_at else 0
     declined_consent = events.get("declined_consent", 0)
@@ -113,6 +114,7 @@ def funnel(dialogs: Dialogs, counts: JourneyCounts) -> tuple[Counts, Counts]:
     stopped += [(_step_name(dialogs, step), n) for step, n in ordered]
     for action, label in (
         ("declined", N_("« Non merci » en cours de route")),
+        ("too_young", N_("moins de 16 ans : arrêtés tout de suite, rien gardé")),
         ("expired", N_("effacés après 30 jours sans réponse")),
         ("restarted", N_("recommencés depuis le début")),
         ("abandoned", N_("abandonnés")),

@@ -114,7 +114,7 @@ def step_view(
         text = _question(dialogs, step) + "\n\n" + text
         rows.extend(workshop_rows)
     elif step.kind == "verdict":
-        text = _verdict_text(dialogs, step, verdict or eligibility.PAS_POUR_VOUS)
+        text = _verdict_text(dialogs, step, verdict or eligibility.PAS_POUR_VOUS, answers)
         shown = ("continuer",) if verdict != eligibility.PAS_POUR_VOUS else ("contact", "stop")
         rows.extend([button(_(o.label), step.id, o.id)] for o in step.options if o.id in shown)
     elif step.kind == "summary":
@@ -165,8 +165,16 @@ def workshop_list(dialogs: Dialogs, chosen: list[str]) -> str:
     return ", ".join(f"{n}. {label}" for n, label in enumerate(labels, 1))
 
 
-def _verdict_text(dialogs: Dialogs, step: Step, verdict: str) -> str:
-    lines = [progress_line(dialogs, step.id), "", _(dialogs.messages[f"verdict_{verdict}"])]
+def _verdict_text(dialogs: Dialogs, step: Step, verdict: str, answers: Mapping[str, Any]) -> str:
+    key = f"verdict_{verdict}"
+    if verdict == eligibility.A_CONFIRMER and eligibility.has_counsellor(dialogs, answers):
+        key = "verdict_a_confirmer_conseiller"
+    lines = [progress_line(dialogs, step.id), "", _(dialogs.messages[key])]
+    # Why, in plain words: the answer that blocked or lowered the verdict.
+    for flag_id in active_path(dialogs, answers).flags:
+        flag = dialogs.flags.get(flag_id)
+        if flag is not None and flag.candidate:
+            lines += ["", _(flag.candidate)]
     if verdict == eligibility.PAS_POUR_VOUS:
         lines += ["", contacts_text(dialogs)]
     return "\n".join(lines)

@@ -34,17 +34,7 @@ A_CONFIRMER = [
 PAS_POUR_VOUS = [
     ("tap", "J'accepte"),
     ("tap", "26 à 49 ans"),
-    ("tap", "Non"),  # no right to work: blocks
-    ("tap", "Je préfère passer"),
-    ("tap", "Non"),
-    ("tap", "Bac ou plus"),
-    ("tap", "Non"),
-    ("tap", "Dans mon logement"),
-    ("tap", "Non"),
-    ("tap", "Non"),
-    ("tap", "Bien"),
-    ("tap", "Oui"),
-    ("send", "75011"),
+    ("tap", "Non"),  # no right to work: blocks, and ends the questions at once
 ]
 AFTER_VERDICT = [
     ("tap", "Atelier bois"),

@@ -109,10 +109,10 @@ def test_the_threshold_is_data(dialogs_copy: Path) -> None:
     }
     aci = load_dialogs(dialogs_copy)
     path = active_path(aci, answers)
-    assert eligibility.verdict(aci, path.criteria, path.blocks) == eligibility.A_CONFIRMER
+    assert eligibility.verdict(aci, path.criteria, path.flags) == eligibility.A_CONFIRMER
     _edit(dialogs_copy / "eligibility.toml", "level2_needed = 3", "level2_needed = 2")
     ai = load_dialogs(dialogs_copy)
     path = active_path(ai, answers)
-    assert eligibility.verdict(ai, path.criteria, path.blocks) == eligibility.PROBABLE
+    assert eligibility.verdict(ai, path.criteria, path.flags) == eligibility.PROBABLE
     # …and the remaining level-2 questions are then skipped.
     assert "parent_seul" not in path.ids

@@ -24,6 +24,7 @@ def _candidate_texts() -> list[tuple[str, str]]:
         texts.append((step.id, " ".join(t for t in (step.text, step.hint) if t)))
     texts += [(f"messages.{key}", value) for key, value in DIALOGS.messages.items()]
     texts += [(f"states.{key}", value) for key, value in DIALOGS.states.items()]
+    texts += [(f"flags.{f.id}", f.candidate) for f in DIALOGS.flags.values() if f.candidate]
     return texts
 
 

@@ -53,7 +53,7 @@ async def test_level1_skips_the_level2_questions(bot: Bot) -> None:
     chat = bot.chat()
     await chat.send("/start")
     await play(chat, PROBABLE[:5])  # up to "RSA: Oui"
-    assert "Êtes-vous inscrit à France Travail ?" in chat.last.text
+    assert "Êtes-vous inscrit ou inscrite à France Travail ?" in chat.last.text
     await chat.tap("Non")
     assert "Comment parlez-vous français ?" in chat.last.text
 
@@ -63,14 +63,18 @@ async def test_a_confirmer_verdict_is_explained(bot: Bot) -> None:
     await chat.send("/start")
     await play(chat, A_CONFIRMER)
     assert "Étape 3 sur 8" in chat.last.text
-    assert "à confirmer avec votre conseiller" in chat.last.text
+    # No counsellor (not registered, no referrer): the team checks it with her.
+    assert "L'équipe vérifiera avec vous." in chat.last.text
+    assert "conseiller" not in chat.last.text
     assert chat.buttons() == ["Continuer", "◀️ Retour"]
     await chat.tap("Continuer")
     await play(chat, AFTER_VERDICT)
     await chat.tap("✅ Envoyer ma candidature")
     application = bot.store.active_application(CANDIDATE_ID)
     assert application is not None and application.verdict == "a_confirmer"
-    assert application.criteria == {"jeune": "rempli"}
+    # She preferred not to answer the sensitive questions: those criteria are to check.
+    skipped = dict.fromkeys(("rsa", "ass", "aah", "th", "justice"), "a_verifier")
+    assert application.criteria == {"jeune": "rempli", **skipped, "qpv": "a_verifier"}
 
 
 async def test_not_eligible_gets_contacts_and_can_be_contacted_anyway(bot: Bot) -> None:
@@ -81,8 +85,8 @@ async def test_not_eligible_gets_contacts_and_can_be_contacted_anyway(bot: Bot) 
     assert "Ce travail n'est sans doute pas pour vous" in text
     assert "France Travail" in text and "3949" in text
     assert "95 boulevard Félix Faure" in text
-    assert chat.buttons() == ["Être contacté quand même", "Non merci", "◀️ Retour"]
-    await chat.tap("Être contacté quand même")
+    assert chat.buttons() == ["L'équipe peut m'appeler", "Non merci", "◀️ Retour"]
+    await chat.tap("L'équipe peut m'appeler")
     await play(chat, AFTER_VERDICT)
     await chat.tap("✅ Envoyer ma candidature")
     application = bot.store.active_application(CANDIDATE_ID)
@@ -327,12 +331,12 @@ async def test_resume_after_a_restart_on_the_same_database(bot: Bot) -> None:
     chat = bot.chat()
     # A button of the message shown before the restart still works.
     await chat.tap("Oui")
-    assert "Êtes-vous inscrit à France Travail ?" in chat.last.text
+    assert "Êtes-vous inscrit ou inscrite à France Travail ?" in chat.last.text
     await bot.restart()
     chat = bot.chat()
     await chat.send("/start")
     assert "On reprend où vous en étiez" in chat.texts()[-2]
-    assert "Êtes-vous inscrit à France Travail ?" in chat.last.text
+    assert "Êtes-vous inscrit ou inscrite à France Travail ?" in chat.last.text
     await play(chat, PROBABLE[5:])
     await chat.tap("Continuer")
     await play(chat, AFTER_VERDICT)

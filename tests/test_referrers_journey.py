@@ -57,7 +57,7 @@ async def test_authorised_referrer_link_gives_a_verdict_to_confirm_with_the_coun
     await chat.send(f"/start {referrer.code}")
     await play(chat, PROBABLE)  # RSA: would be "sans doute" without the referrer
     assert "à confirmer avec votre conseiller ou votre conseillère" in chat.last.text
-    assert "sans doute être embauché" not in chat.last.text
+    assert "sans doute avoir ce travail" not in chat.last.text
     await chat.tap("Continuer")
     await play(chat, after_verdict("Oui"))
     await chat.tap("✅ Envoyer ma candidature")
@@ -72,7 +72,7 @@ async def test_a_referrer_that_is_not_authorised_lets_the_bot_count_criteria(bot
     await chat.send(f"/start {referrer.code}")
     assert "Vous venez de la part d'Emmaüs Connect." in chat.texts()[-2]
     await play(chat, PROBABLE)
-    assert "sans doute être embauché" in chat.last.text
+    assert "sans doute avoir ce travail" in chat.last.text
 
 
 async def test_follow_up_consent_is_asked_after_a_referrer_link_and_recorded(bot: Bot) -> None:
@@ -165,7 +165,7 @@ async def test_a_deleted_referrers_code_gives_the_normal_journey(bot: Bot) -> No
     await chat.send(f"/start {referrer.code}")
     assert "de la part" not in chat.texts()[-2]
     await play(chat, PROBABLE)
-    assert "sans doute être embauché" in chat.last.text  # no referrer's diagnosis
+    assert "sans doute avoir ce travail" in chat.last.text  # no referrer's diagnosis
     draft = bot.store.active_application(CANDIDATE_ID)
     assert draft is not None and draft.source is None
 

@@ -27,7 +27,7 @@ async def test_card_goes_to_each_staff_member_privately_with_everything(bot: Bot
     assert "Âge : 26 à 49 ans" in text
     assert "Quand commencer : Tout de suite" in text
     assert "Mobilité : Oui" in text
-    assert "Orientée par : personne (venue d'elle-même)" in text
+    assert "Orientée par : sans orienteur" in text
     assert "📞 06 12 34 56 78" in text
     assert card.buttons() == [
         "📅 Convoquer à un entretien",

@@ -1,17 +1,17 @@
 """The IAE eligibility self-assessment: which criteria the answers show, and the verdict.
 
 The verdict is never a refusal: `probable` (a level-1 criterion, or enough level-2 ones),
-`a_confirmer` (some criteria, or an authorised referrer's diagnosis), `pas_pour_vous`
-(then the bot gives contacts and still offers to be contacted).
+`a_confirmer` (some criteria, criteria to check, a doubt such as an unsure right to work, or
+an authorised referrer's diagnosis), `pas_pour_vous` (an answer that blocks hiring, or
+nothing at all; then the bot gives contacts and still offers to be contacted).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from bot.dialogs import Dialogs, Step
+from bot.dialogs import BLOCK, DOUBT, Dialogs, Step
 
 PROBABLE = "probable"
 A_CONFIRMER = "a_confirmer"
@@ -22,40 +22,30 @@ MET = "rempli"
 UNSURE = "a_verifier"
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    criteria: dict[str, str]  # criterion id → MET or UNSURE
-    blocks: tuple[str, ...]  # reasons that prevent hiring (age, right to work)
-    verdict: str
-
-    def met(self, level: int | None = None, *, dialogs: Dialogs) -> list[str]:
-        return [
-            c
-            for c, status in self.criteria.items()
-            if status == MET and (level is None or dialogs.criteria[c].level == level)
-        ]
-
-
 def criteria_of(dialogs: Dialogs, step: Step, answer: Any) -> tuple[dict[str, str], list[str]]:
-    """The criteria (and blocking reasons) that one answer to one step shows."""
+    """The criteria (and flags) that one answer to one step shows."""
     found: dict[str, str] = {}
-    blocks: list[str] = []
+    flags: list[str] = []
     if step.kind == "text" and step.validate == "postcode" and isinstance(answer, str):
         if answer in dialogs.rule.qpv_postcodes:
             found[dialogs.rule.qpv_criterion] = UNSURE
-        return found, blocks
+        return found, flags
     if not isinstance(answer, str):
-        return found, blocks
+        return found, flags
     option = step.option(answer)
     if option is None:
-        return found, blocks
+        return found, flags
     for criterion in option.unsure:
         found[criterion] = UNSURE
     for criterion in option.criteria:
         found[criterion] = MET
-    if option.blocks:
-        blocks.append(option.blocks)
-    return found, blocks
+    if option.flag:
+        flags.append(option.flag)
+    return found, flags
+
+
+def with_effect(dialogs: Dialogs, flags: Iterable[str], effect: str) -> list[str]:
+    return [f for f in flags if f in dialogs.flags and dialogs.flags[f].effect == effect]
 
 
 def merge(into: dict[str, str], found: Mapping[str, str]) -> None:
@@ -76,16 +66,23 @@ def is_eligible(dialogs: Dialogs, criteria: Mapping[str, str]) -> bool:
 def verdict(
     dialogs: Dialogs,
     criteria: Mapping[str, str],
-    blocks: Iterable[str],
+    flags: Iterable[str],
     *,
     referrer_diagnosis: bool = False,
 ) -> str:
-    if tuple(blocks):
+    flags = tuple(flags)
+    if with_effect(dialogs, flags, BLOCK):
         return PAS_POUR_VOUS
     if referrer_diagnosis:
         return A_CONFIRMER
     if is_eligible(dialogs, criteria):
-        return PROBABLE
+        return A_CONFIRMER if with_effect(dialogs, flags, DOUBT) else PROBABLE
     if criteria:
         return A_CONFIRMER
     return PAS_POUR_VOUS
+
+
+def has_counsellor(dialogs: Dialogs, answers: Mapping[str, Any]) -> bool:
+    """Whether the person has a counsellor to confirm with (registered with France Travail,
+    or sent by a referrer): any one of `[verdict] counsellor_if` in journey.toml."""
+    return any(answers.get(target) in values for target, values in dialogs.counsellor_if)

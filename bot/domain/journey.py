@@ -21,7 +21,7 @@ SUMMARY = "summary"
 class Path:
     steps: tuple[Step, ...]
     criteria: dict[str, str]
-    blocks: tuple[str, ...]
+    flags: tuple[str, ...]  # see eligibility.toml [flags]
 
     @property
     def ids(self) -> list[str]:
@@ -48,7 +48,7 @@ def active_path(dialogs: Dialogs, answers: Mapping[str, Any]) -> Path:
     """The steps the person is asked, given their answers, and what those answers show."""
     steps: list[Step] = []
     criteria: dict[str, str] = {}
-    blocks: list[str] = []
+    flags: list[str] = []
     eligible = False  # recomputed only when the criteria change
     index = 0
     while index < len(dialogs.steps):
@@ -60,15 +60,15 @@ def active_path(dialogs: Dialogs, answers: Mapping[str, Any]) -> Path:
         if step.id not in answers:
             continue
         answer = answers[step.id]
-        found, blocked = eligibility.criteria_of(dialogs, step, answer)
+        found, flagged = eligibility.criteria_of(dialogs, step, answer)
         if found:
             eligibility.merge(criteria, found)
             eligible = eligibility.is_eligible(dialogs, criteria)
-        blocks.extend(blocked)
+        flags.extend(flagged)
         option = step.option(answer) if isinstance(answer, str) else None
         if option is not None and option.next:
             index = dialogs.position(option.next)
-    return Path(steps=tuple(steps), criteria=criteria, blocks=tuple(blocks))
+    return Path(steps=tuple(steps), criteria=criteria, flags=tuple(flags))
 
 
 def active_answers(

@@ -222,7 +222,9 @@ async def choose(
 ) -> None:
     """An option was chosen: its effects (consent, end), then the next step."""
     if option.end is not None:
-        await end_journey(source, svc, conversation.user_id, option.end)
+        # An answer that ends for a reason (under 16) is counted apart from a "Non merci".
+        reason = "too_young" if option.flag else None
+        await end_journey(source, svc, conversation.user_id, option.end, action=reason)
         return
     if option.consent == "main" and conversation.application_id is None:
         draft = svc.store.start_draft(conversation.user_id, source=conversation.source)
@@ -388,12 +390,19 @@ async def file(
 
 
 async def end_journey(
-    source: CallbackQuery | Message, svc: Services, user_id: int, message_key: str
+    source: CallbackQuery | Message,
+    svc: Services,
+    user_id: int,
+    message_key: str,
+    *,
+    action: str | None = None,
 ) -> None:
-    """ "Non merci": nothing kept, a kind word and doors to knock on."""
+    """ "Non merci", or an answer that ends the journey: nothing kept, a kind word and doors
+    to knock on."""
     has_draft = svc.store.active_application(user_id) is not None
     # Counted apart in the funnel: a "Non merci" at the consent question, or later on.
-    svc.store.abandon_draft(user_id, action="declined" if has_draft else "declined_consent")
+    default = "declined" if has_draft else "declined_consent"
+    svc.store.abandon_draft(user_id, action=action or default)
     text = "\n\n".join([_(svc.dialogs.messages[message_key]), views.contacts_text(svc.dialogs)])
     await send_or_edit(source, text, None)
 
@@ -414,7 +423,7 @@ def verdict_of(
     return eligibility.verdict(
         svc.dialogs,
         path.criteria,
-        path.blocks,
+        path.flags,
         referrer_diagnosis=referral.is_referrer_diagnosis(svc, source),
     )
 

@@ -136,8 +136,20 @@ async def on_card_button(
         return
     if base == states.ACCEPT or base == states.WAIT:
         if detail != "y":
-            await query.answer()
-            await edit_markup(message, staff_views.confirm_keyboard(application, review, base))
+            blocking = (
+                staff_views.blocking(svc.dialogs, application) if base == states.ACCEPT else []
+            )
+            if blocking:
+                await query.answer(
+                    _("Attention : {why}. Vérifiez avant d'accepter.").format(
+                        why=" ; ".join(line.lstrip("⛔ ") for line in blocking)
+                    ),
+                    show_alert=True,
+                )
+            else:
+                await query.answer()
+            markup = staff_views.confirm_keyboard(application, review, base, despite=bool(blocking))
+            await edit_markup(message, markup)
             return
         await _decide(context, svc, query, message, user, application, version, base)
         return

@@ -433,6 +433,11 @@ class CandidateStore(StoreBase):
                 self._event(
                     "candidate", action, None, "brouillon" if cursor.rowcount else None, None
                 )
+            # Nothing of a person who leaves without an application: not even her id.
+            self.db.execute(
+                "DELETE FROM users WHERE id = ? AND id NOT IN (SELECT user_id FROM applications)",
+                [user_id],
+            )
 
     def stale_conversations(self, *, older_than: datetime) -> list[Conversation]:
         rows = self.db.execute(
