@@ -23,6 +23,8 @@ SKIP = "~skip"
 SEND = "~send"
 RESUME = "~resume"
 EDIT = "~edit-"  # followed by a section id
+CHANGE = "~one-"  # followed by a step id: change that one answer from the summary
+SUMMARY = "~sum"  # back to the summary from the list of a part's answers
 
 
 @dataclass(frozen=True, slots=True)

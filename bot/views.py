@@ -20,7 +20,7 @@ from bot import callbacks
 from bot.dialogs import Dialogs, Step
 from bot.domain import eligibility
 from bot.domain.contact import display_phone
-from bot.domain.journey import active_path, progress
+from bot.domain.journey import active_path, part_answers, progress
 from bot.i18n import _
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
@@ -206,6 +206,39 @@ def answer_label(dialogs: Dialogs, step: Step, answer: Any) -> str:
             return _("(pas de réponse)")
         return answer
     return "—"
+
+
+def part_view(
+    dialogs: Dialogs,
+    summary: Step,
+    answers: Mapping[str, Any],
+    section: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> tuple[str, Markup]:
+    """ "Modifier : <part>": the part's answers, one button per question; one tap opens it."""
+    lines = [
+        _("Que voulez-vous changer ? Touchez la question."),
+        "",
+        f"— {_(dialogs.section(section).title)} —",
+    ]
+    rows: list[list[InlineKeyboardButton]] = []
+    for step in part_answers(dialogs, answers, section):
+        question = _(step.summary or step.text)
+        shown = (labels or {}).get(step.id) or answer_label(dialogs, step, answers[step.id])
+        lines.append(f"• {question} {shown}")
+        rows.append([button(f"✏️ {_short(question)}", summary.id, callbacks.CHANGE + step.id)])
+    rows.append([button(_("◀️ Retour au résumé"), summary.id, callbacks.SUMMARY)])
+    return "\n".join(lines), keyboard(rows)
+
+
+def _short(question: str, limit: int = 40) -> str:
+    """A question as a button: Telegram cuts long buttons on a phone."""
+    if len(question) <= limit:
+        return question.rstrip(" :")
+    cut = question[: limit - 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut  # on a word boundary
+    return cut.rstrip(" :,") + "…"
 
 
 def summary_text(

@@ -276,10 +276,11 @@ async def test_summary_modify_a_part_then_send(bot: Bot) -> None:
     assert "Vérifiez vos réponses" in chat.last.text
     assert "1. Métallerie, 2. Stockage" in chat.last.text
     await chat.tap("Modifier : Vos coordonnées")
+    assert "Que voulez-vous changer ?" in chat.last.text
+    assert "• Quel est votre prénom ? Awa" in chat.last.text
+    await chat.tap("✏️ Quel est votre prénom ?")
     await chat.send("Aminata")
-    await chat.send("Diallo")
-    await chat.share_contact(phone="+33612345678")
-    await chat.tap("Passer")
+    # One answer changed: straight back to the summary.
     assert "Vérifiez vos réponses" in chat.last.text
     await chat.tap("✅ Envoyer ma candidature")
     application = bot.store.active_application(CANDIDATE_ID)
@@ -295,18 +296,54 @@ async def test_modifying_the_situation_shows_the_new_verdict(bot: Bot) -> None:
     await chat.tap("Continuer")
     await play(chat, AFTER_VERDICT)
     await chat.tap("Modifier : Votre situation")
-    # Earlier answers are marked with ✓; only the RSA answer changes.
-    await play(
-        chat,
-        [
-            ("tap", "✓ 26 à 49 ans"),
-            ("tap", "✓ Oui"),
-            ("tap", "✓ Je veux bien répondre"),
-            ("tap", "Non"),
-        ],
-    )
-    # No RSA any more: the questions that were skipped are asked now.
+    await chat.tap("✏️ Recevez-vous le RSA ?")
+    assert "✓ Oui" in chat.buttons()  # the earlier answer is marked
+    await chat.tap("Non")
+    # No RSA any more: the questions that were skipped are asked now, then the new result.
     assert "Recevez-vous l'ASS ?" in chat.last.text
+
+
+async def test_changing_one_answer_from_the_summary_takes_four_taps(bot: Bot) -> None:
+    """Before: "Modifier : Votre situation" walked every question of the part (14 taps)."""
+    chat = bot.chat()
+    await chat.send("/start")
+    await play(chat, PROBABLE)
+    await chat.tap("Continuer")
+    await play(chat, AFTER_VERDICT)
+    taps = 0
+    for label in (
+        "Modifier : Votre situation",
+        "✏️ Pouvez-vous venir facilement à…",
+        "C'est difficile",
+    ):
+        await chat.tap(label)
+        taps += 1
+    # A situation answer may change the result: it is shown again, one tap goes on.
+    assert "Étape 3 sur 8 · Le résultat" in chat.last.text
+    await chat.tap("Continuer")
+    taps += 1
+    assert "Vérifiez vos réponses" in chat.last.text
+    assert "C'est difficile" in chat.last.text
+    assert taps == 4
+    # "Retour au résumé" from a part's list changes nothing.
+    await chat.tap("Modifier : Vos coordonnées")
+    await chat.tap("◀️ Retour au résumé")
+    assert "Vérifiez vos réponses" in chat.last.text
+
+
+async def test_text_at_the_summary_gets_a_short_answer(bot: Bot) -> None:
+    chat = bot.chat()
+    await chat.send("/start")
+    await play(chat, PROBABLE)
+    await chat.tap("Continuer")
+    await play(chat, AFTER_VERDICT)
+    before = len(chat.texts())
+    await chat.send("c'est bon ?")
+    assert chat.texts()[before:] == [
+        "Je n'ai pas compris. Touchez un bouton du message au-dessus, s'il vous plaît."
+    ]
+    await chat.tap("🔁 Revoir le message")
+    assert "Vérifiez vos réponses" in chat.last.text
 
 
 async def test_workshops_need_at_least_one_choice(bot: Bot) -> None:

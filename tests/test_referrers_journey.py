@@ -106,10 +106,7 @@ async def test_changing_the_answer_from_the_summary_takes_the_consent_back(bot: 
     draft = bot.store.active_application(CANDIDATE_ID)
     assert draft is not None and bot.store.has_followup(draft.id)
     await chat.tap("Modifier : Vos coordonnées")
-    await chat.send("Awa")
-    await chat.send("Diallo")
-    await chat.share_contact()
-    await chat.tap("Passer")
+    await chat.tap("✏️ Votre conseiller peut suivre votre…")
     await chat.tap("Non")
     assert "Votre conseiller peut suivre votre candidature : Non" in chat.last.text
     assert not bot.store.has_followup(draft.id)

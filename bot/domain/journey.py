@@ -14,7 +14,8 @@ from typing import Any
 from bot.dialogs import Dialogs, Step
 from bot.domain import eligibility
 
-SUMMARY = "summary"
+SUMMARY = "summary"  # return_to while a whole part is walked again
+ONE = "one"  # return_to while one answer, chosen from the summary, is changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,8 @@ def next_step(
     """The step after `current`; while a part is being modified, back to the summary when
     the part is done (the verdict is shown again after a change of situation)."""
     path = active_path(dialogs, answers)
+    if return_to == ONE:
+        return _after_one_change(dialogs, path, answers, current)
     following = path.after(current)
     if following is None:
         following = first_unanswered(path, answers)
@@ -95,6 +98,29 @@ def next_step(
             missing = first_unanswered(path, answers)
             return missing.id if missing is not None else summary_id(dialogs)
     return following.id
+
+
+def _after_one_change(
+    dialogs: Dialogs, path: Path, answers: Mapping[str, Any], current: str
+) -> str:
+    """After one answer changed from the summary: a question the change brought onto the
+    path, then the result again if the answer was about the situation (it may change the
+    verdict), then the summary."""
+    missing = first_unanswered(path, answers)
+    if missing is not None:
+        return missing.id
+    verdict = next((s for s in path.steps if s.kind == "verdict"), None)
+    if verdict is not None and dialogs.position(current) < dialogs.position(verdict.id):
+        return verdict.id
+    return summary_id(dialogs)
+
+
+def part_answers(dialogs: Dialogs, answers: Mapping[str, Any], section: str) -> list[Step]:
+    """The answered questions of one part, on the path, in order (what "Modifier" lists)."""
+    path = active_path(dialogs, answers)
+    return [
+        s for s in path.steps if s.section == section and s.id in answers and s.kind != "verdict"
+    ]
 
 
 def first_unanswered(path: Path, answers: Mapping[str, Any]) -> Step | None:

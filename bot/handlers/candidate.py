@@ -20,12 +20,13 @@ from bot.dialogs import Option, Step
 from bot.domain import eligibility
 from bot.domain.contact import clean_email, clean_name, clean_phone, clean_postcode, display_phone
 from bot.domain.journey import (
-    SUMMARY,
+    ONE,
     Path,
     active_answers,
     active_path,
     first_unanswered,
     next_step,
+    part_answers,
 )
 from bot.handlers import outbox, slot_step
 from bot.i18n import _
@@ -153,6 +154,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     typed = _typed_option(step, text)
     if typed is not None:
         await choose(message, svc, conversation, answers, step, typed)
+        return
+    if step.kind in ("summary", "multi"):
+        # A long message with its buttons is just above: say so briefly, do not send it again.
+        again = views.keyboard(
+            [[views.button(_("🔁 Revoir le message"), step.id, callbacks.RESUME)]]
+        )
+        await reply(
+            message,
+            _("Je n'ai pas compris. Touchez un bouton du message au-dessus, s'il vous plaît."),
+            reply_markup=again,
+        )
         return
     await reply(message, _("Je n'ai pas compris. Touchez un des boutons, s'il vous plaît."))
     await send_step(message, svc, conversation, answers=answers)
@@ -333,17 +345,56 @@ async def on_summary_button(
             await query.answer(views.unknown_button())
             return
         await query.answer()
-        conversation.history.append(step.id)
-        conversation.step = first.id
-        conversation.return_to = SUMMARY
-        svc.store.save_conversation(conversation)
-        await show(query, svc, conversation, answers)
+        answered = part_answers(svc.dialogs, answers, section)
+        if len(answered) > 1:
+            # Several questions: list them, one tap opens the one to change.
+            labels = slot_step.summary_labels(svc, answers)
+            view = views.part_view(svc.dialogs, step, answers, section, labels=labels)
+            await send_or_edit(query, *view)
+            return
+        # One question (or none answered yet): open it; back to the summary after it.
+        await change_one(
+            query, svc, conversation, answers, step, answered[0] if answered else first
+        )
+        return
+    if action.startswith(callbacks.CHANGE):
+        target = action.removeprefix(callbacks.CHANGE)
+        changeable = {
+            s.id: s
+            for section in views.EDITABLE_SECTIONS
+            for s in part_answers(svc.dialogs, answers, section)
+        }
+        if target not in changeable:
+            await query.answer(views.unknown_button())
+            return
+        await query.answer()
+        await change_one(query, svc, conversation, answers, step, changeable[target])
+        return
+    if action == callbacks.SUMMARY:
+        await query.answer()
+        await send_or_edit(query, *step_message(svc, conversation, answers))
         return
     if action != callbacks.SEND:
         await query.answer(views.unknown_button())
         return
     await query.answer()
     await file(query, svc, conversation, answers, context)
+
+
+async def change_one(
+    query: CallbackQuery,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    summary: Step,
+    target: Step,
+) -> None:
+    """Open one question from the summary; once answered, the bot comes back to it."""
+    conversation.history.append(summary.id)
+    conversation.step = target.id
+    conversation.return_to = ONE
+    svc.store.save_conversation(conversation)
+    await show(query, svc, conversation, answers)
 
 
 async def file(
