@@ -61,6 +61,14 @@ async def play(chat: Chat, script: list[tuple[str, str]]) -> None:
             raise ValueError(action)
 
 
+async def reach_summary(chat: Chat, eligibility: list[tuple[str, str]] = PROBABLE) -> None:
+    """From /start to the summary, nothing sent yet."""
+    await chat.send("/start")
+    await play(chat, eligibility)
+    await chat.tap("Continuer")
+    await play(chat, AFTER_VERDICT)
+
+
 async def file_application(
     chat: Chat, eligibility: list[tuple[str, str]] = PROBABLE, continue_label: str = "Continuer"
 ) -> None:

@@ -12,6 +12,7 @@ from tests.journeys import (
     PROBABLE,
     file_application,
     play,
+    reach_summary,
 )
 
 
@@ -291,10 +292,7 @@ async def test_summary_modify_a_part_then_send(bot: Bot) -> None:
 
 async def test_modifying_the_situation_shows_the_new_verdict(bot: Bot) -> None:
     chat = bot.chat()
-    await chat.send("/start")
-    await play(chat, PROBABLE)
-    await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT)
+    await reach_summary(chat)
     await chat.tap("Modifier : Votre situation")
     await chat.tap("✏️ Recevez-vous le RSA ?")
     assert "✓ Oui" in chat.buttons()  # the earlier answer is marked
@@ -306,10 +304,7 @@ async def test_modifying_the_situation_shows_the_new_verdict(bot: Bot) -> None:
 async def test_changing_one_answer_from_the_summary_takes_four_taps(bot: Bot) -> None:
     """Before: "Modifier : Votre situation" walked every question of the part (14 taps)."""
     chat = bot.chat()
-    await chat.send("/start")
-    await play(chat, PROBABLE)
-    await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT)
+    await reach_summary(chat)
     taps = 0
     for label in (
         "Modifier : Votre situation",
@@ -333,10 +328,7 @@ async def test_changing_one_answer_from_the_summary_takes_four_taps(bot: Bot) ->
 
 async def test_text_at_the_summary_gets_a_short_answer(bot: Bot) -> None:
     chat = bot.chat()
-    await chat.send("/start")
-    await play(chat, PROBABLE)
-    await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT)
+    await reach_summary(chat)
     before = len(chat.texts())
     await chat.send("c'est bon ?")
     assert chat.texts()[before:] == [

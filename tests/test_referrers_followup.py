@@ -101,7 +101,7 @@ async def test_mescandidats_lists_only_own_candidates_who_agreed(bot: Bot) -> No
     await samia.send("/mescandidats")
     text = samia.last.text
     assert "Vos candidats (Mission locale d'Aubervilliers) : 1" in text
-    assert "• Binta D., envoyée le lundi 2 mars 2026 : candidature reçue" in text
+    assert "• Binta D., candidature du lundi 2 mars 2026 : candidature reçue" in text
     for other in ("Chloé", "Dina", "Awa", "Eva", "IS-2026", "+33", "06 12"):
         assert other not in text
 
@@ -156,7 +156,7 @@ async def test_the_referrer_is_told_of_each_decision_when_the_candidate_agreed(b
     application = bot.store.applications_of(1002)[0]
     assert not bot.store.claim_followup_notice(application.id, "acceptee")
     await samia.send("/mescandidats")
-    assert "• Binta D., envoyée le lundi 2 mars 2026 : candidature acceptée" in samia.last.text
+    assert "• Binta D., candidature du lundi 2 mars 2026 : candidature acceptée" in samia.last.text
 
 
 async def test_no_notice_when_the_candidate_declined_follow_up(bot: Bot) -> None:

@@ -16,19 +16,24 @@ from tests.journeys import AFTER_VERDICT, play
 MET, CHECK = "rempli", "a_verifier"
 SKIPPED = dict.fromkeys(("rsa", "ass", "aah", "th", "justice"), CHECK)
 
+# 26–49, right to work, skips the sensitive questions, not registered, no other criterion
+PRIVATE_ADULT = [
+    "26 à 49 ans",
+    "Oui",
+    "Je préfère passer",
+    "Non",
+    "Bac ou plus",
+    "Non",
+    "Dans mon logement",
+    "Non",
+]
+
 # name, answers up to the result, words read at the result, criteria, first card line
 CASES = [
     (
         "RSA recipient who protects her privacy",
         [
-            "26 à 49 ans",
-            "Oui",
-            "Je préfère passer",
-            "Non",
-            "Bac ou plus",
-            "Non",
-            "Dans mon logement",
-            "Non",
+            *PRIVATE_ADULT,
             "Bien",
             "Oui",
             "send:75011",
@@ -187,34 +192,10 @@ async def test_verdict_table(
 
 async def test_ase_is_asked_only_of_young_adults(bot: Bot) -> None:
     chat = bot.chat()
-    await answer(
-        chat,
-        [
-            "26 à 49 ans",
-            "Oui",
-            "Je préfère passer",
-            "Non",
-            "Bac ou plus",
-            "Non",
-            "Dans mon logement",
-            "Non",
-        ],
-    )
+    await answer(chat, PRIVATE_ADULT)
     assert "Comment parlez-vous français ?" in chat.last.text  # no ASE question at 26–49
     young = bot.chat(2002, "Binta")
-    await answer(
-        young,
-        [
-            "16 à 25 ans",
-            "Oui",
-            "Je préfère passer",
-            "Non",
-            "Bac ou plus",
-            "Non",
-            "Dans mon logement",
-            "Non",
-        ],
-    )
+    await answer(young, ["16 à 25 ans", *PRIVATE_ADULT[1:]])
     assert "l'aide sociale à l'enfance (ASE)" in young.last.text
 
 

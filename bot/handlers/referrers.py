@@ -567,7 +567,7 @@ async def my_candidates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         name=referrer.name, count=len(applications)
     )
     lines = [
-        _("• {person}, envoyée le {day} : {state}").format(
+        _("• {person}, candidature du {day} : {state}").format(
             person=short_name(application.first_name, application.last_name),
             day=format_day(datetime.fromisoformat(application.filed_at))
             if application.filed_at
