@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
-
+from bot.catalogs import missing_translations, read_catalog
+from bot.commands import FEATURES
 from bot.config import Settings
 from bot.dialogs import check_dialogs, load_dialogs
 from bot.store import integrity_of_file
 
 
 def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]:
-    from bot.commands import FEATURES
-
     problems = check_dialogs(settings.dialogs_dir)
     for feature in FEATURES:
         problems += feature.check(settings)
@@ -34,40 +30,13 @@ def check_catalogs(settings: Settings) -> list[str]:
     problems = []
     for po_path in catalogs:
         try:
-            _read_catalog(po_path)
+            read_catalog(po_path)
         except Exception as error:  # Babel raises several kinds on a broken file
             problems.append(
                 f"locales/{po_path.parent.parent.name}: cannot read messages.po ({error})"
             )
     texts = load_dialogs(settings.dialogs_dir).translatable_strings()
     return problems + missing_translations(settings, texts)
-
-
-def missing_translations(settings: Settings, texts: Iterable[str]) -> list[str]:
-    """Texts missing from a catalog (run `make locales` after a change); in a language other
-    than French, texts not translated yet. Each feature checks its own dialogs' texts."""
-    problems: list[str] = []
-    for po_path in sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po")):
-        language = po_path.parent.parent.name
-        try:
-            catalog = _read_catalog(po_path)
-        except Exception:  # reported once by check_catalogs
-            continue
-        for text in dict.fromkeys(texts):
-            message = catalog.get(text)
-            if message is None:
-                problems.append(
-                    f"locales/{language}: missing translation for {text[:60]!r} "
-                    "(run `make locales`)"
-                )
-            elif language != "fr" and not message.string:
-                problems.append(f"locales/{language}: {text[:60]!r} is not translated yet")
-    return problems
-
-
-def _read_catalog(po_path: Path) -> Catalog:
-    with po_path.open("rb") as handle:
-        return read_po(handle)
 
 
 def check_database(path: Path) -> list[str]:

@@ -116,6 +116,26 @@ async def reply(message: Message, text: str, *, reply_markup: ReplyMarkup | None
     return await send_text(message.get_bot(), message.chat_id, text, reply_markup=reply_markup)
 
 
+async def send_or_edit(
+    source: CallbackQuery | Message, text: str, markup: ReplyMarkup | None
+) -> None:
+    """Answer a button by editing its message (a new message when it cannot be edited, or
+    when the markup is a reply keyboard), or typed text by a new message."""
+    if isinstance(source, CallbackQuery):
+        if not isinstance(markup, ReplyKeyboardMarkup):
+            try:
+                await edit_text(source, text, reply_markup=markup)
+                return
+            except BadRequest as error:
+                if "not modified" in str(error).lower():
+                    return
+                # The message is too old to edit, or gone: send a new one instead.
+        if isinstance(source.message, Message):
+            await reply(source.message, text, reply_markup=markup)
+        return
+    await reply(source, text, reply_markup=markup)
+
+
 def make_bot(
     *,
     token: str,

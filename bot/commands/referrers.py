@@ -13,6 +13,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from bot.catalogs import missing_translations
 from bot.config import Settings, load_settings
 from bot.dialogs import DialogError, load_dialogs
 from bot.domain.referrers import Catalog, clean_contact, clean_name, deep_link, parse_catalog
@@ -121,8 +122,6 @@ def _check_journey(settings: Settings) -> list[str]:
 
 
 def _check_catalogs(settings: Settings, catalog: Catalog) -> list[str]:
-    from bot.checks import missing_translations
-
     return missing_translations(settings, [kind.label for kind in catalog.kinds])
 
 

@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from bot import i18n
-from bot.checks import missing_translations
+from bot.catalogs import missing_translations
 from bot.config import Settings, load_settings
 from bot.domain.slots import TimeError, parse_local
 from bot.slot_dialogs import KINDS, check_slot_dialogs, load_slot_dialogs

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.checks import missing_translations
+from bot.catalogs import missing_translations
 from bot.config import Settings, load_settings
 from bot.dialogs import DialogError, load_dialogs
 

@@ -31,7 +31,7 @@ from bot.domain.journey import (
 from bot.handlers import outbox, slot_step
 from bot.i18n import _
 from bot.store import Application, Conversation
-from bot.telegram_bot import edit_text, reply
+from bot.telegram_bot import reply, send_or_edit
 
 # --- entry points -----------------------------------------------------------------------
 
@@ -537,22 +537,6 @@ async def send_step(
         answers = draft_answers(svc, conversation)
     text, markup = step_message(svc, conversation, answers)
     await reply(message, text, reply_markup=markup)
-
-
-async def send_or_edit(source: CallbackQuery | Message, text: str, markup: views.Markup) -> None:
-    if isinstance(source, CallbackQuery):
-        if not isinstance(markup, ReplyKeyboardMarkup):
-            try:
-                await edit_text(source, text, reply_markup=markup)
-                return
-            except BadRequest as error:
-                if "not modified" in str(error).lower():
-                    return
-                # The message is too old to edit, or gone: send a new one instead.
-        if isinstance(source.message, Message):
-            await reply(source.message, text, reply_markup=markup)
-        return
-    await reply(source, text, reply_markup=markup)
 
 
 async def answer_old_button(

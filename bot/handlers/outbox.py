@@ -19,7 +19,7 @@ from bot.handlers import redactions, slot_step, staff_cards, staff_notice
 from bot.i18n import _
 from bot.store import Application as CandidateApplication
 from bot.store import Duty, NotFoundError
-from bot.telegram_bot import send_text
+from bot.telegram_bot import send_or_edit, send_text
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,6 @@ async def _send(
     if duty.kind == FILED:
         text = filed_text(svc, application)
         if filed_query is not None:
-            from bot.handlers.candidate import send_or_edit  # the journey imports this module
-
             await send_or_edit(filed_query, text, None)
         else:
             await send_text(context.bot, duty.chat_id, text)

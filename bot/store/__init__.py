@@ -29,6 +29,8 @@ class Store(
 ):
     """All reads and writes of the bot's data; each method is one transaction."""
 
+    migrations = migrations  # the schema: every feature's tables, in order
+
 
 __all__ = [
     "ACTIVE_STATES",

@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 # States an application can be in while it is alive; `brouillon` is the journey in progress.
 ACTIVE_STATES = ("brouillon", "nouvelle", "a_l_etude", "entretien", "en_attente", "acceptee")
@@ -157,11 +158,16 @@ class StoreBase:
             self._last_update = int(row[0]) if row else 0
         return self._last_update
 
+    # The schema (every feature's tables, in order): set by `bot.store.Store`, so that this
+    # base, which every feature's store imports, imports none of them.
+    migrations: ClassVar[Migrations | None] = None
+
     @classmethod
     def open(cls, path: Path | str, *, clock: Callable[[], datetime] = utcnow):  # type: ignore[no-untyped-def]
         """Open (creating if needed) the database file and bring its schema up to date."""
-        from bot.store.schema import migrations  # the schema imports every feature's tables
-
+        migrations = cls.migrations
+        if migrations is None:
+            raise TypeError("open the whole store: bot.store.Store.open(path)")
         path = Path(path)
         try:
             if str(path) != ":memory:":
@@ -208,9 +214,8 @@ class StoreBase:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def applied_migrations(self) -> list[str]:
-        from bot.store.schema import migrations
-
-        return [migration.name for migration in migrations.applied(self.db)]
+        assert self.migrations is not None
+        return [migration.name for migration in self.migrations.applied(self.db)]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
