@@ -387,6 +387,41 @@ class SlotStore(StoreBase):
             self._event(actor, "slot_cancelled_by_candidate", application_id, None, None)
         return booking
 
+    def free_for_decision(
+        self, application_id: int, *, version: int, kinds: tuple[str, ...], now: datetime
+    ) -> int:
+        """Inside a staff decision's transaction: free the seats of the kinds it makes
+        needless (slots not started yet). The booking keeps the decision's version in its
+        reason (`decision:<version>`), so that the decision's message can tell the person."""
+        if not kinds:
+            return 0
+        marks = ", ".join("?" for _ in kinds)
+        cursor = self.db.execute(
+            "UPDATE bookings SET state = 'cancelled', cancel_reason = ?, updated_at = ? "
+            f"WHERE application_id = ? AND state IN {_ACTIVE_SQL} AND slot_id IN ("
+            f"SELECT id FROM slots WHERE kind IN ({marks}) AND start > ?)",
+            [f"decision:{version}", self._now(), application_id, *kinds, iso(now)],
+        )
+        return cursor.rowcount
+
+    def freed_by_decision(self, application_id: int, version: int) -> list[Slot]:
+        """The slots whose seat the decision at `version` freed."""
+        rows = self.db.execute(
+            f"SELECT {_SLOT_COLUMNS} FROM bookings k JOIN slots s ON s.id = k.slot_id "
+            "WHERE k.application_id = ? AND k.cancel_reason = ? ORDER BY s.start, k.id",
+            [application_id, f"decision:{version}"],
+        ).fetchall()
+        return [Slot.from_row(row) for row in rows]
+
+    def current_bookings(self) -> dict[int, Booking]:
+        """Each application's latest booking that still counts (booked, confirmed, attended
+        or absent: not cancelled), by application id, for the export: one pass."""
+        rows = self.db.execute(
+            f"{_BOOKING_SELECT} WHERE k.id IN (SELECT max(id) FROM bookings "
+            "WHERE state != 'cancelled' GROUP BY application_id)"
+        ).fetchall()
+        return {booking.application_id: booking for booking in map(_booking, rows)}
+
     def release_idle_drafts(self, *, idle_since: datetime) -> int:
         """Free the seats held by drafts whose journey has not moved since `idle_since`
         (they are taken again at filing when still free). Returns how many were freed."""
