@@ -44,6 +44,11 @@ async def _file_without_slot(chat: Chat) -> None:
     await finish_after_rendez_vous(chat)
 
 
+async def _sweep_outbox(bot: Bot) -> None:
+    job = bot.application.job_queue.get_jobs_by_name("outbox:sweep")[0]  # type: ignore[attr-defined]
+    await job.run(bot.application)
+
+
 def _card(bot: Bot) -> str:
     return bot.api.bot_messages(STAFF_ID)[0].text
 
@@ -224,10 +229,27 @@ async def test_accepting_frees_the_information_session_and_says_so(bot: Bot) -> 
     assert bot.store.slot(session.id).taken == 0
     assert bot.store.active_booking(_application(bot).id) is None
     assert "📅 Réunion d'information" not in _card(bot)
-    # Delivered once: a later sweep of what is owed sends nothing more.
+    # Owed with the decision (the outbox), delivered once: the sweep of what is owed, and
+    # the one at the next start, send nothing more.
+    assert bot.store.owed() == []
+    await _sweep_outbox(bot)
     await bot.restart()
-    await nadia(bot).send("/file")
+    await _sweep_outbox(bot)
     assert candidate.texts().count(FREED) == 1
+
+
+async def test_a_blocked_candidate_still_has_her_seat_freed(bot: Bot) -> None:
+    session = add_slot(bot, days=3)
+    candidate = bot.chat()
+    await file_with_slot(candidate, session)
+    staff = nadia(bot)
+    bot.api.block(CANDIDATE_ID)
+    await staff.tap("✅ Accepter")
+    await staff.tap("✅ Oui, accepter")
+    # The seat is freed with the decision all the same; staff are asked to phone her.
+    assert bot.store.slot(session.id).taken == 0
+    assert "la personne n'a pas reçu le message" in staff.last.text
+    assert FREED not in candidate.texts()
 
 
 async def test_an_interview_frees_the_information_session_and_says_so(bot: Bot) -> None:

@@ -294,7 +294,7 @@ async def after_decision(
     )
     # Seats this decision made needless (an information session once she is invited or
     # accepted): freed in its transaction, said right after the decision's own messages.
-    freed = svc.store.freed_by_decision(application_id, review.version) if texts else []
+    freed = svc.store.take_freed(application_id) if texts else []
     texts = [*texts, *staff_views.freed_messages(freed, application.state)]
     delivered = True
     for text in texts:

@@ -388,30 +388,39 @@ class SlotStore(StoreBase):
         return booking
 
     def free_for_decision(
-        self, application_id: int, *, version: int, kinds: tuple[str, ...], now: datetime
+        self, application_id: int, *, kinds: tuple[str, ...], now: datetime
     ) -> int:
         """Inside a staff decision's transaction: free the seats of the kinds it makes
-        needless (slots not started yet). The booking keeps the decision's version in its
-        reason (`decision:<version>`), so that the decision's message can tell the person."""
+        needless (slots not started yet). Their reason, `decision_untold`, becomes `decision`
+        once the person is told (`take_freed`)."""
         if not kinds:
             return 0
         marks = ", ".join("?" for _ in kinds)
         cursor = self.db.execute(
-            "UPDATE bookings SET state = 'cancelled', cancel_reason = ?, updated_at = ? "
-            f"WHERE application_id = ? AND state IN {_ACTIVE_SQL} AND slot_id IN ("
-            f"SELECT id FROM slots WHERE kind IN ({marks}) AND start > ?)",
-            [f"decision:{version}", self._now(), application_id, *kinds, iso(now)],
+            "UPDATE bookings SET state = 'cancelled', cancel_reason = 'decision_untold', "
+            f"updated_at = ? WHERE application_id = ? AND state IN {_ACTIVE_SQL} AND slot_id "
+            f"IN (SELECT id FROM slots WHERE kind IN ({marks}) AND start > ?)",
+            [self._now(), application_id, *kinds, iso(now)],
         )
         return cursor.rowcount
 
-    def freed_by_decision(self, application_id: int, version: int) -> list[Slot]:
-        """The slots whose seat the decision at `version` freed."""
-        rows = self.db.execute(
-            f"SELECT {_SLOT_COLUMNS} FROM bookings k JOIN slots s ON s.id = k.slot_id "
-            "WHERE k.application_id = ? AND k.cancel_reason = ? ORDER BY s.start, k.id",
-            [application_id, f"decision:{version}"],
-        ).fetchall()
-        return [Slot.from_row(row) for row in rows]
+    def take_freed(self, application_id: int) -> list[Slot]:
+        """The slots whose seat decisions freed and that the person was not told of yet;
+        taken (marked told) before the message is sent, so it is sent at most once. A
+        decision overtaken by a later one before its message left is told with that one."""
+        with self.draft_transaction():
+            rows = self.db.execute(
+                f"SELECT {_SLOT_COLUMNS}, k.id FROM bookings k JOIN slots s ON s.id = k.slot_id "
+                "WHERE k.application_id = ? AND k.cancel_reason = 'decision_untold' "
+                "ORDER BY s.start, k.id",
+                [application_id],
+            ).fetchall()
+            self.db.execute(
+                "UPDATE bookings SET cancel_reason = 'decision' WHERE application_id = ? "
+                "AND cancel_reason = 'decision_untold'",
+                [application_id],
+            )
+        return [Slot.from_row(row[:9]) for row in rows]
 
     def current_bookings(self) -> dict[int, Booking]:
         """Each application's latest booking that still counts (booked, confirmed, attended

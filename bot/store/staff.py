@@ -311,7 +311,6 @@ class StaffStore(StoreBase):
             # decision's message tells the person (staff_cards.after_decision).
             self.free_for_decision(  # type: ignore[attr-defined]
                 application_id,
-                version=int(version_now),
                 kinds=freed_by_decision(new, interview_in_slot=slot_id is not None),
                 now=self.clock(),
             )
