@@ -19,7 +19,9 @@ from bot.domain.contact import display_phone, visible
 from bot.i18n import _, local
 from bot.staff_dialogs import staff_dialogs_in
 from bot.stats import Figures, attendance_text, collect, state_name
-from bot.store import Application
+from bot.store import Application, iso
+from bot.store.slots import Booking
+from bot.store.staff import Review
 from bot.views import answer_label
 
 FORMATS = ("xlsx", "csv")
@@ -39,7 +41,9 @@ def _cell(value: Any, *, risky: str) -> Any:
     if not isinstance(value, str):
         return value
     value = visible(value)
-    if value and value[0] in risky:
+    if not value:
+        return None  # an empty cell (nothing a spreadsheet could run)
+    if value[0] in risky:
         return "'" + value
     return value
 
@@ -74,6 +78,7 @@ def headers(svc: Services) -> list[str]:
         _("Décision par"),
         _("Décision le"),
         _("Motif de refus"),
+        _("Type de rendez-vous"),
         _("Rendez-vous le"),
         _("Lieu du rendez-vous"),
     ]
@@ -86,6 +91,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
     staff = staff_dialogs_in(svc.settings.dialogs_dir)
     dialogs = svc.dialogs
     names = referral.referrer_names(svc)  # one query, not one per row
+    bookings = svc.store.current_bookings()  # one pass too
     batch: list[Application] = []
 
     def flush(batch: list[Application]) -> Iterator[list[Any]]:
@@ -134,8 +140,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
                 review.decided_by_name,
                 _when(review.decided_at),
                 _(reason.label) if reason else None,
-                _when(review.interview_at) if application.state == "entretien" else None,
-                review.interview_place if application.state == "entretien" else None,
+                *rendez_vous(svc, application, review, bookings.get(application.id)),
             ]
 
     for application in svc.store.filed_applications():
@@ -145,6 +150,25 @@ def rows(svc: Services) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield from flush(batch)
+
+
+def rendez_vous(
+    svc: Services, application: Application, review: Review, booking: Booking | None
+) -> tuple[str | None, datetime | None, str | None]:
+    """(kind, date, place) of her rendez-vous: the interview the team gave her (typed date or
+    slot), otherwise the session she booked herself (or attended)."""
+    from bot.staff_views import KIND_LABELS
+
+    def kind(name: str | None) -> str | None:
+        return _(KIND_LABELS[name]) if name in KIND_LABELS else name
+
+    typed = application.state == "entretien" and review.interview_at
+    if typed and not (booking is not None and booking.slot.kind == "entretien"):
+        return kind(review.interview_kind), _when(review.interview_at), review.interview_place
+    if booking is None:
+        return None, None, None
+    slot = booking.slot
+    return kind(slot.kind), _when(iso(slot.start)), slot.place or svc.dialogs.structure.address
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +204,7 @@ def render_csv(data: Table) -> bytes:
             [
                 value.strftime(CSV_DATE)
                 if isinstance(value, datetime)
-                else _cell(value, risky="=+-@")
+                else _cell(value, risky="=+-@\t\r")
                 for value in row
             ]
         )

@@ -108,6 +108,51 @@ def booking_text(svc: Services, slot: Slot) -> str:
     return fill(svc, "confirmed", slot)
 
 
+def cannot_come_text(svc: Services) -> str:
+    """Who to tell when she cannot come: the structure's phone, or its front desk."""
+    structure = svc.dialogs.structure
+    if structure.phone:
+        return _("Vous ne pouvez pas venir ? Appelez l'équipe : {phone}.").format(
+            phone=structure.phone
+        )
+    lines = [
+        _("Vous ne pouvez pas venir ? Prévenez l'accueil : {address}.").format(
+            address=structure.address
+        )
+    ]
+    if structure.hours:
+        lines.append(_(structure.hours))
+    return " ".join(lines)
+
+
+def interview_text(svc: Services, application_id: int) -> str | None:
+    """An interview the team gave at a date of its own ("✍️ Autre date", no slot): the date,
+    the place and who to tell; None when there is none to come."""
+    application = svc.store.application(application_id)
+    review = svc.store.review(application_id)
+    if application.state != "entretien" or not review.interview_at or review.slot_id:
+        return None
+    start = datetime.fromisoformat(review.interview_at)
+    if rules.has_started(start, svc.clock()):
+        return None
+    kind = review.interview_kind or "entretien"
+    text = message(svc, "confirmed").format(
+        kind=kind_label(svc, kind).lower(),
+        moment=format_moment(start),
+        when=when_text(svc, start),
+        place=review.interview_place or svc.dialogs.structure.address,
+    )
+    return f"{text}\n{cannot_come_text(svc)}"
+
+
+def rendez_vous_text(svc: Services, application_id: int) -> str | None:
+    """/statut: the rendez-vous to come, from a booking or a date the team gave; or None."""
+    booking = svc.store.active_booking_of(application_id)
+    if booking is not None and not rules.has_started(booking.slot.start, svc.clock()):
+        return f"{booking_text(svc, booking.slot)}\n{cannot_come_text(svc)}"
+    return interview_text(svc, application_id)
+
+
 def calendar_description(svc: Services, slot: Slot) -> str:
     lines = [svc.dialogs.structure.name, place_of(svc, slot)]
     if svc.dialogs.structure.phone:

@@ -22,6 +22,7 @@ from bot.domain.journey import active_path
 from bot.i18n import N_, _, format_day, format_moment
 from bot.staff_dialogs import StaffDialogs
 from bot.store import Application
+from bot.store.slots import Booking, Slot
 from bot.store.staff import Note, QueueFilter, Review
 from bot.views import answer_label, contacts_text, workshop_list
 
@@ -82,6 +83,30 @@ class CardData:
     review: Review
     notes: Sequence[Note]
     referrer: str | None  # the referrer's name (or code); None: came on their own
+    booking: Booking | None = None  # the seat she holds (an information session, …)
+
+
+BOOKING_NOTES = {
+    "confirmed": N_("a dit « Je viens »"),
+}
+
+
+def booking_line(booking: Booking | None, review: Review) -> str | None:
+    """ "📅 Réunion d'information : jeudi 5 mars à 14 h", unless the state line says it."""
+    if booking is None:
+        return None
+    slot = booking.slot
+    if (
+        slot.kind == "entretien"
+        and review.interview_at
+        and datetime.fromisoformat(review.interview_at) == slot.start
+    ):
+        return None  # "📅 Entretien le …" above
+    line = _("📅 {kind} : {moment}").format(
+        kind=_(KIND_LABELS.get(slot.kind, slot.kind)), moment=format_moment(slot.start)
+    )
+    note = BOOKING_NOTES.get(booking.state)
+    return f"{line} · {_(note)}" if note else line
 
 
 def status_line(application: Application, review: Review, staff: StaffDialogs) -> str:
@@ -144,6 +169,11 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
         *(_(dialogs.flags[f].staff) for f in flags_of(dialogs, application)),
         status_line(application, data.review, staff),
         _("Reçue le {moment}").format(moment=_moment(application.filed_at)),
+    ]
+    rendez_vous = booking_line(data.booking, data.review)
+    if rendez_vous:
+        lines.append(rendez_vous)
+    lines += [
         "",
         _("Résultat du questionnaire : {verdict}").format(
             verdict=verdict_label(application.verdict)
@@ -478,3 +508,26 @@ def decision_messages(
             _(messages["en_attente_suite"]),
         ]
     return []
+
+
+def freed_messages(slots: Sequence[Slot], state: str) -> list[str]:
+    """What the person is told of the seats a decision freed: an information session she no
+    longer needs, or (accepted) an interview. An interview moved to another date is said by
+    the decision's own message."""
+    messages = []
+    for slot in slots:
+        moment = format_moment(slot.start)
+        if slot.kind == "information_collective":
+            messages.append(
+                _(
+                    "Votre place à la réunion d'information du {moment} est libérée : "
+                    "vous n'en avez plus besoin."
+                ).format(moment=moment)
+            )
+        elif state == "acceptee":
+            messages.append(
+                _("Votre entretien du {moment} est annulé : vous n'en avez plus besoin.").format(
+                    moment=moment
+                )
+            )
+    return messages

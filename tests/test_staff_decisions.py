@@ -232,9 +232,8 @@ async def test_convene_in_an_open_slot_books_a_seat_and_tells_the_candidate(bot:
     slot = bot.store.add_slot(start=start, seats=2, kind="entretien", place="Salle 2, au 1er étage")
     bot.store.add_slot(start=datetime(2026, 3, 12, 9, 0, tzinfo=UTC), seats=10)
     await staff.tap("📅 Convoquer à un entretien")
-    assert staff.buttons() == [
+    assert staff.buttons() == [  # interviews only: information sessions are not offered
         "mardi 10 mars à 14 h · Entretien (2 pl.)",
-        "jeudi 12 mars à 10 h · Réunion d'information (10 pl.)",
         "✍️ Autre date",
         "◀️ Retour",
     ]

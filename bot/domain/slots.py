@@ -167,3 +167,21 @@ def offerable(
         and not cancelled
         and not has_started(start, now)
     )
+
+
+def freed_by_decision(new_state: str, *, interview_in_slot: bool) -> tuple[str, ...]:
+    """The kinds of slot whose seat a staff decision frees (the person no longer needs it).
+
+    Invited to an interview, or accepted, she no longer needs an information session;
+    accepted, she no longer needs an interview either. An interview moved into a slot moves
+    its booking there (`book_seat`); moved to a typed date, the old seat goes."""
+    if new_state == "acceptee":
+        return KINDS
+    if new_state == "entretien":
+        return KINDS if not interview_in_slot else ("information_collective",)
+    return ()
+
+
+def leaves_workshops(slot_workshop: str | None, chosen: Collection[str]) -> bool:
+    """A slot tied to a workshop that the person no longer chose."""
+    return slot_workshop is not None and slot_workshop not in chosen

@@ -323,9 +323,12 @@ async def on_workshop_button(
     else:
         chosen.append(action)
     answers[step.id] = chosen
+    # A date tied to a workshop she removed is freed (and asked again): see slot_step.
+    freed = slot_step.workshops_changed(svc, conversation.application_id, answers, chosen)
     svc.store.save_conversation(conversation, answers=answers)
     await query.answer()
-    await send_or_edit(query, *step_message(svc, conversation, answers))
+    text, markup = step_message(svc, conversation, answers)
+    await send_or_edit(query, f"{freed}\n\n{text}" if freed else text, markup)
 
 
 async def on_summary_button(

@@ -10,10 +10,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import callbacks
+from bot import callbacks, slot_views
 from bot.context import services
 from bot.handlers import candidate, redactions, staff_notice
 from bot.i18n import _
+from bot.store.slots import FILED_ALIVE
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +47,11 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     latest = applications[-1]
-    await message.reply_text(
-        _(svc.dialogs.states[latest.state]).format(reference=latest.reference or "")
+    text = _(svc.dialogs.states[latest.state]).format(reference=latest.reference or "")
+    rendez_vous = (
+        slot_views.rendez_vous_text(svc, latest.id) if latest.state in FILED_ALIVE else None
     )
+    await message.reply_text(f"{text}\n\n{rendez_vous}" if rendez_vous else text)
 
 
 async def withdraw(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -30,6 +30,7 @@ from bot import callbacks, reminders, slot_views, views
 from bot.calendar_file import FILENAME, CalendarEntry, ics_bytes
 from bot.context import Services
 from bot.dialogs import Step
+from bot.domain import slots as rules
 from bot.i18n import _, format_moment
 from bot.store import Application, Conversation, NotFoundError
 from bot.store.slots import Booking, Slot
@@ -168,6 +169,36 @@ async def _show_fresh(
             await query.get_bot().send_message(query.message.chat.id, text, reply_markup=markup)
 
 
+def workshops_changed(
+    svc: Services, application_id: int | None, answers: dict[str, Any], chosen: list[str]
+) -> str | None:
+    """The person changed her workshops: a date tied to a workshop she no longer chose is
+    not hers any more. Its seat is freed and the step's answer dropped (`answers` is changed
+    in place), so that the journey asks for a date again. Returns what to tell her."""
+    step_id = _step_id(svc)
+    held = _slot_id(answers.get(step_id))
+    booking = None if application_id is None else svc.store.active_booking_of(application_id)
+    slot = booking.slot if booking is not None else None
+    if slot is None and held is not None:
+        with contextlib.suppress(NotFoundError):
+            slot = svc.store.slot(held)  # the seat was let go while the draft sat idle
+    if slot is None or not rules.leaves_workshops(slot.workshop, chosen):
+        return None
+    if booking is not None and application_id is not None:
+        svc.store.cancel_booking(application_id, reason="workshop_removed")
+    answers.pop(step_id, None)
+    workshop = svc.dialogs.workshop(slot.workshop or "")
+    return " ".join(
+        [
+            _("Votre place du {moment} est libérée.").format(moment=format_moment(slot.start)),
+            _("Cette date était pour l'atelier « {workshop} ».").format(
+                workshop=_(workshop.label) if workshop else slot.workshop
+            ),
+            _("Vous choisirez une autre date ensuite."),
+        ]
+    )
+
+
 async def after_filing(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: Application
 ) -> None:
@@ -175,7 +206,13 @@ async def after_filing(
     best effort), and its reminders scheduled."""
     booking = svc.store.active_booking_of(application.id)
     now = svc.clock()
-    if booking is not None and booking.slot.start <= now:
+    if booking is not None and rules.leaves_workshops(booking.slot.workshop, application.workshops):
+        # Tied to a workshop she did not keep (workshops_changed frees it on the way).
+        svc.store.cancel_booking(application.id, actor="system", reason="workshop_removed")
+        booking = None
+        chosen = None
+        lost = True
+    elif booking is not None and booking.slot.start <= now:
         svc.store.cancel_booking(application.id, actor="system", reason="past")
         booking = None
         chosen = None

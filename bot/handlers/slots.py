@@ -144,6 +144,10 @@ async def my_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             slot_views.booking_text(svc, booking.slot), reply_markup=slot_views.rdv_markup(svc)
         )
         return
+    interview = slot_views.interview_text(svc, application.id)
+    if interview is not None:  # a date the team typed: no seat to move or cancel here
+        await message.reply_text(interview)
+        return
     offers = slot_views.open_for(svc, slot_views.workshops_of(svc, application.id))
     lines = [slot_views.message(svc, "no_booking")]
     if offers:
@@ -226,6 +230,7 @@ async def _offer_another(
 async def _tell_staff_cancelled(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, booking: Booking
 ) -> None:
+    await staff_notice.refresh_cards(context, svc, booking.application_id)  # its date line
     await staff_notice.tell_staff(
         context,
         svc,
@@ -297,6 +302,7 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
     if booking is None or application.state == "brouillon":
         return
     await slot_step.send_confirmation(context, svc, booking)
+    await staff_notice.refresh_cards(context, svc, application.id)
     await staff_notice.tell_staff(
         context,
         svc,

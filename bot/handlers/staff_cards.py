@@ -35,6 +35,7 @@ from bot.store.staff import SlotTaken
 log = logging.getLogger(__name__)
 
 SLOTS_SHOWN = 8
+INTERVIEW_KIND = "entretien"  # the slots "Convoquer à un entretien" offers
 
 
 # --- the card and its decisions ---------------------------------------------------------------
@@ -205,6 +206,9 @@ async def _convene(
     except NotFoundError:
         await query.answer(_("Ce créneau n'existe plus."), show_alert=True)
         return
+    if slot.kind != INTERVIEW_KIND:  # only interviews are offered: a forged button
+        await query.answer(neutral_button_answer())
+        return
     try:
         decided = svc.store.convene_in_slot(
             application.id,
@@ -233,20 +237,15 @@ async def _convene(
 
 
 def open_slots(svc: Services) -> list[staff_views.SlotChoice]:
-    """Open interview and information slots, soonest first (none without the slots feature)."""
+    """Open interview slots, soonest first (none without the slots feature). Information
+    sessions are the candidates' own choice, in the journey and with /rdv."""
     finder = getattr(svc.store, "open_slots", None)
     if finder is None:
         return []
-    now = svc.clock()
-    found = [
-        slot
-        for kind in ("entretien", "information_collective")
-        for slot in finder(now=now, kind=kind, limit=SLOTS_SHOWN)
-    ]
-    found.sort(key=lambda slot: (slot.start, slot.id))
+    found = finder(now=svc.clock(), kind=INTERVIEW_KIND, limit=SLOTS_SHOWN)
     return [
         staff_views.SlotChoice(id=slot.id, start=slot.start, kind=slot.kind, left=slot.left)
-        for slot in found[:SLOTS_SHOWN]
+        for slot in found
     ]
 
 
@@ -305,6 +304,10 @@ async def after_decision(
     texts = staff_views.decision_messages(
         svc.dialogs, staff_notice.staff_texts(svc), application, review
     )
+    # Seats this decision made needless (an information session once she is invited or
+    # accepted): freed in its transaction, said right after the decision's own messages.
+    freed = svc.store.take_freed(application_id) if texts else []
+    texts = [*texts, *staff_views.freed_messages(freed, application.state)]
     delivered = True
     for text in texts:
         try:

@@ -48,6 +48,7 @@ def card(svc: Services, application: Application) -> tuple[str, InlineKeyboardMa
         review=review,
         notes=svc.store.notes(application.id),
         referrer=referrer_of(svc, application),
+        booking=svc.store.active_booking_of(application.id),
     )
     text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
     return text, staff_views.card_keyboard(application, review)

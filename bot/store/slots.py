@@ -387,6 +387,50 @@ class SlotStore(StoreBase):
             self._event(actor, "slot_cancelled_by_candidate", application_id, None, None)
         return booking
 
+    def free_for_decision(
+        self, application_id: int, *, kinds: tuple[str, ...], now: datetime
+    ) -> int:
+        """Inside a staff decision's transaction: free the seats of the kinds it makes
+        needless (slots not started yet). Their reason, `decision_untold`, becomes `decision`
+        once the person is told (`take_freed`)."""
+        if not kinds:
+            return 0
+        marks = ", ".join("?" for _ in kinds)
+        cursor = self.db.execute(
+            "UPDATE bookings SET state = 'cancelled', cancel_reason = 'decision_untold', "
+            f"updated_at = ? WHERE application_id = ? AND state IN {_ACTIVE_SQL} AND slot_id "
+            f"IN (SELECT id FROM slots WHERE kind IN ({marks}) AND start > ?)",
+            [self._now(), application_id, *kinds, iso(now)],
+        )
+        return cursor.rowcount
+
+    def take_freed(self, application_id: int) -> list[Slot]:
+        """The slots whose seat decisions freed and that the person was not told of yet;
+        taken (marked told) before the message is sent, so it is sent at most once. A
+        decision overtaken by a later one before its message left is told with that one."""
+        with self.draft_transaction():
+            rows = self.db.execute(
+                f"SELECT {_SLOT_COLUMNS}, k.id FROM bookings k JOIN slots s ON s.id = k.slot_id "
+                "WHERE k.application_id = ? AND k.cancel_reason = 'decision_untold' "
+                "ORDER BY s.start, k.id",
+                [application_id],
+            ).fetchall()
+            self.db.execute(
+                "UPDATE bookings SET cancel_reason = 'decision' WHERE application_id = ? "
+                "AND cancel_reason = 'decision_untold'",
+                [application_id],
+            )
+        return [Slot.from_row(row[:9]) for row in rows]
+
+    def current_bookings(self) -> dict[int, Booking]:
+        """Each application's latest booking that still counts (booked, confirmed, attended
+        or absent: not cancelled), by application id, for the export: one pass."""
+        rows = self.db.execute(
+            f"{_BOOKING_SELECT} WHERE k.id IN (SELECT max(id) FROM bookings "
+            "WHERE state != 'cancelled' GROUP BY application_id)"
+        ).fetchall()
+        return {booking.application_id: booking for booking in map(_booking, rows)}
+
     def release_idle_drafts(self, *, idle_since: datetime) -> int:
         """Free the seats held by drafts whose journey has not moved since `idle_since`
         (they are taken again at filing when still free). Returns how many were freed."""

@@ -15,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.domain.applications import FILED_STATES, OPEN_STATES
+from bot.domain.slots import freed_by_decision
 from bot.store.base import StoreBase
 from bot.store.candidates import Application
 from bot.store.mentions import CARD, remember_shown
@@ -306,6 +307,13 @@ class StaffStore(StoreBase):
             version_now = self.db.execute(
                 "SELECT version FROM reviews WHERE application_id = ?", [application_id]
             ).fetchone()[0]
+            # A seat the decision makes needless is freed with it (slots' store); the
+            # decision's message tells the person (staff_cards.after_decision).
+            self.free_for_decision(  # type: ignore[attr-defined]
+                application_id,
+                kinds=freed_by_decision(new, interview_in_slot=slot_id is not None),
+                now=self.clock(),
+            )
             self.owe(  # type: ignore[attr-defined]
                 "decision", application_id, warn_chat or staff_id, int(version_now)
             )
