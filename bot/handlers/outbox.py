@@ -15,7 +15,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.context import Services, services
-from bot.handlers import redactions, slot_step, staff_cards, staff_notice
+from bot.handlers import decision_notice, redactions, slot_step, staff_notice
 from bot.i18n import _
 from bot.store import Application as CandidateApplication
 from bot.store import Duty, NotFoundError
@@ -112,7 +112,7 @@ async def _send(
     elif duty.kind == DECISION:
         if svc.store.review(application.id).version != duty.version:
             return  # a later decision owes its own message: the person reads that one
-        await staff_cards.after_decision(context, svc, duty.chat_id, application.id)
+        await decision_notice.after_decision(context, svc, duty.chat_id, application.id)
     else:
         log.warning("unknown owed message %r dropped", duty.kind)
 

@@ -20,16 +20,15 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot import referral, staff_views
+from bot import staff_views
 from bot.context import Services, services
 from bot.domain import applications as states
 from bot.domain.applications import MomentError, parse_moment
-from bot.domain.contact import display_phone
-from bot.handlers import staff_notice
+from bot.handlers import outbox, staff_notice
 from bot.handlers.access import neutral_button_answer
 from bot.handlers.staff_input import done, expect, on_input
 from bot.i18n import _, format_moment
-from bot.store import Application, NotFoundError, iso, mentions
+from bot.store import Application, NotFoundError, iso
 from bot.store.staff import SlotTaken
 
 log = logging.getLogger(__name__)
@@ -289,54 +288,7 @@ async def _deliver_decision(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application_id: int
 ) -> None:
     """What the decision owes (committed with it), now: see handlers/outbox.py."""
-    from bot.handlers import outbox  # the outbox calls `after_decision` below
-
     await outbox.deliver(context, svc, application_id)
-
-
-async def after_decision(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, chat_id: int, application_id: int
-) -> None:
-    """Cards updated, the candidate told (once), the referrer's hook called."""
-    application = svc.store.application(application_id)
-    review = svc.store.review(application_id)
-    await staff_notice.refresh_cards(context, svc, application_id)
-    texts = staff_views.decision_messages(
-        svc.dialogs, staff_notice.staff_texts(svc), application, review
-    )
-    # Seats this decision made needless (an information session once she is invited or
-    # accepted): freed in its transaction, said right after the decision's own messages.
-    freed = svc.store.take_freed(application_id) if texts else []
-    texts = [*texts, *staff_views.freed_messages(freed, application.state)]
-    delivered = True
-    for text in texts:
-        try:
-            await context.bot.send_message(application.user_id, text)
-        except TelegramError as error:
-            # Forbidden: the person blocked the bot. The decision stays recorded.
-            log.info("decision not delivered to the candidate: %s", type(error).__name__)
-            delivered = False
-            break
-    if not delivered:
-        try:
-            warning = await context.bot.send_message(
-                chat_id,
-                _(
-                    "⚠️ {reference} : la personne n'a pas reçu le message (elle a peut-être "
-                    "bloqué le robot). La décision est enregistrée. Prévenez-la par "
-                    "téléphone : {phone}."
-                ).format(
-                    reference=application.reference,
-                    phone=display_phone(application.phone) if application.phone else "—",
-                ),
-            )
-            svc.store.shown(warning.chat_id, warning.message_id, [application.id], mentions.LIST)
-        except TelegramError as error:
-            log.warning("staff not told of an undelivered decision: %s", type(error).__name__)
-    try:
-        await referral.notify_decision(context, svc, application)
-    except TelegramError as error:
-        log.warning("referrer not told: %s", type(error).__name__)
 
 
 # --- typed input: a note, a refusal note, an interview date --------------------------------

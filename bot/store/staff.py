@@ -308,7 +308,7 @@ class StaffStore(StoreBase):
                 "SELECT version FROM reviews WHERE application_id = ?", [application_id]
             ).fetchone()[0]
             # A seat the decision makes needless is freed with it (slots' store); the
-            # decision's message tells the person (staff_cards.after_decision).
+            # decision's message tells the person (decision_notice.after_decision).
             self.free_for_decision(  # type: ignore[attr-defined]
                 application_id,
                 kinds=freed_by_decision(new, interview_in_slot=slot_id is not None),
