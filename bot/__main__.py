@@ -2,22 +2,26 @@
 
 `main()` only parses the command line; the bot itself is built by `bot.app.build_application`.
 Exit codes: 0 fine, 1 `check` found problems, 2 a setting, a dialog file or the database is
-not usable (one clear line on stderr, nothing half-written).
+not usable (one clear line on stderr, nothing half-written), 141 the output was cut short
+(`… | head -1`: the reader closed the pipe; the command itself went to its end).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from bot.config import SettingsError, load_settings
 from bot.dialogs import DialogError
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
+EXIT_PIPE_CLOSED = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -180,5 +184,58 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+class _PipeGuard:
+    """stdout that goes quiet once its reader has gone (`… | head -1`), instead of raising
+    BrokenPipeError in the middle of a command: the command goes to its end (a referrer added
+    still gets its QR code), its remaining output goes to /dev/null."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.reader_gone = False
+
+    def write(self, text: str) -> int:
+        if not self.reader_gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.reader_gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    def _gone(self) -> None:
+        # Python's recipe: point the file descriptor at /dev/null, so that what is still in
+        # the buffer (and the flush at exit) is written nowhere, silently.
+        self.reader_gone = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def run_quietly(argv: Sequence[str] | None = None) -> int:
+    """The entry point: `main()`, quiet on a closed pipe (exit 141, no traceback)."""
+    original = sys.stdout
+    guard = _PipeGuard(original)
+    sys.stdout = guard  # type: ignore[assignment]
+    try:
+        try:
+            code = main(argv)
+        except BrokenPipeError:  # written to the stream some other way
+            guard._gone()
+            code = EXIT_PIPE_CLOSED
+        guard.flush()
+    finally:
+        sys.stdout = original
+    return EXIT_PIPE_CLOSED if guard.reader_gone else code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_quietly())

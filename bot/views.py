@@ -107,7 +107,7 @@ def step_view(
         rows.extend([button(_(o.label), step.id, o.id)] for o in step.quick)
         if step.optional:
             rows.append([button(_("Passer"), step.id, callbacks.SKIP)])
-        if isinstance(current, str) and step.option(current) is None:
+        if isinstance(current, str) and current and step.option(current) is None:
             text += "\n" + _("Votre réponse : {answer}").format(answer=current)
     elif step.kind == "multi":
         text, workshop_rows = _workshops(dialogs, step, current or [])

@@ -516,7 +516,11 @@ async def show(
             await send_or_edit(source, f"{note}\n\n{text}" if note else text, markup)
             return
         # The phone step: the answered question keeps only the answer, the step comes below.
-        await send_or_edit(source, note or _("✔️ D'accord."), None)
+        # Coming back to it ("Retour"), the question left is taken away instead.
+        if note is None:
+            await take_away(source)
+        else:
+            await send_or_edit(source, note, None)
         if isinstance(source.message, Message):
             await reply(source.message, text, reply_markup=markup)
         return
@@ -540,6 +544,17 @@ async def send_step(
         answers = draft_answers(svc, conversation)
     text, markup = step_message(svc, conversation, answers)
     await reply(message, text, reply_markup=markup)
+
+
+async def take_away(query: CallbackQuery) -> None:
+    """Delete the message of the button (best effort: otherwise its buttons go)."""
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.delete()
+    except BadRequest:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(reply_markup=None)
 
 
 async def answer_old_button(
