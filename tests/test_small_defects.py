@@ -48,19 +48,18 @@ async def test_the_email_question_has_no_empty_answer_line_when_modified(bot: Bo
     await play(chat, AFTER_VERDICT)  # the e-mail skipped with "Passer"
     assert "Vérifiez vos réponses" in chat.last.text
     await chat.tap("Modifier : Vos coordonnées")
+    await chat.tap("✏️ Quel est votre prénom ?")
     assert "Votre réponse : Awa" in chat.last.text  # a typed answer is shown
     await chat.send("Awa")
-    await chat.send("Diallo")
-    await chat.share_contact(phone="+33612345678")
+    await chat.tap("Modifier : Vos coordonnées")
+    await chat.tap("✏️ E-mail")
     question = chat.last.text
     assert "Avez-vous une adresse e-mail" in question
     assert "Votre réponse" not in question, question
     # With an address, the line shows it.
     await chat.send("awa@exemple.fr")
     await chat.tap("Modifier : Vos coordonnées")
-    await chat.send("Awa")
-    await chat.send("Diallo")
-    await chat.share_contact(phone="+33612345678")
+    await chat.tap("✏️ E-mail")
     assert "Votre réponse : awa@exemple.fr" in chat.last.text
 
 
