@@ -103,6 +103,17 @@ async def test_refusal_gives_its_reason_gently_and_contacts(bot: Bot, reason) ->
     assert bot.store.review(application(bot).id).reason == reason.id
 
 
+async def test_a_doubt_on_eligibility_says_whom_to_see_and_that_she_may_apply_again(
+    bot: Bot,
+) -> None:
+    candidate, staff = await filed(bot)
+    await staff.tap("❌ Refuser")
+    await staff.tap("Doute sur l'éligibilité")
+    told = candidate.texts()[-2]
+    assert "France Travail ou la mission locale peut vérifier votre situation avec vous." in told
+    assert "une nouvelle candidature est la bienvenue" in told
+
+
 async def test_refusal_other_asks_for_a_note_kept_inside_the_team(bot: Bot) -> None:
     candidate, staff = await filed(bot)
     before = len(candidate.texts())
