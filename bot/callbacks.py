@@ -23,6 +23,7 @@ SKIP = "~skip"
 SEND = "~send"
 RESUME = "~resume"
 EDIT = "~edit-"  # followed by a section id
+NAME = "~name-"  # followed by the name the bot read in a sentence ("Oui"); nothing: "Non"
 
 
 @dataclass(frozen=True, slots=True)
