@@ -25,6 +25,7 @@ RESUME = "~resume"
 EDIT = "~edit-"  # followed by a section id
 CHANGE = "~one-"  # followed by a step id: change that one answer from the summary
 SUMMARY = "~sum"  # back to the summary from the list of a part's answers
+NAME = "~name-"  # followed by the name the bot read in a sentence ("Oui"); nothing: "Non"
 
 
 @dataclass(frozen=True, slots=True)

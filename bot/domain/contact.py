@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -32,6 +33,203 @@ def clean_name(text: str) -> str | None:
     if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
         return None
     return name
+
+
+# --- names as people type them (issue #13) ---------------------------------------------------
+
+# A name is at most this many words and characters; more is a sentence.
+NAME_WORDS = 4
+NAME_CHARACTERS = 40
+_GREETINGS = frozenset({"bonjour", "bonsoir", "salut", "coucou", "hello", "allo", "hi"})
+# Words of a French sentence, never a name (lower case, no accents, apostrophe "'").
+# Particles of names (de, du, des, le, la, ben, van…) are not here: "Le Gall", "Ben Salah".
+_SENTENCE_WORDS = _GREETINGS | frozenset(
+    [
+        "je",
+        "j'ai",
+        "j'suis",
+        "j'm'appelle",
+        "m'appelle",
+        "appelle",
+        "m'apelle",
+        "apelle",
+        "s'appelle",
+        "nomme",
+        "suis",
+        "es",
+        "est",
+        "c'est",
+        "cest",
+        "c'etait",
+        "moi",
+        "toi",
+        "mon",
+        "ton",
+        "son",
+        "nom",
+        "prenom",
+        "famille",
+        "merci",
+        "oui",
+        "non",
+        "ouais",
+        "nan",
+        "ok",
+        "d'accord",
+        "voici",
+        "voila",
+        "svp",
+        "stp",
+        "s'il",
+        "plait",
+        "please",
+        "pas",
+        "ne",
+        "n'ai",
+        "sais",
+        "sait",
+        "quoi",
+        "pourquoi",
+        "comment",
+        "quand",
+        "qui",
+        "que",
+        "quel",
+        "quelle",
+        "ca",
+        "cela",
+        "tu",
+        "vous",
+        "il",
+        "elle",
+        "nous",
+        "ils",
+        "elles",
+        "on",
+        "et",
+        "mais",
+        "donc",
+        "ou",
+        "avec",
+        "pour",
+        "dans",
+        "chez",
+        "veux",
+        "voudrais",
+        "voulez",
+        "peux",
+        "pouvez",
+        "faut",
+        "besoin",
+        "aide",
+        "travail",
+        "ai",
+        "as",
+        "a",
+        "un",
+        "une",
+        "bien",
+        "tres",
+        "beaucoup",
+    ]
+)
+# After these words comes the name: "je m'appelle Karim", "moi c'est Karim".
+_NAME_FOLLOWS = frozenset(
+    [
+        "m'appelle",
+        "appelle",
+        "m'apelle",
+        "apelle",
+        "s'appelle",
+        "j'm'appelle",
+        "nomme",
+        "suis",
+        "j'suis",
+        "est",
+        "c'est",
+        "cest",
+        "voici",
+        "voila",
+        "prenom",
+        "nom",
+    ]
+)
+_SURROUNDING = " .,;:!?…\"'«»()[]-–—_*"
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_PARTS = re.compile(r"([ \-'’])")
+
+
+@dataclass(frozen=True, slots=True)
+class TypedName:
+    """What a person typed at a name question: a name, a sentence, or neither."""
+
+    name: str | None = None  # a name, capitalised: keep it
+    sentence: bool = False  # a sentence or a greeting rather than a name
+    greeting: bool = False  # it says hello
+    found: str | None = None  # the name said in that sentence ("Je m'appelle Karim")
+
+
+def capitalise_name(name: str) -> str:
+    """A name written the French way: "ben salah" → "Ben Salah", "n'diaye" → "N'Diaye",
+    "jean-pierre" → "Jean-Pierre", "LE GALL" → "Le Gall".
+
+    Each part between spaces, hyphens and apostrophes typed all in lower case or all in
+    capitals gets a capital then lower case; a part typed with both ("McDonald") is kept as
+    typed. Particles get a capital too ("de la fontaine" → "De La Fontaine")."""
+    parts = _PARTS.split(name)
+    for index, part in enumerate(parts):
+        if part and part not in " -'’" and (part.islower() or part.isupper()):
+            parts[index] = part[:1].upper() + part[1:].lower()
+    return "".join(parts)
+
+
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def read_name(text: str, *, first_name: str | None = None) -> TypedName:
+    """Read a first or last name as typed.
+
+    A name (letters, spaces, hyphens, apostrophes; at most 4 words and 40 characters) comes
+    back capitalised. A sentence or a greeting ("Je m'appelle Karim", "bonjour", a common
+    French sentence word, too many words, too long) comes back as such, with the name it
+    says when there is one (`first_name`, already known, is left out of a full name given
+    for the last name). Anything else (digits, emoji) is neither."""
+    tidy = " ".join(unicodedata.normalize("NFC", text).split()).strip(_SURROUNDING)
+    words = _WORD.findall(tidy)
+    plain = [_plain(word) for word in words]
+    greeting = any(word in _GREETINGS for word in plain)
+    letters_only = _NAME.match(tidy) is not None
+    too_long = len(words) > NAME_WORDS or len(tidy) > NAME_CHARACTERS
+    if any(word in _SENTENCE_WORDS for word in plain) or (too_long and letters_only):
+        return TypedName(sentence=True, greeting=greeting, found=_name_in(words, plain, first_name))
+    if too_long and len(words) > 1:  # a long message with some punctuation
+        return TypedName(sentence=True)
+    name = clean_name(tidy)
+    return TypedName() if name is None else TypedName(name=capitalise_name(name))
+
+
+def _name_in(words: list[str], plain: list[str], first_name: str | None) -> str | None:
+    """The name after "je m'appelle", "je suis", "c'est"…, when it looks like one (only
+    sentence words come before: "Bonjour, moi c'est Karim", not "… c'est possible")."""
+    starts = [
+        n
+        for n, word in enumerate(plain)
+        if word in _NAME_FOLLOWS and all(w in _SENTENCE_WORDS for w in plain[:n])
+    ]
+    if not starts:
+        return None
+    rest = words[starts[-1] + 1 :]
+    rest_plain = plain[starts[-1] + 1 :]
+    while rest and rest_plain[-1] in _SENTENCE_WORDS:  # "… Karim, merci"
+        rest, rest_plain = rest[:-1], rest_plain[:-1]
+    if first_name and len(rest) > 1 and rest_plain[0] == _plain(first_name):
+        rest = rest[1:]  # "Je m'appelle Awa Diallo", asked for the last name
+    if not 1 <= len(rest) <= 3 or any(_plain(word) in _SENTENCE_WORDS for word in rest):
+        return None
+    name = clean_name(" ".join(rest))
+    return capitalise_name(name) if name is not None and len(name) <= NAME_CHARACTERS else None
 
 
 def clean_phone(text: str, *, region: str = "FR") -> str | None:

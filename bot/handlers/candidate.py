@@ -18,7 +18,14 @@ from bot import callbacks, referral, views
 from bot.context import Services, services
 from bot.dialogs import Option, Step
 from bot.domain import eligibility
-from bot.domain.contact import clean_email, clean_name, clean_phone, clean_postcode, display_phone
+from bot.domain.contact import (
+    clean_email,
+    clean_name,
+    clean_phone,
+    clean_postcode,
+    display_phone,
+    read_name,
+)
 from bot.domain.journey import (
     ONE,
     Path,
@@ -28,6 +35,7 @@ from bot.domain.journey import (
     next_step,
     part_answers,
 )
+from bot.domain.typed import match_option, match_options
 from bot.handlers import outbox, slot_step
 from bot.i18n import _
 from bot.store import Application, Conversation
@@ -106,6 +114,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         await advance(query, svc, conversation, answers, step, "", noted=_("(pas de réponse)"))
         return
+    if step.kind == "text" and action.startswith(callbacks.NAME):
+        await query.answer()
+        await on_name_offer(query, svc, conversation, answers, step, action)
+        return
     option = step.option(action)
     if option is None or (step.kind == "text" and option not in step.quick):
         await query.answer(views.unknown_button())
@@ -131,9 +143,16 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if text == views.back_label() and conversation.history:
         await go_back(message, svc, conversation, answers)
         return
+    if step.kind == "text" and step.validate == "name":
+        await on_typed_name(message, svc, conversation, answers, step, text)
+        return
     if step.kind == "text":
         value = validate_text(step, text)
         if value is None:
+            quick = typed_quick_answer(step, text)  # "je sais pas" for "Je ne sais pas"
+            if quick is not None:
+                await choose(message, svc, conversation, answers, step, quick)
+                return
             await reply(message, invalid_text_reason(step))
             return
         await advance(message, svc, conversation, answers, step, value, noted=value)
@@ -150,6 +169,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
             return
         await advance(message, svc, conversation, answers, step, phone, noted=display_phone(phone))
+        return
+    if step.kind == "multi":
+        await on_typed_workshops(message, svc, conversation, answers, step, text)
         return
     typed = _typed_option(step, text)
     if typed is not None:
@@ -604,11 +626,25 @@ def invalid_text_reason(step: Step) -> str:
 
 
 def _typed_option(step: Step, text: str) -> Option | None:
-    """Accept the label of a button typed by hand ("oui" for "Oui")."""
-    if step.kind not in ("choice", "slot"):
+    """A button's answer typed by hand: "oui" for "Oui", "je sais pas" for "Je ne sais pas",
+    "34 ans" for "26 à 49 ans" (see bot/domain/typed.py). Never an answer that ends the
+    journey ("Non merci"): that one is tapped."""
+    if step.kind == "slot":
+        wanted = text.casefold()
+        return next(
+            (o for o in step.options if _(o.label).casefold() == wanted and not o.end), None
+        )
+    if step.kind != "choice":
         return None
-    wanted = text.casefold()
-    return next((o for o in step.options if _(o.label).casefold() == wanted and not o.end), None)
+    shown = [(o.id, _(o.label)) for o in step.options if not o.end]
+    found = match_option(text, shown)
+    return step.option(found) if found is not None else None
+
+
+def typed_quick_answer(step: Step, text: str) -> Option | None:
+    """A quick answer of a text step typed by hand ("je sais pas" for the postcode)."""
+    found = match_option(text, [(o.id, _(o.label)) for o in step.quick])
+    return step.option(found) if found is not None else None
 
 
 def existing_application_text(svc: Services, application: Application) -> str:
@@ -629,3 +665,126 @@ def no_journey_text(svc: Services, user_id: int) -> str:
     if application is not None and application.state != "brouillon":
         return existing_application_text(svc, application)
     return _("Bonjour ! Pour commencer votre candidature, touchez /start.")
+
+
+# --- typed answers: names and workshops (issue #13) -----------------------------------------
+
+# In a draft's answers: the name the bot read in a sentence, waiting for "Oui" ({step: name}).
+NAME_OFFER = "_name_offer"
+
+
+async def on_typed_name(
+    message: Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    text: str,
+) -> None:
+    """A typed first or last name. A sentence is not kept as a name: the bot proposes the
+    name it found ("Je m'appelle Karim" → "Votre prénom est bien Karim ?"), or asks again."""
+    offers = answers.get(NAME_OFFER)
+    offered = offers.get(step.id) if isinstance(offers, dict) else None
+    if offered:
+        said = match_option(text, [("oui", _("Oui")), ("non", _("Non"))])
+        if said is not None:  # "oui" typed instead of tapped
+            await settle_name_offer(
+                message, svc, conversation, answers, step, offered if said == "oui" else ""
+            )
+            return
+    typed = read_name(text, first_name=answers.get("prenom") if step.id == "nom" else None)
+    if typed.name is not None:
+        answers.pop(NAME_OFFER, None)
+        await advance(message, svc, conversation, answers, step, typed.name, noted=typed.name)
+        return
+    if not typed.sentence:
+        await reply(message, invalid_text_reason(step))
+        return
+    found = typed.found
+    if (
+        found is not None
+        and len(callbacks.journey(step.id, "x").encode()) + len((callbacks.NAME + found).encode())
+        <= callbacks.MAX_BYTES + 1
+    ):
+        answers[NAME_OFFER] = {step.id: found}
+        svc.store.save_conversation(conversation, answers=answers)
+        yes = views.button(_("Oui"), step.id, callbacks.NAME + found)
+        no = views.button(_("Non"), step.id, callbacks.NAME)
+        await reply(message, name_offer_text(step, found), reply_markup=views.keyboard([[yes, no]]))
+        return
+    hello = _("Bonjour !") + " " if typed.greeting else ""
+    await reply(message, hello + ask_name_again_text(step))
+
+
+async def on_name_offer(
+    query: CallbackQuery,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    action: str,
+) -> None:
+    """ "Oui" (the name proposed) or "Non" under "Votre prénom est bien Karim ?"."""
+    await settle_name_offer(
+        query, svc, conversation, answers, step, action.removeprefix(callbacks.NAME)
+    )
+
+
+async def settle_name_offer(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    name: str,
+) -> None:
+    answers.pop(NAME_OFFER, None)
+    kept = read_name(name).name if name else None
+    if kept is None:  # "Non" (or data that is no name): the question again
+        svc.store.save_conversation(conversation, answers=answers)
+        text, markup = step_message(svc, conversation, answers)
+        again = _("D'accord.") + " " + ask_name_again_text(step)
+        await send_or_edit(source, f"{again}\n\n{text}", markup)
+        return
+    await advance(source, svc, conversation, answers, step, kept, noted=kept)
+
+
+def name_offer_text(step: Step, name: str) -> str:
+    if step.id == "nom":
+        return _("Votre nom de famille est bien {name} ?").format(name=name)
+    return _("Votre prénom est bien {name} ?").format(name=name)
+
+
+def ask_name_again_text(step: Step) -> str:
+    if step.id == "nom":
+        return _("Écrivez seulement votre nom de famille, sans phrase. Par exemple : Diallo.")
+    return _("Écrivez seulement votre prénom, sans phrase. Par exemple : Awa.")
+
+
+async def on_typed_workshops(
+    message: Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    text: str,
+) -> None:
+    """Workshops typed by name ("bois", "Atelier bois, métallerie"): chosen in the order
+    typed, after those already chosen (typing never removes one); "valider" goes on."""
+    chosen: list[str] = list(answers.get(step.id) or [])
+    if match_option(text, [(callbacks.DONE, _("Valider mes choix"))]) is not None:
+        if chosen:
+            noted = views.workshop_list(svc.dialogs, chosen)
+            await advance(message, svc, conversation, answers, step, chosen, noted=noted)
+            return
+        await reply(message, _("Choisissez au moins un atelier, s'il vous plaît."))
+        await send_step(message, svc, conversation, answers=answers)
+        return
+    named = match_options(text, [(w.id, _(w.label)) for w in svc.dialogs.workshops])
+    if not named:
+        await reply(message, _("Je n'ai pas compris. Touchez un des boutons, s'il vous plaît."))
+        await send_step(message, svc, conversation, answers=answers)
+        return
+    answers[step.id] = chosen + [w for w in named if w not in chosen]
+    svc.store.save_conversation(conversation, answers=answers)
+    await send_step(message, svc, conversation, answers=answers)
