@@ -83,21 +83,23 @@ def owe_redactions(db: Database, application_ids: Iterable[int], reason: str, no
 
 def remember_shown(
     db: Database, chat_id: int, message_id: int, application_id: int, kind: str, now: str
-) -> None:
-    """Record that a message shows an application. Erased while the message was on its way
-    (read before the erasure, sent after it): the message is owed its edit at once."""
+) -> bool:
+    """Record that a message shows an application (True). Erased while the message was on
+    its way (read before the erasure, sent after it): the message is owed its edit at once
+    (False)."""
     if db.execute("SELECT 1 FROM applications WHERE id = ?", [application_id]).fetchone():
         db.execute(
             "INSERT OR REPLACE INTO shown_messages (chat_id, message_id, application_id, kind) "
             "VALUES (?, ?, ?, ?)",
             [chat_id, message_id, application_id, kind],
         )
-        return
+        return True
     db.execute(
         "INSERT INTO redactions (chat_id, message_id, kind, reason, created_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id, message_id) DO NOTHING",
         [chat_id, message_id, kind, ERASED, now],
     )
+    return False
 
 
 class MentionStore(StoreBase):

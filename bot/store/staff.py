@@ -376,10 +376,7 @@ class StaffStore(StoreBase):
     def remember_card(self, application_id: int, chat_id: int, message_id: int) -> None:
         with self.db.atomic():
             # Every card is remembered for erasure, beyond the last ones kept for live edits.
-            remember_shown(self.db, chat_id, message_id, application_id, CARD, self._now())
-            if not self.db.execute(
-                "SELECT 1 FROM applications WHERE id = ?", [application_id]
-            ).fetchone():
+            if not remember_shown(self.db, chat_id, message_id, application_id, CARD, self._now()):
                 return  # erased while the card was on its way: it is owed a redaction
             self.db.execute(
                 "INSERT OR REPLACE INTO staff_cards (chat_id, message_id, application_id, "
