@@ -172,11 +172,14 @@ def _diagram(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from bot.checks import run_checks
+    from bot.checks import run_checks, warnings_of
 
-    problems = run_checks(load_settings(), database=args.database)
+    settings = load_settings()
+    problems = run_checks(settings, database=args.database)
     for problem in problems:
         print(problem)
+    for warning in warnings_of(settings):
+        print(f"warning: {warning}")
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -22,6 +22,23 @@ def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]
     return problems
 
 
+def warnings_of(settings: Settings) -> list[str]:
+    """What is valid but not ready for real use: `check` says it and still succeeds."""
+    try:
+        structure = load_dialogs(settings.dialogs_dir).structure
+    except Exception:  # a broken file is already one of the problems of run_checks
+        return []
+    warnings = []
+    if not structure.phone:
+        warnings.append(
+            "structure.toml: phone is empty. Candidates are told to come to the front desk "
+            "instead of calling; add the front desk's number when it is known."
+        )
+    if not structure.hours:
+        warnings.append("structure.toml: hours are empty. Candidates do not know when to come.")
+    return warnings
+
+
 def check_catalogs(settings: Settings) -> list[str]:
     """Every text of the journey's dialogs is in each catalog."""
     catalogs = sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po"))

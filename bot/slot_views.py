@@ -8,7 +8,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
+from bot import callbacks, views
 from bot.context import Services
 from bot.domain import slots as rules
 from bot.domain.contact import display_phone
@@ -109,20 +109,7 @@ def booking_text(svc: Services, slot: Slot) -> str:
 
 
 def cannot_come_text(svc: Services) -> str:
-    """Who to tell when she cannot come: the structure's phone, or its front desk."""
-    structure = svc.dialogs.structure
-    if structure.phone:
-        return _("Vous ne pouvez pas venir ? Appelez l'équipe : {phone}.").format(
-            phone=structure.phone
-        )
-    lines = [
-        _("Vous ne pouvez pas venir ? Prévenez l'accueil : {address}.").format(
-            address=structure.address
-        )
-    ]
-    if structure.hours:
-        lines.append(_(structure.hours))
-    return " ".join(lines)
+    return views.cannot_come_text(svc.dialogs.structure)
 
 
 def interview_text(svc: Services, application_id: int) -> str | None:

@@ -24,7 +24,7 @@ from bot.staff_dialogs import StaffDialogs
 from bot.store import Application
 from bot.store.slots import Booking, Slot
 from bot.store.staff import Note, QueueFilter, Review
-from bot.views import answer_label, contacts_text, workshop_list
+from bot.views import answer_label, cannot_come_text, contacts_text, workshop_list
 
 QUEUE = "q"  # the subject of queue buttons: s:q:<action>
 PAGE_SIZE = 8
@@ -458,12 +458,6 @@ def _place_of_structure(dialogs: Dialogs) -> str:
     return f"{dialogs.structure.name}, {dialogs.structure.address}"
 
 
-def structure_contact(dialogs: Dialogs) -> str:
-    if dialogs.structure.phone:
-        return f"📞 {dialogs.structure.phone}"
-    return f"📍 {_place_of_structure(dialogs)}"
-
-
 def default_place(dialogs: Dialogs) -> str:
     return _place_of_structure(dialogs)
 
@@ -487,7 +481,7 @@ def decision_messages(
         )
         things = "\n".join(f"• {_(thing)}" for thing in staff.bring)
         bring = _(messages["entretien_apporter"]).format(things=things) if things else ""
-        after = _(messages["entretien_suite"]).format(contact=structure_contact(dialogs))
+        after = cannot_come_text(dialogs.structure)
         return [f"{invite}\n{place}", "\n\n".join(p for p in (bring, after) if p)]
     if state == "acceptee":
         return [

@@ -17,7 +17,7 @@ from telegram import (
 )
 
 from bot import callbacks
-from bot.dialogs import Dialogs, Step
+from bot.dialogs import Dialogs, Step, Structure
 from bot.domain import eligibility
 from bot.domain.contact import display_phone
 from bot.domain.journey import active_path, part_answers, progress
@@ -190,6 +190,22 @@ def contacts_text(dialogs: Dialogs) -> str:
         lines.append(_(structure.hours))
     lines += [f"• {_(c.name)} : {_(c.detail)}" for c in structure.contacts]
     return "\n".join(lines)
+
+
+def cannot_come_text(structure: Structure) -> str:
+    """Who to tell when one cannot come: the structure's phone, or its front desk."""
+    if structure.phone:
+        return _("Vous ne pouvez pas venir ? Appelez l'équipe : {phone}.").format(
+            phone=structure.phone
+        )
+    lines = [
+        _("Vous ne pouvez pas venir ? Prévenez l'accueil : {address}.").format(
+            address=structure.address
+        )
+    ]
+    if structure.hours:
+        lines.append(_(structure.hours))
+    return " ".join(lines)
 
 
 def answer_label(dialogs: Dialogs, step: Step, answer: Any) -> str:

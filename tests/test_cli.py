@@ -4,6 +4,7 @@ and `python -m bot run` against a Bot API server over HTTP."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -123,6 +124,23 @@ def test_malformed_dialogs_stop_the_bot_with_exit_2(tmp_path: Path) -> None:
     result = _bot(tmp_path, "run", TREMPLIN_DIALOGS=str(broken), stdin="/start\n")
     assert result.returncode == 2
     assert "journey.toml: not valid TOML" in result.stderr
+
+
+def test_check_warns_while_the_structure_has_no_phone(tmp_path: Path) -> None:
+    result = _bot(tmp_path, "check")
+    assert result.returncode == 0
+    assert "warning: structure.toml: phone is empty." in result.stdout
+    dialogs = tmp_path / "dialogs"
+    shutil.copytree(PROJECT_ROOT / "dialogs", dialogs)
+    structure = dialogs / "structure.toml"
+    structure.write_text(
+        structure.read_text(encoding="utf-8").replace('phone = ""', 'phone = "01 48 00 00 00"'),
+        encoding="utf-8",
+    )
+    result = _bot(tmp_path, "check", TREMPLIN_DIALOGS=str(dialogs))
+    assert result.returncode == 0
+    assert "warning" not in result.stdout
+    assert "OK: dialogs, catalogs are valid." in result.stdout
 
 
 def test_check_reports_problems_with_exit_1(tmp_path: Path) -> None:

@@ -417,10 +417,44 @@ async def test_my_data_sends_everything_kept_as_a_file(bot: Bot) -> None:
     assert document.kind == "document"
     assert document.filename == "mes-donnees-tremplin.json"
     data = json.loads(document.data or b"{}")
-    application = data["candidatures"][0]
-    assert application["first_name"] == "Awa"
-    assert application["phone"] == "+33612345678"
-    assert application["reference"] == "IS-2026-0001"
+    application = data["Candidatures"][0]
+    assert application["Prénom"] == "Awa"
+    assert application["Téléphone"] == "+33612345678"
+    assert application["Référence"] == "IS-2026-0001"
+    assert application["État"] == "envoyée, pas encore lue"
+    assert application["Ateliers choisis"] == "1. Atelier bois, 2. Métallerie"
+    # The questions and the answers as the person saw them, never internal codes.
+    answers = {a["Question"]: a["Votre réponse"] for a in application["Vos réponses"]}
+    assert answers["Quel âge avez-vous ?"] == "26 à 49 ans"
+    assert answers["Recevez-vous le RSA ?"] == "Oui"
+    assert application["Critères"]["Bénéficiaire du RSA"] == "oui, d'après vos réponses"
+    assert application["Résultat des questions"] == "vous pouvez sans doute avoir ce travail"
+    assert [e["Ce qui s'est passé"] for e in application["Historique"]] == [
+        "Vous avez donné votre accord",
+        "Vous avez envoyé la candidature",
+    ]
+    assert "2026" in application["Envoyée le"]
+    text = document.data.decode() if document.data else ""
+    for code in ("26_49", "nsp", "a_verifier", "rempli", "first_name", "nouvelle", "probable"):
+        assert f'"{code}"' not in text, code
+
+
+async def test_my_data_words_a_name_that_waits_for_a_yes(bot: Bot) -> None:
+    chat = bot.chat()
+    await chat.send("/start")
+    await play(chat, PROBABLE)
+    await chat.tap("Continuer")
+    await play(chat, AFTER_VERDICT[:4])
+    await chat.send("Je m'appelle Karim")
+    await chat.send("/mesdonnees")
+    data = json.loads(chat.last.data or b"{}")
+    draft = data["Candidatures"][0]
+    assert draft["État"] == "pas encore envoyée"
+    assert draft["Référence"] == "pas encore donnée"
+    assert data["Vous"]["Question en cours"] == "Quel est votre prénom ?"
+    answers = {a["Question"]: a["Votre réponse"] for a in draft["Vos réponses"]}
+    assert answers["Quel est votre prénom ?"] == "Karim (pas encore confirmé)"
+    assert "_name_offer" not in (chat.last.data or b"").decode()
 
 
 async def test_my_data_falls_back_to_text_when_documents_are_refused(bot: Bot) -> None:

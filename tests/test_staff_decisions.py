@@ -257,7 +257,12 @@ async def test_convene_in_an_open_slot_books_a_seat_and_tells_the_candidate(bot:
     assert "📍 Le lieu : Salle 2, au 1er étage" in told[0]
     assert "Apportez, s'il vous plaît :" in told[1]
     assert "une pièce d'identité" in told[1]
-    assert "Prévenez l'équipe" in told[1]
+    # No phone in structure.toml: the front desk, with its address and hours, never an
+    # empty "Prévenez l'équipe".
+    assert told[1].endswith(
+        "Vous ne pouvez pas venir ? Prévenez l'accueil : 95 boulevard Félix Faure, 93300 "
+        "Aubervilliers. Du lundi au vendredi, de 9 h à 17 h."
+    )
     booking = bot.store.active_booking(application(bot).id)
     assert booking is not None and booking[0].id == slot.id
     card = bot.api.bot_messages(STAFF_ID)[0]

@@ -10,6 +10,8 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 MAX_NAME_LENGTH = 60
+# In a draft's answers: the name the bot read in a sentence, waiting for "Oui" ({step: name}).
+NAME_OFFER = "_name_offer"
 # Letters of any alphabet, spaces, hyphens and apostrophes (straight or curly).
 _NAME = re.compile(r"^[^\W\d_]+(?:[ \-'’][^\W\d_]+)*$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")

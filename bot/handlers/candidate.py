@@ -19,6 +19,7 @@ from bot.context import Services, services
 from bot.dialogs import Option, Step
 from bot.domain import eligibility
 from bot.domain.contact import (
+    NAME_OFFER,
     clean_email,
     clean_name,
     clean_phone,
@@ -668,9 +669,6 @@ def no_journey_text(svc: Services, user_id: int) -> str:
 
 
 # --- typed answers: names and workshops (issue #13) -----------------------------------------
-
-# In a draft's answers: the name the bot read in a sentence, waiting for "Oui" ({step: name}).
-NAME_OFFER = "_name_offer"
 
 
 async def on_typed_name(

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import callbacks, slot_views
+from bot import callbacks, personal_data, slot_views
 from bot.context import services
 from bot.handlers import candidate, redactions, staff_notice
 from bot.i18n import _
@@ -122,7 +122,10 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if data["utilisateur"] is None and not data["candidatures"]:
         await message.reply_text(_("Nous ne gardons aucune donnée sur vous."))
         return
-    content = json.dumps(data, ensure_ascii=False, indent=2)
+    for application in data["candidatures"]:
+        application["rendez_vous"] = svc.store.booking_history(application["id"])
+    readable = personal_data.document(svc.dialogs, data, svc.store.referrer_names())
+    content = json.dumps(readable, ensure_ascii=False, indent=2)
     await message.reply_text(_("Voici tout ce que nous gardons sur vous."))
     try:
         await message.reply_document(

@@ -464,7 +464,7 @@ class CandidateStore(StoreBase):
             else {"etape": conversation.step, "mis_a_jour": conversation.updated_at},
             "candidatures": [
                 {
-                    **{k: v for k, v in vars_of(app).items() if k not in ("id", "user_id")},
+                    **{k: v for k, v in vars_of(app).items() if k != "user_id"},
                     "historique": list(
                         self.db.query(
                             "SELECT at, action, from_state, to_state FROM events "

@@ -350,6 +350,16 @@ class SlotStore(StoreBase):
         ).fetchall()
         return {row[0] for row in rows}
 
+    def booking_history(self, application_id: int) -> list[dict[str, Any]]:
+        """Every booking the application ever had (for /mesdonnees), oldest first."""
+        return list(
+            self.db.query(
+                "SELECT s.start, s.kind, s.place, b.state FROM bookings b "
+                "JOIN slots s ON s.id = b.slot_id WHERE b.application_id = ? ORDER BY b.id",
+                [application_id],
+            )
+        )
+
     def active_booking_of(self, application_id: int) -> Booking | None:
         row = self.db.execute(
             f"{_BOOKING_SELECT} WHERE k.application_id = ? AND k.state IN {_ACTIVE_SQL}",
