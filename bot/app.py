@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -156,5 +156,3 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     for feature in (staff, slots, referrers):
         await feature.on_start(application)
 
-
-ALLOWED_UPDATES = Update.ALL_TYPES

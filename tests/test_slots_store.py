@@ -266,7 +266,10 @@ def test_parse_local(text: str, expected: datetime) -> None:
     assert rules.parse_local(text, PARIS, today=NOW.date()) == expected
 
 
-@pytest.mark.parametrize("text", ["", "demain", "31/02/2031 10:00", "10/03/2031 25:00", "x" * 5000])
+@pytest.mark.parametrize(
+    "text",
+    ["", "demain", "31/02/2031 10:00", "10/03/2031 25:00", "x" * 5000, "10/03/2031 14:00 salle B"],
+)
 def test_parse_local_refuses(text: str) -> None:
     with pytest.raises(rules.TimeError):
         rules.parse_local(text, PARIS, today=NOW.date())

@@ -7,10 +7,11 @@ journey) → `nouvelle` (filed) → `a_l_etude` (a staff member opened it) → `
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from bot.domain.slots import TimeError, read_local
 
 NEW = "nouvelle"
 REVIEWING = "a_l_etude"
@@ -72,12 +73,6 @@ def is_open(state: str) -> bool:
 
 # --- a typed interview date ------------------------------------------------------------------
 
-_MOMENT = re.compile(
-    r"^\s*(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})(?:[/.-](?P<year>\d{4}|\d{2}))?(?!\d)"
-    r"\s+(?:(?:à|a)\s+)?(?P<hour>\d{1,2})(?!\d)\s*(?:[:hH]\s*(?P<minute>\d{2})?(?!\d))?"
-    r"\s*(?:[,;:–-]\s*)?(?P<place>.*)$",
-    re.DOTALL,
-)
 MAX_PLACE = 200
 
 
@@ -96,30 +91,14 @@ def parse_moment(text: str, *, now: datetime, timezone: ZoneInfo) -> TypedMoment
 
     Without a year, the next such date. Raises MomentError('format' | 'past' | 'place').
     """
-    match = _MOMENT.match(text)
-    if match is None:
-        raise MomentError("format")
-    local_now = now.astimezone(timezone)
-    year_text = match["year"]
-    year = local_now.year if year_text is None else int(year_text)
-    if year_text is not None and len(year_text) == 2:
-        year += 2000
     try:
-        start = datetime(
-            year,
-            int(match["month"]),
-            int(match["day"]),
-            int(match["hour"]),
-            int(match["minute"] or 0),
-            tzinfo=timezone,
-        )
-        if year_text is None and start <= local_now:
-            start = start.replace(year=year + 1)
-    except ValueError:
+        start, rest = read_local(text, timezone, today=now.astimezone(timezone).date())
+    except TimeError:
         raise MomentError("format") from None
-    if start <= local_now:
+    if start <= now:
         raise MomentError("past")
-    place = " ".join(match["place"].split()) or None
+    start = start.astimezone(timezone)
+    place = " ".join(rest.split()) or None
     if place is not None and len(place) > MAX_PLACE:
         raise MomentError("place")
     return TypedMoment(start=start, place=place)

@@ -38,42 +38,56 @@ def local_to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     return aware.astimezone(UTC)
 
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2})[:h](\d{2})\s*$")
-_FRENCH = re.compile(
-    r"^\s*(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\s+(?:à\s+)?(\d{1,2})\s*[:h]\s*(\d{2})?\s*$",
-    re.IGNORECASE,
+# The one way a person types a local date and time (staff and the command line alike):
+# "2031-03-10T14:00", "10/03/2031 14:00", "10/03 14h", "10.03.31 à 9h30"; what follows the
+# time (", salle B") is returned as it is.
+_MOMENT = re.compile(
+    r"^\s*(?:(?P<iso_year>\d{4})-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2})[T ]"
+    r"(?P<iso_hour>\d{1,2})[:h](?P<iso_minute>\d{2})(?!\d)"
+    r"|(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})(?:[/.-](?P<year>\d{4}|\d{2}))?(?!\d)"
+    r"\s+(?:(?:à|a)\s+)?(?P<hour>\d{1,2})(?!\d)\s*(?:[:hH]\s*(?P<minute>\d{2})?(?!\d))?)"
+    r"\s*(?:[,;:–-]\s*)?(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
-def parse_local(text: str, zone: ZoneInfo, *, today: date | None = None) -> datetime:
-    """ "2031-03-10T14:00", "10/03/2031 14:00", "10/03 14h" or "10/03/31 14h30" (local time)
-    as an aware UTC datetime. Without a year, the next such date from `today`."""
-    match = _ISO.match(text)
-    if match:
-        year, month, day, hour, minute = (int(g) for g in match.groups())
+def read_local(text: str, zone: ZoneInfo, *, today: date) -> tuple[datetime, str]:
+    """A typed local date and time as an aware UTC datetime, and the text after it. Without
+    a year, the next such date from `today`. A time skipped when clocks go forward is refused
+    (TimeError), like a malformed one."""
+    match = _MOMENT.match(text)
+    if not match:
+        raise TimeError(f"{text.strip()[:40]!r} is not a date and time")
+    if match["iso_year"]:
+        year, month, day = int(match["iso_year"]), int(match["iso_month"]), int(match["iso_day"])
+        hour, minute = int(match["iso_hour"]), int(match["iso_minute"])
     else:
-        match = _FRENCH.match(text)
-        if not match:
-            raise TimeError(f"{text.strip()[:40]!r} is not a date and time")
-        day, month = int(match[1]), int(match[2])
-        hour, minute = int(match[4]), int(match[5] or 0)
-        if match[3] is None:
-            base = today or date.today()
-            year = base.year
+        day, month = int(match["day"]), int(match["month"])
+        hour, minute = int(match["hour"]), int(match["minute"] or 0)
+        if match["year"] is None:
+            year = today.year
             try:
-                if date(year, month, day) < base:
+                if date(year, month, day) < today:
                     year += 1
             except ValueError as error:
                 raise TimeError(f"{text.strip()[:40]!r}: {error}") from None
         else:
-            year = int(match[3])
+            year = int(match["year"])
             if year < 100:
                 year += 2000
     try:
         naive = datetime(year, month, day, hour, minute)
     except ValueError as error:
         raise TimeError(f"{text.strip()[:40]!r}: {error}") from None
-    return local_to_utc(naive, zone)
+    return local_to_utc(naive, zone), match["rest"].strip()
+
+
+def parse_local(text: str, zone: ZoneInfo, *, today: date | None = None) -> datetime:
+    """A typed local date and time, and nothing else (`slots add`, a new slot's date)."""
+    moment, rest = read_local(text, zone, today=today or date.today())
+    if rest:
+        raise TimeError(f"{text.strip()[:40]!r} is not only a date and time")
+    return moment
 
 
 def parse_clock(text: str) -> time:
