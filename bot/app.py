@@ -155,4 +155,3 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     outbox.schedule(application)  # its first sweep delivers what a crash left owed
     for feature in (staff, slots, referrers):
         await feature.on_start(application)
-

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot import journey_ids
+
 STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
 VALIDATORS = frozenset({"name", "postcode", "email"})
 CONSENTS = frozenset({"main", "sensitive", "referrer"})
@@ -544,4 +546,8 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
             problems.append(f"journey.toml: [states] lacks {state!r}")
     if not dialogs.workshops:
         problems.append("workshops.toml: at least one workshop is needed")
+    problems += journey_ids.problems_of(
+        {s.id: (s.kind, {o.id for o in s.options}) for s in dialogs.steps},
+        {section.id for section in dialogs.sections},
+    )
     return problems

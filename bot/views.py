@@ -16,7 +16,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot import callbacks
+from bot import callbacks, journey_ids
 from bot.dialogs import Dialogs, Step, Structure
 from bot.domain import eligibility
 from bot.domain.contact import display_phone
@@ -24,7 +24,7 @@ from bot.domain.journey import active_path, part_answers, progress
 from bot.i18n import _
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
-EDITABLE_SECTIONS = ("situation", "ateliers", "disponibilite", "coordonnees", "rendez_vous")
+EDITABLE_SECTIONS = journey_ids.EDITABLE_SECTIONS
 
 
 def unknown_button() -> str:
@@ -115,7 +115,11 @@ def step_view(
         rows.extend(workshop_rows)
     elif step.kind == "verdict":
         text = _verdict_text(dialogs, step, verdict or eligibility.PAS_POUR_VOUS, answers)
-        shown = ("continuer",) if verdict != eligibility.PAS_POUR_VOUS else ("contact", "stop")
+        shown = (
+            (journey_ids.CONTINUE,)
+            if verdict != eligibility.PAS_POUR_VOUS
+            else (journey_ids.CALL_ME, journey_ids.STOP)
+        )
         rows.extend([button(_(o.label), step.id, o.id)] for o in step.options if o.id in shown)
     elif step.kind == "summary":
         text += "\n\n" + summary_text(dialogs, answers, labels=labels)

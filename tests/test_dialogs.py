@@ -130,3 +130,15 @@ def test_the_threshold_is_data(dialogs_copy: Path) -> None:
     assert eligibility.verdict(ai, path.criteria, path.flags) == eligibility.PROBABLE
     # …and the remaining level-2 questions are then skipped.
     assert "parent_seul" not in path.ids
+
+
+def test_the_ids_the_code_relies_on_are_checked(dialogs_copy: Path) -> None:
+    """Rewording is free; renaming an id the code reads is refused, with the id named."""
+    journey = dialogs_copy / "journey.toml"
+    _edit(journey, 'id = "email"', 'id = "courriel"')
+    _edit(journey, '{ id = "aucune", label', '{ id = "aucun", label')
+    _edit(journey, '{ id = "continuer", label', '{ id = "suite", label')
+    problems = check_dialogs(dialogs_copy)
+    assert "journey.toml: the code needs a step 'email' of kind 'text'" in problems
+    assert "journey.toml: the step 'rendez_vous' needs an option 'aucune'" in problems
+    assert "journey.toml: the verdict step needs an option 'continuer'" in problems

@@ -14,7 +14,7 @@ from telegram import CallbackQuery, Message, ReplyKeyboardMarkup, ReplyKeyboardR
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import callbacks, referral, views
+from bot import callbacks, journey_ids, referral, views
 from bot.context import Services, services
 from bot.dialogs import Option, Step
 from bot.domain import eligibility
@@ -269,7 +269,7 @@ async def choose(
         answers.update(referral.journey_facts(svc, conversation.source))
     if option.consent == "sensitive" and conversation.application_id is not None:
         svc.store.set_sensitive_consent(conversation.application_id, True)
-    elif step.id == "accord_aides" and conversation.application_id is not None:
+    elif step.id == journey_ids.SENSITIVE_CONSENT and conversation.application_id is not None:
         svc.store.set_sensitive_consent(conversation.application_id, False)
     referral.record_answer(svc, conversation.application_id, step, option)
     await advance(source, svc, conversation, answers, step, option.id, noted=_(option.label))
@@ -449,10 +449,10 @@ async def file(
             "criteria": path.criteria,
             "verdict": verdict_of(svc, answers, conversation.source, path),
             "workshops": kept.get(workshops_step.id, []),
-            "first_name": kept.get("prenom"),
-            "last_name": kept.get("nom"),
+            "first_name": kept.get(journey_ids.FIRST_NAME),
+            "last_name": kept.get(journey_ids.LAST_NAME),
             "phone": kept.get(contact_step.id),
-            "email": kept.get("email") or None,
+            "email": kept.get(journey_ids.EMAIL) or None,
         },
         # Committed with the filing, delivered after it (again after a crash if need be).
         owed=outbox.owed_by_filing(svc, conversation.user_id),
@@ -690,7 +690,12 @@ async def on_typed_name(
                 message, svc, conversation, answers, step, offered if said == "oui" else ""
             )
             return
-    typed = read_name(text, first_name=answers.get("prenom") if step.id == "nom" else None)
+    typed = read_name(
+        text,
+        first_name=answers.get(journey_ids.FIRST_NAME)
+        if step.id == journey_ids.LAST_NAME
+        else None,
+    )
     if typed.name is not None:
         answers.pop(NAME_OFFER, None)
         await advance(message, svc, conversation, answers, step, typed.name, noted=typed.name)
@@ -748,13 +753,13 @@ async def settle_name_offer(
 
 
 def name_offer_text(step: Step, name: str) -> str:
-    if step.id == "nom":
+    if step.id == journey_ids.LAST_NAME:
         return _("Votre nom de famille est bien {name} ?").format(name=name)
     return _("Votre prénom est bien {name} ?").format(name=name)
 
 
 def ask_name_again_text(step: Step) -> str:
-    if step.id == "nom":
+    if step.id == journey_ids.LAST_NAME:
         return _("Écrivez seulement votre nom de famille, sans phrase. Par exemple : Diallo.")
     return _("Écrivez seulement votre prénom, sans phrase. Par exemple : Awa.")
 

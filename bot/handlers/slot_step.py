@@ -26,7 +26,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InputFile
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import callbacks, reminders, slot_views, views
+from bot import callbacks, journey_ids, reminders, slot_views, views
 from bot.calendar_file import FILENAME, CalendarEntry, ics_bytes
 from bot.context import Services
 from bot.dialogs import Step
@@ -39,7 +39,7 @@ from bot.telegram_bot import send_text
 log = logging.getLogger(__name__)
 
 SLOT_ANSWER = "creneau_"  # the recorded answer is "creneau_<slot id>"
-NONE_FITS = "aucune"  # the option "Aucune de ces dates"
+NONE_FITS = journey_ids.NONE_FITS  # the option "Aucune de ces dates"
 
 
 def _slot_id(answer: Any) -> int | None:
@@ -234,7 +234,7 @@ async def after_filing(
 
 
 def _step_id(svc: Services) -> str:
-    return next((s.id for s in svc.dialogs.steps if s.kind == "slot"), "rendez_vous")
+    return next((s.id for s in svc.dialogs.steps if s.kind == "slot"), journey_ids.RENDEZ_VOUS)
 
 
 async def _offer_after_loss(

@@ -1,0 +1,60 @@
+"""The ids of `dialogs/journey.toml` that the code relies on, declared once.
+
+Staff may reword any question, but these ids carry behaviour (the consent to sensitive
+questions, the names, the e-mail, the rendez-vous step, the result's buttons). `python -m bot
+check` refuses dialogs where one of them is missing or has the wrong kind.
+"""
+
+from __future__ import annotations
+
+# Steps, with the kind each must have.
+SENSITIVE_CONSENT = "accord_aides"  # "Je veux bien répondre" / "Je préfère passer"
+FIRST_NAME = "prenom"
+LAST_NAME = "nom"
+EMAIL = "email"
+RENDEZ_VOUS = "rendez_vous"
+STEPS = {
+    SENSITIVE_CONSENT: "choice",
+    FIRST_NAME: "text",
+    LAST_NAME: "text",
+    EMAIL: "text",
+    RENDEZ_VOUS: "slot",
+}
+
+# Options the code offers or reads.
+CONTINUE = "continuer"  # the result's button when the workshop may be for the person
+CALL_ME = "contact"  # "L'équipe peut m'appeler", when it is probably not
+STOP = "stop"
+NONE_FITS = "aucune"  # "Aucune de ces dates", at the rendez-vous step
+VERDICT_OPTIONS = (CONTINUE, CALL_ME, STOP)
+SLOT_OPTIONS = (NONE_FITS,)
+
+# The parts the summary lets the person change, in order.
+EDITABLE_SECTIONS = ("situation", "ateliers", "disponibilite", "coordonnees", "rendez_vous")
+
+
+def problems_of(steps: dict[str, tuple[str, set[str]]], sections: set[str]) -> list[str]:
+    """What is missing from the dialogs: `steps` maps a step id to (kind, option ids)."""
+    problems = [
+        f"journey.toml: the code needs a step {step_id!r} of kind {kind!r}"
+        for step_id, kind in STEPS.items()
+        if steps.get(step_id, ("", set()))[0] != kind
+    ]
+    verdict = next((options for kind, options in steps.values() if kind == "verdict"), set())
+    problems += [
+        f"journey.toml: the verdict step needs an option {option!r}"
+        for option in VERDICT_OPTIONS
+        if option not in verdict
+    ]
+    slot = steps.get(RENDEZ_VOUS, ("", set()))[1]
+    problems += [
+        f"journey.toml: the step {RENDEZ_VOUS!r} needs an option {option!r}"
+        for option in SLOT_OPTIONS
+        if option not in slot
+    ]
+    problems += [
+        f"journey.toml: the summary lets people change the part {section!r}, which is missing"
+        for section in EDITABLE_SECTIONS
+        if section not in sections
+    ]
+    return problems
