@@ -11,12 +11,10 @@ from pathlib import Path
 from bot.config import Settings
 from bot.localapi import SentMessage
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.journeys import file_application
-from tests.staff_support import nadia
+from tests.journeys import add_slot, file_application, file_with_slot, nadia
 from tests.test_referrers_followup import add, decide, linked_referrer
 from tests.test_referrers_journey import file_through
 from tests.test_retention import _age, _cli
-from tests.test_slots_support import add_slot, file_with_slot
 
 SECRETS = ("Diallo", "06 12 34 56 78", "612345678")
 REFERRER_ID = 5001

@@ -11,8 +11,7 @@ import pytest
 
 from bot.localapi import Chat, LocalBotApi
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, Clock, make_settings
-from tests.journeys import file_application
-from tests.staff_support import NEUTRAL_BUTTON, OTHER_STAFF_ID, file_as
+from tests.journeys import NEUTRAL_BUTTON, OTHER_STAFF_ID, file_application, file_as
 
 GROUP = -100123
 FAMILY = -100777  # a group the staff member shares with the bot, unrelated to the work

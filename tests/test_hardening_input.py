@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import CANDIDATE_ID, Bot
-from tests.journeys import AFTER_VERDICT, PROBABLE, play
-from tests.staff_support import file_as, nadia
+from tests.journeys import AFTER_VERDICT, PROBABLE, file_as, nadia, play
 from tests.test_cli import _env
 
 BAD_EMAILS = [

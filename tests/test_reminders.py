@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.localapi import Chat
 from bot.store.slots import Slot
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.test_slots_support import add_slot, file_with_slot, label
+from tests.journeys import add_slot, file_with_slot, label
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -4,9 +4,7 @@ offered (kinds candidates choose, their workshops, not cancelled, not started)."
 from __future__ import annotations
 
 from tests.conftest import CANDIDATE_ID, Bot
-from tests.journeys import file_application
-from tests.staff_support import NEUTRAL_BUTTON
-from tests.test_slots_support import add_slot, reach_rendez_vous
+from tests.journeys import NEUTRAL_BUTTON, add_slot, file_application, reach_rendez_vous
 
 
 def _bookings(bot: Bot) -> list[tuple[object, ...]]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.test_slots_support import (
+from tests.journeys import (
     add_slot,
     file_with_slot,
     finish_after_rendez_vous,

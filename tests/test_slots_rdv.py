@@ -4,8 +4,7 @@ confirmation; and dates offered to someone who has none."""
 from __future__ import annotations
 
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.journeys import file_application
-from tests.test_slots_support import add_slot, file_with_slot, label, reach_rendez_vous
+from tests.journeys import add_slot, file_application, file_with_slot, label, reach_rendez_vous
 
 
 async def test_rdv_shows_the_booking_with_date_and_address(bot: Bot) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from bot.localapi import Chat
 from bot.store.slots import Slot
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.test_slots_support import add_slot, file_with_slot, label, reach_rendez_vous
+from tests.journeys import add_slot, file_with_slot, label, reach_rendez_vous
 
 
 def staff(bot: Bot) -> Chat:

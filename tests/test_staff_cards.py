@@ -7,8 +7,7 @@ from pathlib import Path
 
 from bot.localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, Clock, make_settings
-from tests.journeys import file_application
-from tests.staff_support import OTHER_STAFF_ID, file_as, nadia
+from tests.journeys import OTHER_STAFF_ID, file_application, file_as, nadia
 
 GROUP = -100123
 

@@ -12,8 +12,7 @@ from bot.config import PROJECT_ROOT
 from bot.localapi import Chat
 from bot.staff_dialogs import load_staff_dialogs
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
-from tests.journeys import file_application
-from tests.staff_support import OTHER_STAFF_ID, file_as, nadia
+from tests.journeys import OTHER_STAFF_ID, file_application, file_as, nadia
 
 REASONS = load_staff_dialogs(PROJECT_ROOT / "dialogs").reasons
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.conftest import STAFF_ID, Bot
-from tests.journeys import PAS_POUR_VOUS
-from tests.staff_support import file_as, nadia
+from tests.journeys import PAS_POUR_VOUS, file_as, nadia
 
 
 async def some_applications(bot: Bot) -> None:

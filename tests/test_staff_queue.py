@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.localapi import Chat
 from tests.conftest import STAFF_ID, Bot
-from tests.staff_support import A_CONFIRMER, PROBABLE, file_as, nadia
+from tests.journeys import A_CONFIRMER, PROBABLE, file_as, nadia
 
 NAMES = ["Awa", "Binta", "Chloe", "Dina", "Emma", "Fanta", "Gina", "Hawa", "Ines", "Jade"]
 

@@ -17,12 +17,12 @@ import openpyxl
 from bot.config import PROJECT_ROOT
 from bot.localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
-from tests.staff_support import nadia
-from tests.test_slots_support import (
+from tests.journeys import (
     add_slot,
     file_with_slot,
     finish_after_rendez_vous,
     label,
+    nadia,
     reach_rendez_vous,
 )
 

@@ -10,8 +10,7 @@ import pytest
 
 from bot.handlers.staff import STAFF_COMMANDS
 from tests.conftest import CANDIDATE_ID, Bot
-from tests.journeys import file_application
-from tests.staff_support import NEUTRAL_BUTTON, NEUTRAL_COMMAND
+from tests.journeys import NEUTRAL_BUTTON, NEUTRAL_COMMAND, file_application
 
 COMMANDS = [
     "/file",
