@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.domain import states
+
 STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
 VALIDATORS = frozenset({"name", "postcode", "email"})
 CONSENTS = frozenset({"main", "sensitive", "referrer"})
@@ -187,16 +189,7 @@ class Dialogs:
         return [t for t in texts if t]
 
 
-APPLICATION_STATES = (
-    "brouillon",
-    "nouvelle",
-    "a_l_etude",
-    "entretien",
-    "en_attente",
-    "acceptee",
-    "refusee",
-    "annulee",
-)
+APPLICATION_STATES = states.ALL  # each one has its sentence in journey.toml's [states]
 REQUIRED_MESSAGES = (
     "welcome",
     "welcome_back",
@@ -541,7 +534,7 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
             problems.append(f"journey.toml: [messages] lacks {key!r}")
     for state in APPLICATION_STATES:
         if state not in dialogs.states:
-            problems.append(f"journey.toml: [states] lacks {state!r}")
+            problems.append(f"journey.toml: [states] lacks {state.value!r}")
     if not dialogs.workshops:
         problems.append("workshops.toml: at least one workshop is needed")
     return problems

@@ -26,6 +26,7 @@ from telegram.ext import Application, ContextTypes
 from bot import slot_views
 from bot.context import Services, services
 from bot.domain import slots as rules
+from bot.domain import states
 from bot.store.slots import FILED_ALIVE, Booking
 
 log = logging.getLogger(__name__)
@@ -193,7 +194,7 @@ async def send_notices(bot: Bot, svc: Services) -> int:
     for booking in svc.store.notices_due():
         if not svc.store.claim_notice(booking.id):
             continue
-        if booking.application_state not in ("brouillon", *FILED_ALIVE):
+        if booking.application_state not in states.ACTIVE:
             continue  # withdrawn or closed meanwhile: nothing to offer
         if svc.store.active_booking_of(booking.application_id) is not None:
             continue  # already has another date
