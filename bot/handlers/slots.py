@@ -44,7 +44,7 @@ from bot.slot_views import (
 )
 from bot.store import Application as CandidateApplication
 from bot.store import NotFoundError, mentions
-from bot.store.slots import FILED_ALIVE, Booking
+from bot.store.slots import Booking
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def _answered(query: CallbackQuery, answer: str) -> str:
 
 def _filed(svc: Services, user_id: int) -> CandidateApplication | None:
     application = svc.store.active_application(user_id)
-    if application is None or application.state not in FILED_ALIVE:
+    if application is None or application.state not in states.FILED_ALIVE:
         return None
     return application
 
