@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot import journey_ids
+from bot.domain import states
 
 STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
 VALIDATORS = frozenset({"name", "postcode", "email"})
@@ -189,16 +190,7 @@ class Dialogs:
         return [t for t in texts if t]
 
 
-APPLICATION_STATES = (
-    "brouillon",
-    "nouvelle",
-    "a_l_etude",
-    "entretien",
-    "en_attente",
-    "acceptee",
-    "refusee",
-    "annulee",
-)
+APPLICATION_STATES = states.ALL  # each one has its sentence in journey.toml's [states]
 REQUIRED_MESSAGES = (
     "welcome",
     "welcome_back",
@@ -543,7 +535,7 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
             problems.append(f"journey.toml: [messages] lacks {key!r}")
     for state in APPLICATION_STATES:
         if state not in dialogs.states:
-            problems.append(f"journey.toml: [states] lacks {state!r}")
+            problems.append(f"journey.toml: [states] lacks {state.value!r}")
     if not dialogs.workshops:
         problems.append("workshops.toml: at least one workshop is needed")
     problems += journey_ids.problems_of(

@@ -16,6 +16,7 @@ from typing import Any
 from bot import referral
 from bot.context import Services
 from bot.domain.contact import display_phone, visible
+from bot.domain.states import State
 from bot.i18n import _, local
 from bot.staff_dialogs import staff_dialogs_in
 from bot.stats import Figures, attendance_text, collect, state_name
@@ -117,7 +118,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
                     answers.append(None)
                 else:
                     answers.append(answer_label(dialogs, dialogs.step(line.step), value))
-            reason = staff.reason(review.reason) if application.state == "refusee" else None
+            reason = staff.reason(review.reason) if application.state == State.REFUSED else None
             source = application.source
             yield [
                 application.reference,
@@ -162,7 +163,7 @@ def rendez_vous(
     def kind(name: str | None) -> str | None:
         return _(KIND_LABELS[name]) if name in KIND_LABELS else name
 
-    typed = application.state == "entretien" and review.interview_at
+    typed = application.state == State.INTERVIEW and review.interview_at
     if typed and not (booking is not None and booking.slot.kind == "entretien"):
         return kind(review.interview_kind), _when(review.interview_at), review.interview_place
     if booking is None:

@@ -10,20 +10,10 @@ from typing import Any
 from bot.dialogs import Dialogs
 from bot.domain import eligibility
 from bot.domain.contact import NAME_OFFER
+from bot.domain.states import labels
 from bot.i18n import N_, _, format_moment
 from bot.views import answer_label, workshop_list
 
-# A state as the person would say it (the candidate-facing sentences are too long here).
-STATE_NAMES = {
-    "brouillon": N_("pas encore envoyée"),
-    "nouvelle": N_("envoyée, pas encore lue"),
-    "a_l_etude": N_("l'équipe la regarde"),
-    "entretien": N_("entretien prévu"),
-    "en_attente": N_("en attente"),
-    "acceptee": N_("acceptée"),
-    "refusee": N_("refusée"),
-    "annulee": N_("retirée"),
-}
 VERDICT_NAMES = {
     eligibility.PROBABLE: N_("vous pouvez sans doute avoir ce travail"),
     eligibility.A_CONFIRMER: N_("à confirmer"),
@@ -64,7 +54,9 @@ def _event(event: Mapping[str, Any]) -> str:
 
 
 def _state(state: str) -> str:
-    return _(STATE_NAMES.get(state, N_("autre")))
+    """A state as the person would say it (the candidate-facing sentences are too long here)."""
+    known = labels(state)
+    return _(known.name if known else N_("autre"))
 
 
 def _answers(dialogs: Dialogs, answers: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -24,7 +24,8 @@ from bot.domain.referrers import (
     parse_catalog,
     short_name,
 )
-from bot.i18n import N_, _
+from bot.domain.states import NOTIFIED, labels
+from bot.i18n import _
 from bot.store import Application, mentions
 
 log = logging.getLogger(__name__)
@@ -34,19 +35,6 @@ CATALOG_FILE = "referrers.toml"
 REFERRER_FACT = "_referrer"
 # The option flag that records the candidate's consent to follow-up by their referrer.
 FOLLOWUP_CONSENT = "referrer"
-
-# An application's state as a referrer reads it (short, plain, no reference, no reason).
-REFERRER_STATES = {
-    "nouvelle": N_("candidature reçue, l'équipe va la lire"),
-    "a_l_etude": N_("candidature en cours d'étude"),
-    "entretien": N_("rendez-vous proposé"),
-    "en_attente": N_("candidature en attente : pas de place pour le moment"),
-    "acceptee": N_("candidature acceptée"),
-    "refusee": N_("candidature non retenue"),
-    "annulee": N_("candidature retirée par la personne"),
-}
-# The decisions a referrer is told about as they happen.
-NOTIFIED_STATES = frozenset({"entretien", "en_attente", "acceptee", "refusee"})
 
 
 def load_catalog(dialogs_dir: Path) -> Catalog:
@@ -126,7 +114,9 @@ def record_answer(svc: Services, application_id: int | None, step: Step, option:
 
 
 def state_words(state: str) -> str:
-    return _(REFERRER_STATES[state]) if state in REFERRER_STATES else state
+    """An application's state as a referrer reads it (short, plain, no reference, no reason)."""
+    known = labels(state)
+    return _(known.referrer) if known else state
 
 
 async def notify_decision(
@@ -134,7 +124,7 @@ async def notify_decision(
 ) -> None:
     """Tell the referrer of a consenting candidate that a decision was made (issue #6).
     Called by the staff side after every decision; says each decision once, never fails."""
-    if application.state not in NOTIFIED_STATES or not application.source:
+    if application.state not in NOTIFIED or not application.source:
         return
     referrer = svc.store.referrer_by_code(application.source)
     if referrer is None or referrer.telegram_user_id is None:

@@ -26,7 +26,8 @@ from telegram.ext import Application, ContextTypes
 from bot import slot_views
 from bot.context import Services, services
 from bot.domain import slots as rules
-from bot.store.slots import FILED_ALIVE, Booking
+from bot.domain import states
+from bot.store.slots import Booking
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def schedule_booking(application: Application, booking: Booking) -> None:  # typ
 def schedule_for_application(application: Application, application_id: int) -> None:  # type: ignore[type-arg]
     """After a booking or a move: the reminders of the application's active booking."""
     booking = services(application).store.active_booking_of(application_id)
-    if booking is not None and booking.application_state in FILED_ALIVE:
+    if booking is not None and booking.application_state in states.FILED_ALIVE:
         schedule_booking(application, booking)
 
 
@@ -154,7 +155,7 @@ async def process(bot: Bot, svc: Services, booking: Booking, kind: str) -> None:
     now = svc.clock()
     alive = (
         booking.state in ("booked", "confirmed")
-        and booking.application_state in FILED_ALIVE
+        and booking.application_state in states.FILED_ALIVE
         and not booking.slot.cancelled
     )
     if not alive or kind in svc.store.reminders_recorded(booking.id):
@@ -193,7 +194,7 @@ async def send_notices(bot: Bot, svc: Services) -> int:
     for booking in svc.store.notices_due():
         if not svc.store.claim_notice(booking.id):
             continue
-        if booking.application_state not in ("brouillon", *FILED_ALIVE):
+        if booking.application_state not in states.ACTIVE:
             continue  # withdrawn or closed meanwhile: nothing to offer
         if svc.store.active_booking_of(booking.application_id) is not None:
             continue  # already has another date

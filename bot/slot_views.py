@@ -12,6 +12,7 @@ from bot import callbacks, views
 from bot.context import Services
 from bot.domain import slots as rules
 from bot.domain.contact import display_phone
+from bot.domain.states import State
 from bot.i18n import N_, _, format_moment, local
 from bot.slot_dialogs import SlotDialogs, load_slot_dialogs
 from bot.store.slots import Booking, Slot
@@ -117,7 +118,7 @@ def interview_text(svc: Services, application_id: int) -> str | None:
     the place and who to tell; None when there is none to come."""
     application = svc.store.application(application_id)
     review = svc.store.review(application_id)
-    if application.state != "entretien" or not review.interview_at or review.slot_id:
+    if application.state != State.INTERVIEW or not review.interview_at or review.slot_id:
         return None
     start = datetime.fromisoformat(review.interview_at)
     if rules.has_started(start, svc.clock()):
@@ -283,7 +284,7 @@ def staff_list(
 
 
 def person(booking: Booking) -> str:
-    if booking.application_state == "brouillon":
+    if booking.application_state == State.DRAFT:
         return _("(candidature pas encore envoyée)")
     name = " ".join(p for p in (booking.first_name, booking.last_name) if p)
     return name or (booking.reference or "?")

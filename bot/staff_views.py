@@ -19,6 +19,7 @@ from bot.domain import applications as states
 from bot.domain import eligibility
 from bot.domain.contact import display_phone, visible
 from bot.domain.journey import active_path
+from bot.domain.states import State, labels
 from bot.i18n import N_, _, format_day, format_moment
 from bot.staff_dialogs import StaffDialogs
 from bot.store import Application
@@ -31,15 +32,6 @@ PAGE_SIZE = 8
 MAX_NOTE = 1000  # characters of a typed note
 NOTE_SHOWN = 300  # characters of a note shown on the card
 
-STATE_LABELS = {
-    "nouvelle": N_("🆕 nouvelle"),
-    "a_l_etude": N_("👀 à l'étude"),
-    "entretien": N_("📅 entretien"),
-    "en_attente": N_("⏸ en attente"),
-    "acceptee": N_("✅ acceptée"),
-    "refusee": N_("❌ refusée"),
-    "annulee": N_("↩️ retirée"),
-}
 VERDICT_LABELS = {
     "probable": N_("éligible probable"),
     "a_confirmer": N_("à confirmer"),
@@ -52,7 +44,8 @@ KIND_LABELS = {
 
 
 def state_label(state: str) -> str:
-    return _(STATE_LABELS.get(state, state))
+    known = labels(state)
+    return _(known.staff) if known else state
 
 
 def verdict_label(verdict: str | None) -> str:
@@ -113,13 +106,13 @@ def status_line(application: Application, review: Review, staff: StaffDialogs) -
     """Where the application stands, who decided and when."""
     state = application.state
     who, when = _who(review.decided_by_name), _moment(review.decided_at)
-    if state == "nouvelle":
+    if state == State.NEW:
         return _("🆕 Nouvelle candidature : personne ne l'a encore ouverte.")
-    if state == "a_l_etude":
+    if state == State.REVIEWING:
         return _("👀 À l'étude par {name} depuis le {moment}.").format(
             name=_who(review.claimed_by_name), moment=_moment(review.claimed_at)
         )
-    if state == "entretien":
+    if state == State.INTERVIEW:
         kind = _(KIND_LABELS.get(review.interview_kind or "entretien", KIND_LABELS["entretien"]))
         return _("📅 {kind} le {interview}, {place}. Décidé par {name} le {moment}.").format(
             kind=kind,
@@ -128,11 +121,11 @@ def status_line(application: Application, review: Review, staff: StaffDialogs) -
             name=who,
             moment=when,
         )
-    if state == "en_attente":
+    if state == State.WAITING:
         return _("⏸ En attente, décidé par {name} le {moment}.").format(name=who, moment=when)
-    if state == "acceptee":
+    if state == State.ACCEPTED:
         return _("✅ Acceptée par {name} le {moment}.").format(name=who, moment=when)
-    if state == "refusee":
+    if state == State.REFUSED:
         reason = staff.reason(review.reason)
         line = _("❌ Refusée par {name} le {moment}. Motif : {reason}.").format(
             name=who, moment=when, reason=_(reason.label) if reason else (review.reason or "—")
@@ -140,7 +133,7 @@ def status_line(application: Application, review: Review, staff: StaffDialogs) -
         if review.note:
             line += "\n" + _("Note du refus : {note}").format(note=review.note[:NOTE_SHOWN])
         return line
-    if state == "annulee":
+    if state == State.CANCELLED:
         return _("↩️ Retirée par la personne le {moment}.").format(
             moment=_moment(application.updated_at)
         )
@@ -469,7 +462,7 @@ def decision_messages(
     messages = staff.messages
     state = application.state
     reference = application.reference or ""
-    if state == "entretien":
+    if state == State.INTERVIEW:
         key = (
             "information_collective"
             if review.interview_kind == "information_collective"
@@ -483,12 +476,12 @@ def decision_messages(
         bring = _(messages["entretien_apporter"]).format(things=things) if things else ""
         after = cannot_come_text(dialogs.structure)
         return [f"{invite}\n{place}", "\n\n".join(p for p in (bring, after) if p)]
-    if state == "acceptee":
+    if state == State.ACCEPTED:
         return [
             _(messages["acceptee"]),
             _(messages["acceptee_suite"]).format(place=_place_of_structure(dialogs)),
         ]
-    if state == "refusee":
+    if state == State.REFUSED:
         reason = staff.reason(review.reason)
         return [
             _(messages["refusee"])
@@ -496,7 +489,7 @@ def decision_messages(
             .strip(),
             _(messages["refusee_suite"]) + "\n" + contacts_text(dialogs),
         ]
-    if state == "en_attente":
+    if state == State.WAITING:
         return [
             _(messages["en_attente"]).format(reference=reference),
             _(messages["en_attente_suite"]),
@@ -518,7 +511,7 @@ def freed_messages(slots: Sequence[Slot], state: str) -> list[str]:
                     "vous n'en avez plus besoin."
                 ).format(moment=moment)
             )
-        elif state == "acceptee":
+        elif state == State.ACCEPTED:
             messages.append(
                 _("Votre entretien du {moment} est annulé : vous n'en avez plus besoin.").format(
                     moment=moment

@@ -16,19 +16,9 @@ from babel.dates import format_date
 from bot import referral
 from bot.context import Services
 from bot.dialogs import Dialogs
-from bot.domain.applications import FILED_STATES
+from bot.domain.states import FILED, labels
 from bot.i18n import LOCALE, N_, _
 from bot.store.staff import JourneyCounts
-
-EXPORT_STATE_LABELS = {
-    "nouvelle": N_("Nouvelle"),
-    "a_l_etude": N_("À l'étude"),
-    "entretien": N_("Entretien"),
-    "en_attente": N_("En attente"),
-    "acceptee": N_("Acceptée"),
-    "refusee": N_("Refusée"),
-    "annulee": N_("Retirée"),
-}
 
 Counts = list[tuple[str, int]]
 
@@ -54,7 +44,8 @@ class Figures:
 
 
 def state_name(state: str) -> str:
-    return _(EXPORT_STATE_LABELS.get(state, state))
+    known = labels(state)
+    return _(known.export) if known else state
 
 
 def month_name(month: str) -> str:
@@ -146,7 +137,7 @@ def collect(svc: Services) -> Figures:
         attended, no_show = attendance.get("attended", 0), attendance.get("no_show", 0)
     return Figures(
         total=sum(by_state.values()),
-        by_state=[(state_name(s), by_state[s]) for s in FILED_STATES if by_state.get(s)],
+        by_state=[(state_name(s), by_state[s]) for s in FILED if by_state.get(s)],
         by_workshop=[
             (_(w.label), workshops.get(w.id, 0)) for w in dialogs.workshops if workshops.get(w.id)
         ],

@@ -1,8 +1,7 @@
 """An application's life, as staff move it: which decision is allowed from which state.
 
-Pure rules (no Telegram, no SQL). States follow les emplois de l'inclusion: `brouillon` (the
-journey) → `nouvelle` (filed) → `a_l_etude` (a staff member opened it) → `entretien` →
-`acceptee` | `refusee` | `en_attente`; `annulee` when the candidate withdraws.
+Pure rules (no Telegram, no SQL). The states themselves, their groups and their names are in
+`bot.domain.states`; the names below are kept for the callers that read them from here.
 """
 
 from __future__ import annotations
@@ -11,15 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain import states
 from bot.domain.slots import TimeError, read_local
+from bot.domain.states import State
 
-NEW = "nouvelle"
-REVIEWING = "a_l_etude"
-INTERVIEW = "entretien"
-WAITING = "en_attente"
-ACCEPTED = "acceptee"
-REFUSED = "refusee"
-CANCELLED = "annulee"
+DRAFT = State.DRAFT
+NEW = State.NEW
+REVIEWING = State.REVIEWING
+INTERVIEW = State.INTERVIEW
+WAITING = State.WAITING
+ACCEPTED = State.ACCEPTED
+REFUSED = State.REFUSED
+CANCELLED = State.CANCELLED
 
 # Decisions a staff member can take (short: they travel in callback data).
 CONVENE = "conv"
@@ -28,16 +30,16 @@ REFUSE = "no"
 WAIT = "wait"
 NOTE = "note"
 
-FILED_STATES = (NEW, REVIEWING, INTERVIEW, WAITING, ACCEPTED, REFUSED, CANCELLED)
-OPEN_STATES = (NEW, REVIEWING, INTERVIEW, WAITING)
-FINAL_STATES = (ACCEPTED, REFUSED, CANCELLED)
+FILED_STATES = states.FILED
+OPEN_STATES = states.OPEN
+FINAL_STATES = states.FINAL
 VERDICTS = ("probable", "a_confirmer", "pas_pour_vous")
 
-TARGET = {CONVENE: INTERVIEW, ACCEPT: ACCEPTED, REFUSE: REFUSED, WAIT: WAITING}
+TARGET: dict[str, State] = {CONVENE: INTERVIEW, ACCEPT: ACCEPTED, REFUSE: REFUSED, WAIT: WAITING}
 
 # Per state, the decisions offered (in the order of the card's buttons). From `entretien`,
 # "convoquer" again moves the interview (a no-show, a date that does not suit).
-_ALLOWED: dict[str, tuple[str, ...]] = {
+_ALLOWED: dict[State, tuple[str, ...]] = {
     NEW: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
     REVIEWING: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
     INTERVIEW: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from bot.domain.states import State
+
 KINDS = ("information_collective", "entretien")  # réunion d'information, entretien
 EVENING = "veille"  # the evening before
 SAME_DAY = "jour"  # a few hours before
@@ -189,9 +191,9 @@ def freed_by_decision(new_state: str, *, interview_in_slot: bool) -> tuple[str, 
     Invited to an interview, or accepted, she no longer needs an information session;
     accepted, she no longer needs an interview either. An interview moved into a slot moves
     its booking there (`book_seat`); moved to a typed date, the old seat goes."""
-    if new_state == "acceptee":
+    if new_state == State.ACCEPTED:
         return KINDS
-    if new_state == "entretien":
+    if new_state == State.INTERVIEW:
         return KINDS if not interview_in_slot else ("information_collective",)
     return ()
 

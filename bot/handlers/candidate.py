@@ -36,6 +36,7 @@ from bot.domain.journey import (
     next_step,
     part_answers,
 )
+from bot.domain.states import State
 from bot.domain.typed import match_option, match_options
 from bot.handlers import outbox, slot_step
 from bot.i18n import _
@@ -54,7 +55,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     source = referral.source_for(svc, context.args[0] if context.args else None)
     application = svc.store.active_application(user.id)
-    if application is not None and application.state != "brouillon":
+    if application is not None and application.state != State.DRAFT:
         await reply(message, existing_application_text(svc, application))
         return
     conversation = svc.store.conversation(user.id)
@@ -663,7 +664,7 @@ def existing_application_text(svc: Services, application: Application) -> str:
 
 def no_journey_text(svc: Services, user_id: int) -> str:
     application = svc.store.active_application(user_id)
-    if application is not None and application.state != "brouillon":
+    if application is not None and application.state != State.DRAFT:
         return existing_application_text(svc, application)
     return _("Bonjour ! Pour commencer votre candidature, touchez /start.")
 

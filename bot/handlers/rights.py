@@ -12,13 +12,12 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks, personal_data, slot_views
 from bot.context import services
+from bot.domain import states
+from bot.domain.states import State
 from bot.handlers import candidate, redactions, staff_notice
 from bot.i18n import _
-from bot.store.slots import FILED_ALIVE
 
 log = logging.getLogger(__name__)
-
-FINAL_STATES = ("refusee", "annulee", "acceptee")
 
 
 def _confirm_keyboard(subject: str, yes: str) -> InlineKeyboardMarkup:
@@ -49,7 +48,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     latest = applications[-1]
     text = _(svc.dialogs.states[latest.state]).format(reference=latest.reference or "")
     rendez_vous = (
-        slot_views.rendez_vous_text(svc, latest.id) if latest.state in FILED_ALIVE else None
+        slot_views.rendez_vous_text(svc, latest.id) if latest.state in states.FILED_ALIVE else None
     )
     await message.reply_text(f"{text}\n\n{rendez_vous}" if rendez_vous else text)
 
@@ -61,10 +60,10 @@ async def withdraw(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or user is None:
         return
     application = svc.store.active_application(user.id)
-    if application is None or application.state in FINAL_STATES:
+    if application is None or application.state in states.FINAL:
         await message.reply_text(_("Vous n'avez pas de candidature à retirer."))
         return
-    if application.state == "brouillon":
+    if application.state == State.DRAFT:
         await message.reply_text(
             _("Votre candidature n'est pas encore envoyée. Pour tout effacer : /supprimer.")
         )
@@ -98,7 +97,7 @@ async def restart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or user is None:
         return
     application = svc.store.active_application(user.id)
-    if application is not None and application.state != "brouillon":
+    if application is not None and application.state != State.DRAFT:
         await message.reply_text(
             _(
                 "Votre candidature est déjà envoyée. Pour en faire une autre, retirez-la d'abord "
@@ -161,11 +160,11 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if data.subject == "withdraw":
         application = svc.store.active_application(user.id)
-        if application is None or application.state in (*FINAL_STATES, "brouillon"):
+        if application is None or application.state in (*states.FINAL, State.DRAFT):
             await _edit(query.message, _("Il n'y a plus de candidature à retirer."))
             return
         if svc.store.change_state(
-            application.id, expected=application.state, new="annulee", actor="candidate"
+            application.id, expected=application.state, new=State.CANCELLED, actor="candidate"
         ):
             await _edit(
                 query.message,
@@ -178,7 +177,7 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     # restart
     application = svc.store.active_application(user.id)
-    if application is not None and application.state != "brouillon":
+    if application is not None and application.state != State.DRAFT:
         await _edit(query.message, _("Votre candidature est déjà envoyée."))
         return
     previous = svc.store.conversation(user.id)

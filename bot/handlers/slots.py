@@ -18,6 +18,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks, reminders, slot_views
 from bot.context import Services, services
 from bot.domain import slots as rules
+from bot.domain import states
+from bot.domain.states import State
 from bot.handlers import slot_step, staff_input, staff_notice
 from bot.handlers.access import OWN_PRIVATE, neutral_button_answer, own_private, staff_only
 from bot.i18n import N_, _, format_moment, local
@@ -42,7 +44,7 @@ from bot.slot_views import (
 )
 from bot.store import Application as CandidateApplication
 from bot.store import NotFoundError, mentions
-from bot.store.slots import FILED_ALIVE, Booking
+from bot.store.slots import Booking
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +120,7 @@ def _answered(query: CallbackQuery, answer: str) -> str:
 
 def _filed(svc: Services, user_id: int) -> CandidateApplication | None:
     application = svc.store.active_application(user_id)
-    if application is None or application.state not in FILED_ALIVE:
+    if application is None or application.state not in states.FILED_ALIVE:
         return None
     return application
 
@@ -135,8 +137,8 @@ async def my_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             _("Vous n'avez pas de candidature. Touchez /start pour commencer.")
         )
         return
-    if application.state == "brouillon":
-        await message.reply_text(_(svc.dialogs.states["brouillon"]))
+    if application.state == State.DRAFT:
+        await message.reply_text(_(svc.dialogs.states[State.DRAFT]))
         return
     booking = svc.store.active_booking_of(application.id)
     if booking is not None:
@@ -245,7 +247,7 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
     A draft may book too (its slot was cancelled); it is confirmed when it is filed."""
     svc = services(context)
     application = svc.store.active_application(query.from_user.id)
-    if application is None or application.state not in ("brouillon", *FILED_ALIVE):
+    if application is None or application.state not in states.ACTIVE:
         application = None
     if application is None or not action.isdigit():
         await query.answer(neutral_button_answer())
@@ -299,7 +301,7 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
     await query.answer()
     await _edit(query, _answered(query, slot_views.slot_button_label(slot)), None)
     booking = svc.store.active_booking_of(application.id)
-    if booking is None or application.state == "brouillon":
+    if booking is None or application.state == State.DRAFT:
         return
     await slot_step.send_confirmation(context, svc, booking)
     await staff_notice.refresh_cards(context, svc, application.id)

@@ -33,6 +33,7 @@ from telegram.ext import (
 
 from bot import callbacks, staff_views
 from bot.context import services
+from bot.domain.states import State
 from bot.handlers import staff_notice
 from bot.handlers.access import (
     OWN_PRIVATE,
@@ -111,7 +112,7 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except NotFoundError:
         await query.answer(_("Cette candidature n'existe plus."))
         return
-    if application.state == "brouillon":
+    if application.state == State.DRAFT:
         await query.answer(neutral_button_answer())
         return
     if data.action == "open" and not version:

@@ -17,8 +17,11 @@ from typing import Any, ClassVar
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from bot.domain import states
+
 # States an application can be in while it is alive; `brouillon` is the journey in progress.
-ACTIVE_STATES = ("brouillon", "nouvelle", "a_l_etude", "entretien", "en_attente", "acceptee")
+# Plain strings: they are written into SQL (the partial index) with `repr`.
+ACTIVE_STATES = tuple(s.value for s in states.ACTIVE)
 
 
 # How many processed update ids are remembered to skip a redelivered one.

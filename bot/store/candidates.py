@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.domain.states import State
 from bot.store.base import ACTIVE_STATES, NotFoundError, StoreBase, iso
 from bot.store.mentions import ERASED, owe_redactions
 
@@ -338,7 +339,7 @@ class CandidateStore(StoreBase):
                 [user_id, source, now, now, now, now],
             )
             application_id = int(cursor.lastrowid or 0)
-            self._event("candidate", "consent", application_id, None, "brouillon")
+            self._event("candidate", "consent", application_id, None, State.DRAFT)
         return self.application(application_id)
 
     def set_sensitive_consent(self, application_id: int, given: bool) -> None:
@@ -364,7 +365,7 @@ class CandidateStore(StoreBase):
         with self.db.atomic():
             self.stamp_update()
             current = self.application(application_id)
-            if current.state != "brouillon":
+            if current.state != State.DRAFT:
                 return current, False
             reference = self._next_reference(now.year)
             columns = {
@@ -386,7 +387,7 @@ class CandidateStore(StoreBase):
             )
             if cursor.rowcount != 1:
                 return self.application(application_id), False
-            self._event("candidate", "filed", application_id, "brouillon", "nouvelle")
+            self._event("candidate", "filed", application_id, State.DRAFT, State.NEW)
             # The messages the filing owes (kind, chat), committed with it: see outbox.py.
             for kind, chat_id in owed:
                 self.owe(kind, application_id, chat_id)  # type: ignore[attr-defined]
@@ -431,7 +432,7 @@ class CandidateStore(StoreBase):
             if cursor.rowcount or action == "declined_consent":
                 # Anonymous: the funnel counts those who said "Non merci", even at consent.
                 self._event(
-                    "candidate", action, None, "brouillon" if cursor.rowcount else None, None
+                    "candidate", action, None, State.DRAFT if cursor.rowcount else None, None
                 )
             # Nothing of a person who leaves without an application: not even her id.
             self.db.execute(

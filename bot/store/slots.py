@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.domain import states
 from bot.domain.slots import KINDS
 from bot.store.base import NotFoundError, StoreBase, iso
 
@@ -23,7 +24,8 @@ BOOKING_STATES = ("booked", "confirmed", "cancelled", "attended", "no_show")
 # A booking that still expects the person at the slot.
 ACTIVE_BOOKING = ("booked", "confirmed")
 # Applications that are alive after filing: only they get reminders and appear to staff.
-FILED_ALIVE = ("nouvelle", "a_l_etude", "entretien", "en_attente", "acceptee")
+# Plain strings: they are written into SQL with `repr`.
+FILED_ALIVE = tuple(s.value for s in states.FILED_ALIVE)
 
 _ACTIVE_SQL = "('booked', 'confirmed')"
 
@@ -515,10 +517,10 @@ class SlotStore(StoreBase):
 
     def bookings_to_remind(self, *, now: datetime) -> list[Booking]:
         """Active bookings of filed, alive applications whose slot has not started."""
-        states = ", ".join(repr(s) for s in FILED_ALIVE)
+        alive = ", ".join(repr(s) for s in FILED_ALIVE)
         rows = self.db.execute(
             f"{_BOOKING_SELECT} WHERE k.state IN {_ACTIVE_SQL} AND s.cancelled_at IS NULL "
-            f"AND s.start > ? AND a.state IN ({states}) ORDER BY s.start, k.id",
+            f"AND s.start > ? AND a.state IN ({alive}) ORDER BY s.start, k.id",
             [iso(now)],
         ).fetchall()
         return [_booking(row) for row in rows]

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from bot.domain.applications import FILED_STATES, OPEN_STATES
 from bot.domain.slots import freed_by_decision
+from bot.domain.states import State
 from bot.store.base import StoreBase
 from bot.store.candidates import Application
 from bot.store.mentions import CARD, remember_shown
@@ -239,7 +240,7 @@ class StaffStore(StoreBase):
                 "claimed_at = excluded.claimed_at",
                 [application_id, staff_id, now],
             )
-            self._event(f"staff:{staff_id}", "state", application_id, "nouvelle", "a_l_etude")
+            self._event(f"staff:{staff_id}", "state", application_id, State.NEW, State.REVIEWING)
         return True
 
     def decide(
@@ -339,7 +340,7 @@ class StaffStore(StoreBase):
                 application_id,
                 expected=expected,
                 version=version,
-                new="entretien",
+                new=State.INTERVIEW,
                 staff_id=staff_id,
                 staff_name=staff_name,
                 interview_at=interview_at,
