@@ -60,11 +60,14 @@ locales: $(STAMP)
 check: setup
 	$(BIN)/python -m bot check
 
+# What CI checks besides the tests: lint, formatting (line length 100), types of bot/.
 lint: setup
 	$(BIN)/ruff check bot tests
+	$(BIN)/ruff format --check bot tests
+	$(BIN)/mypy
 
 demo: setup
 	$(BIN)/python -m bot demo
 
 clean:
-	rm -rf $(VENV) .lock-venv var .pytest_cache .ruff_cache
+	rm -rf $(VENV) .lock-venv var .pytest_cache .ruff_cache .mypy_cache

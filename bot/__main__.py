@@ -227,7 +227,7 @@ def run_quietly(argv: Sequence[str] | None = None) -> int:
     """The entry point: `main()`, quiet on a closed pipe (exit 141, no traceback)."""
     original = sys.stdout
     guard = _PipeGuard(original)
-    sys.stdout = guard  # type: ignore[assignment]
+    sys.stdout = guard
     try:
         try:
             code = main(argv)

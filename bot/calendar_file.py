@@ -43,7 +43,7 @@ def ics_bytes(entry: CalendarEntry, *, zone: ZoneInfo, stamp: datetime) -> bytes
     calendar.add_component(event)
     # Calendars that do not know the zone still read the right hour: the zone's VTIMEZONE
     # goes in before the end of the calendar, as `add_component` would have put it.
-    body = calendar.to_ical()
+    body: bytes = calendar.to_ical()
     end = b"END:VCALENDAR\r\n"
     return body.removesuffix(end) + _vtimezone(zone.key, start.year) + end
 
@@ -52,6 +52,7 @@ def ics_bytes(entry: CalendarEntry, *, zone: ZoneInfo, stamp: datetime) -> bytes
 def _vtimezone(key: str, year: int) -> bytes:
     """The zone's rules around the rendez-vous, as text (built once: they cost milliseconds
     to compute and to write out)."""
-    return Timezone.from_tzinfo(
+    rules: bytes = Timezone.from_tzinfo(
         ZoneInfo(key), tzid=key, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
     ).to_ical()
+    return rules

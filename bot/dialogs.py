@@ -235,7 +235,7 @@ def cached_by_mtime(path: Path, load: Callable[[], T]) -> T:
     if cached is None or cached[0] != stamp:
         cached = (stamp, load())
         _cached[path] = cached
-    return cached[1]  # type: ignore[no-any-return]
+    return cached[1]
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -111,7 +111,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
             workshops = [
                 _(w.label) for w in (dialogs.workshop(i) for i in application.workshops) if w
             ]
-            answers = []
+            answers: list[str | None] = []
             for line in staff.card:
                 value = application.answers.get(line.step)
                 if value is None or not dialogs.has_step(line.step):

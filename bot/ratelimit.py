@@ -13,6 +13,9 @@ from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
+#: What a Bot API call returns, as AIORateLimiter.process_request declares it.
+_Result = bool | dict[str, Any] | list[dict[str, Any]]
+
 
 class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter (which retries 429 after `retry_after`) that also retries a request
@@ -25,13 +28,13 @@ class RetryingRateLimiter(AIORateLimiter):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | None]],
+        callback: Callable[..., Coroutine[Any, Any, _Result]],
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | None:
+    ) -> _Result:
         delay = self.first_delay
         for attempt in range(self.network_retries + 1):
             try:
@@ -52,4 +55,4 @@ class RetryingRateLimiter(AIORateLimiter):
                 )
                 await asyncio.sleep(delay)
                 delay *= 2
-        return None  # not reached
+        raise AssertionError("not reached: the last attempt returns or raises")

@@ -117,7 +117,9 @@ async def reply(message: Message, text: str, *, reply_markup: ReplyMarkup | None
 
 
 async def send_or_edit(
-    source: CallbackQuery | Message, text: str, markup: ReplyMarkup | None
+    source: CallbackQuery | Message,
+    text: str,
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None,
 ) -> None:
     """Answer a button by editing its message (a new message when it cannot be edited, or
     when the markup is a reply keyboard), or typed text by a new message."""

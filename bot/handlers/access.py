@@ -8,7 +8,7 @@ Telegram always sends it): a forged update with another chat id gets nothing per
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -17,7 +17,8 @@ from telegram.ext import ContextTypes, filters
 from bot.context import services
 from bot.i18n import _
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+# What PTB calls: a coroutine function (its HandlerCallback), not any awaitable.
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
 
 
 def neutral_command_answer() -> str:

@@ -401,7 +401,9 @@ def _pending(svc: Services, user_id: int, kind: str) -> dict[str, Any] | None:
 
 
 @on_input(ASK_NAME)
-async def on_name(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict) -> None:
+async def on_name(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]
+) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
         return
@@ -424,7 +426,9 @@ async def on_name(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: d
 
 
 @on_input(ASK_KIND)
-async def on_kind_text(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict) -> None:
+async def on_kind_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]
+) -> None:
     message = update.effective_message
     if message is None:
         return
@@ -455,7 +459,9 @@ async def on_kind_button(
 
 
 @on_input(ASK_CONTACT)
-async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict) -> None:
+async def on_contact(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict[str, Any]
+) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return

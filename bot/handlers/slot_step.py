@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InputFile
+from telegram import CallbackQuery, InlineKeyboardButton, InputFile, ReplyKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -162,11 +162,14 @@ async def _show_fresh(
     # Nothing changed: a seat held before is still held (and still marked).
     text, markup = view(svc, step, answers, can_go_back=bool(conversation.history))
     text = f"{slot_views.message(svc, 'full')}\n\n{text}"
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest:
-        if query.message is not None:
-            await query.get_bot().send_message(query.message.chat.id, text, reply_markup=markup)
+    if not isinstance(markup, ReplyKeyboardMarkup):  # Telegram refuses to edit one in
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest:
+            pass
+    if query.message is not None:
+        await query.get_bot().send_message(query.message.chat.id, text, reply_markup=markup)
 
 
 def workshops_changed(

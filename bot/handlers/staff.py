@@ -11,7 +11,7 @@ private chat or the staff group, gets the same neutral answer as an unknown comm
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import (
@@ -66,7 +66,8 @@ STAFF_COMMANDS = (
     ("aide", N_("Les commandes de l'équipe")),
 )
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+# What PTB calls: a coroutine function (its HandlerCallback), not any awaitable.
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
 
 
 # --- who may do what, where ----------------------------------------------------------------

@@ -334,7 +334,8 @@ class LocalBotApi(UserSide):
     def _message_json(self, message: SentMessage) -> dict[str, Any]:
         """The Message object Telegram would return/deliver for ``message``."""
         if not message.from_bot and message.raw is not None:
-            return json_copy(message.raw)
+            raw: dict[str, Any] = json_copy(message.raw)
+            return raw
         body: dict[str, Any] = {
             "message_id": message.message_id,
             "from": self._bot_user(),
@@ -512,7 +513,8 @@ class LocalBotApi(UserSide):
                     break
                 self._cond.wait(remaining)
             self._confirm(offset)
-        return json_copy(self._deliverable()[:limit])
+        updates: list[dict[str, Any]] = json_copy(self._deliverable()[:limit])
+        return updates
 
     def _confirm(self, offset: int) -> None:
         """Telegram forgets updates below ``offset`` (negative: keep only the last ones)."""
@@ -584,7 +586,9 @@ class LocalBotApi(UserSide):
             raise _bad_request("message caption is too long")
         return text, entities
 
-    def _take_file(self, params: dict[str, Any], key: str) -> _StoredFile | tuple:
+    def _take_file(
+        self, params: dict[str, Any], key: str
+    ) -> _StoredFile | tuple[str | None, bytes | None, str | None]:
         """The file given as ``key``: an upload (bytes + name) or an existing file_id/URL.
 
         Returns a stored file (reused file_id) or ``(filename, data, mime_type)`` for a new one.
@@ -878,7 +882,8 @@ class LocalBotApi(UserSide):
 
     def _get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         key = self.commands_key(params.get("scope"), params.get("language_code") or "")
-        return json_copy(self.commands.get(key, []))
+        commands: list[dict[str, Any]] = json_copy(self.commands.get(key, []))
+        return commands
 
     def _delete_my_commands(self, params: dict[str, Any]) -> bool:
         key = self.commands_key(params.get("scope"), params.get("language_code") or "")
@@ -894,7 +899,8 @@ class LocalBotApi(UserSide):
 
     def _get_chat_menu_button(self, params: dict[str, Any]) -> dict[str, Any]:
         button = self.menu_buttons.get(params.get("chat_id")) or self.menu_buttons.get(None)
-        return json_copy(button or {"type": "commands"})
+        shown: dict[str, Any] = json_copy(button or {"type": "commands"})
+        return shown
 
     def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
         stored = self._files.get(str(params.get("file_id", "")))

@@ -120,7 +120,9 @@ def _checked_link(url: str) -> str:
 _TG_USER_LINK = re.compile(r"^tg://user\?id=(\d+)$", re.IGNORECASE)
 
 
-def _html_entity(tag: str, argument: str, offset: int, length: int, inner: str) -> dict | None:
+def _html_entity(
+    tag: str, argument: str, offset: int, length: int, inner: str
+) -> dict[str, Any] | None:
     if tag in _HTML_SIMPLE:
         return {"type": _HTML_SIMPLE[tag], "offset": offset, "length": length}
     if tag == "a":

@@ -44,7 +44,8 @@ def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
             name = part.get_param("name", header="content-disposition")
             if not name:
                 continue
-            payload = part.get_payload(decode=True) or b""
+            decoded = part.get_payload(decode=True)  # bytes, or None for an empty part
+            payload = decoded if isinstance(decoded, bytes) else b""
             filename = part.get_filename()
             if filename is not None:
                 params[str(name)] = UploadedFile(filename, payload, part.get_content_type())
@@ -70,14 +71,20 @@ class LocalBotApiServer:
         return int(self._server.server_address[1])
 
     @property
+    def host(self) -> str:
+        """The address actually listened on (a str for an IPv4 or IPv6 server)."""
+        host = self._server.server_address[0]
+        return host if isinstance(host, str) else bytes(host).decode()
+
+    @property
     def url(self) -> str:
         """Base URL for PTB's ``base_url`` (the token is appended to it)."""
-        return f"http://{self._server.server_address[0]}:{self.port}/bot"
+        return f"http://{self.host}:{self.port}/bot"
 
     @property
     def file_url(self) -> str:
         """Base URL for PTB's ``base_file_url``."""
-        return f"http://{self._server.server_address[0]}:{self.port}/file/bot"
+        return f"http://{self.host}:{self.port}/file/bot"
 
     def start(self) -> LocalBotApiServer:
         """Serve in a daemon thread."""

@@ -3,15 +3,13 @@ of LocalBotApi, which holds the state these methods use)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from bot.localapi.formatting import _u16
-from bot.localapi.messages import SentMessage, _Own
+from bot.localapi.messages import SentMessage, _Own, _StoredFile
 from bot.localapi.params import json_copy
-
-if TYPE_CHECKING:
-    pass
 
 # --------------------------------------------------------------------------------------------
 # The API itself
@@ -22,6 +20,42 @@ class UserSide:
     """Build the updates a user causes (messages, taps, contacts, media), record them in the
     chat, and queue them for getUpdates when the API is served over HTTP."""
 
+    # The state these methods use, set by LocalBotApi.__init__ (declared here for the type
+    # checker only: nothing is assigned at class level).
+    bot_id: int
+    queue_updates: bool
+    _cond: threading.Condition
+    _chats: dict[int, dict[str, Any]]
+    _updates: list[dict[str, Any]]
+    _next_update_id: int
+    _queries: dict[str, dict[str, Any]]
+    _counter: int
+
+    if TYPE_CHECKING:
+        # The helpers LocalBotApi defines (signatures only; they do not exist at run time
+        # on the mixin, so LocalBotApi's own methods are the ones called).
+        def _user_chat(
+            self, user_id: int, kw: dict[str, Any]
+        ) -> tuple[dict[str, Any], dict[str, Any]]: ...
+        def _remember_user(
+            self,
+            user_id: int,
+            first_name: str | None = None,
+            last_name: str | None = None,
+            username: str | None = None,
+            language_code: str | None = None,
+        ) -> dict[str, Any]: ...
+        def _now(self) -> int: ...
+        def _bump(self) -> int: ...
+        def _new_message_id(self, chat_id: int) -> int: ...
+        def _bot_user(self) -> dict[str, Any]: ...
+        def _find(self, chat_id: int, message_id: Any) -> SentMessage | None: ...
+        def _store(self, message: SentMessage) -> SentMessage: ...
+        def _message_json(self, message: SentMessage) -> dict[str, Any]: ...
+        def _register_file(
+            self, kind: str, filename: str | None, data: bytes | None, mime_type: str | None
+        ) -> _StoredFile: ...
+
     # ---------------------------------------------------------------- user side
 
     def _deliver(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +64,8 @@ class UserSide:
         if self.queue_updates:
             self._updates.append(update)
             self._cond.notify_all()
-        return json_copy(update)
+        delivered: dict[str, Any] = json_copy(update)
+        return delivered
 
     def raw_update(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update exactly as given (any kind, even one a library cannot read),
@@ -261,12 +296,14 @@ class UserSide:
             target.seq = self._bump()
             return self._deliver({"edited_message": body})
 
-    def channel_post_update(self, chat_id: int, text: str, *, title: str = "Canal") -> dict:
+    def channel_post_update(
+        self, chat_id: int, text: str, *, title: str = "Canal"
+    ) -> dict[str, Any]:
         """A post in a channel where the bot is admin."""
         with self._cond:
             chat = self._chats.get(chat_id) or {"id": chat_id, "type": "channel", "title": title}
             self._chats[chat_id] = chat
-            body = {
+            body: dict[str, Any] = {
                 "message_id": self._new_message_id(chat_id),
                 "sender_chat": dict(chat),
                 "chat": dict(chat),

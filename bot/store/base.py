@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -166,7 +166,7 @@ class StoreBase:
     migrations: ClassVar[Migrations | None] = None
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Callable[[], datetime] = utcnow):  # type: ignore[no-untyped-def]
+    def open(cls, path: Path | str, *, clock: Callable[[], datetime] = utcnow) -> Self:
         """Open (creating if needed) the database file and bring its schema up to date."""
         migrations = cls.migrations
         if migrations is None:

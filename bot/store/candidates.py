@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -167,6 +167,11 @@ class Application:
 
 class CandidateStore(StoreBase):
     """Users, conversations, applications, and the person's rights (access, erasure)."""
+
+    if TYPE_CHECKING:
+        # ReliabilityStore's, which the combined `bot.store.Store` also inherits (a signature
+        # for the type checker only: nothing is defined here at run time).
+        def checkpoint(self) -> None: ...
 
     # -- staff inputs: what a staff member was asked to type (restart-safe) -----------------
 
