@@ -39,7 +39,7 @@ TARGET: dict[str, State] = {CONVENE: INTERVIEW, ACCEPT: ACCEPTED, REFUSE: REFUSE
 
 # Per state, the decisions offered (in the order of the card's buttons). From `entretien`,
 # "convoquer" again moves the interview (a no-show, a date that does not suit).
-_ALLOWED: dict[State, tuple[str, ...]] = {
+_ALLOWED: dict[str, tuple[str, ...]] = {
     NEW: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
     REVIEWING: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
     INTERVIEW: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),

@@ -103,7 +103,7 @@ async def on_queue_button(
     extra = dict(stored.extra)
     number = int(extra.get("page", 1)) if str(extra.get("page", 1)).isdigit() else 1
     filters_ = stored
-    choices = {
+    choices: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "fs": ("s", [(staff_views.state_label(s), s) for s in states.FILED_STATES]),
         "fw": ("w", [(_(w.label), w.id) for w in svc.dialogs.workshops]),
         "fv": ("v", [(staff_views.verdict_label(v), v) for v in states.VERDICTS]),
