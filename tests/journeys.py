@@ -4,8 +4,11 @@ relative to the test clock and a journey that picks a date. No tests here."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from bot.config import PROJECT_ROOT
 from bot.i18n import format_moment
 from bot.localapi import Chat
 from bot.store.slots import Slot
@@ -171,3 +174,15 @@ async def file_with_slot(chat: Chat, slot: Slot | None, first_name: str = "Awa")
     await reach_rendez_vous(chat, first_name)
     await chat.tap(label(slot) if slot is not None else "Aucune de ces dates")
     await finish_after_rendez_vous(chat)
+
+
+def dialogs_with_phone(tmp_path: Path, phone: str) -> Path:
+    """A copy of the shipped dialogs where the structure has a phone (empty when shipped)."""
+    dialogs = tmp_path / "dialogs"
+    shutil.copytree(PROJECT_ROOT / "dialogs", dialogs)
+    structure = dialogs / "structure.toml"
+    structure.write_text(
+        structure.read_text(encoding="utf-8").replace('phone = ""', f'phone = "{phone}"'),
+        encoding="utf-8",
+    )
+    return dialogs

@@ -4,7 +4,6 @@ and `python -m bot run` against a Bot API server over HTTP."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.localapi import LocalBotApi, LocalBotApiServer
+from tests.journeys import dialogs_with_phone
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -130,13 +130,7 @@ def test_check_warns_while_the_structure_has_no_phone(tmp_path: Path) -> None:
     result = _bot(tmp_path, "check")
     assert result.returncode == 0
     assert "warning: structure.toml: phone is empty." in result.stdout
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(PROJECT_ROOT / "dialogs", dialogs)
-    structure = dialogs / "structure.toml"
-    structure.write_text(
-        structure.read_text(encoding="utf-8").replace('phone = ""', 'phone = "01 48 00 00 00"'),
-        encoding="utf-8",
-    )
+    dialogs = dialogs_with_phone(tmp_path, "01 48 00 00 00")
     result = _bot(tmp_path, "check", TREMPLIN_DIALOGS=str(dialogs))
     assert result.returncode == 0
     assert "warning" not in result.stdout

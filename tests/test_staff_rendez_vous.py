@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 
-from bot.config import PROJECT_ROOT
 from bot.localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
 from tests.journeys import (
     add_slot,
+    dialogs_with_phone,
     file_with_slot,
     finish_after_rendez_vous,
     label,
@@ -146,13 +145,7 @@ async def test_rdv_and_statut_give_a_typed_interview_date(bot: Bot) -> None:
 
 
 async def test_rdv_gives_the_structure_phone_when_it_is_set(bot: Bot, tmp_path: Path) -> None:
-    dialogs = tmp_path / "dialogs"
-    shutil.copytree(PROJECT_ROOT / "dialogs", dialogs)
-    structure = dialogs / "structure.toml"
-    structure.write_text(
-        structure.read_text(encoding="utf-8").replace('phone = ""', 'phone = "01 48 00 00 00"'),
-        encoding="utf-8",
-    )
+    dialogs = dialogs_with_phone(tmp_path, "01 48 00 00 00")
     bot.settings = make_settings(tmp_path, TREMPLIN_DIALOGS=str(dialogs))
     await bot.restart()
     candidate = await _convened_at_a_typed_date(bot, "12/03/2026 14:30, salle B")
