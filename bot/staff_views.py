@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.dialogs import BLOCK, Dialogs
-from bot.domain import applications as states
+from bot.domain import applications as lifecycle
 from bot.domain import eligibility
 from bot.domain.contact import display_phone, visible
 from bot.domain.journey import active_path
@@ -231,31 +231,31 @@ def _button(label: str, data: str) -> InlineKeyboardButton:
 
 
 ACTION_LABELS = {
-    states.CONVENE: N_("📅 Convoquer à un entretien"),
-    states.ACCEPT: N_("✅ Accepter"),
-    states.REFUSE: N_("❌ Refuser"),
-    states.WAIT: N_("⏸ Mettre en attente"),
-    states.NOTE: N_("📝 Ajouter une note"),
+    lifecycle.CONVENE: N_("📅 Convoquer à un entretien"),
+    lifecycle.ACCEPT: N_("✅ Accepter"),
+    lifecycle.REFUSE: N_("❌ Refuser"),
+    lifecycle.WAIT: N_("⏸ Mettre en attente"),
+    lifecycle.NOTE: N_("📝 Ajouter une note"),
 }
 
 
 def card_keyboard(application: Application, review: Review) -> InlineKeyboardMarkup:
     """The decisions allowed in the application's state, and a note."""
-    allowed = states.actions_for(application.state)
+    allowed = lifecycle.actions_for(application.state)
 
     def button(action: str) -> InlineKeyboardButton:
         label = ACTION_LABELS[action]
-        if action == states.CONVENE and application.state == states.INTERVIEW:
+        if action == lifecycle.CONVENE and application.state == lifecycle.INTERVIEW:
             label = N_("📅 Changer le rendez-vous")
         return _button(_(label), card_data(application.id, review.version, action))
 
     rows: list[list[InlineKeyboardButton]] = []
-    if states.CONVENE in allowed:
-        rows.append([button(states.CONVENE)])
-    pair = [button(a) for a in (states.ACCEPT, states.REFUSE) if a in allowed]
+    if lifecycle.CONVENE in allowed:
+        rows.append([button(lifecycle.CONVENE)])
+    pair = [button(a) for a in (lifecycle.ACCEPT, lifecycle.REFUSE) if a in allowed]
     if pair:
         rows.append(pair)
-    rows += [[button(a)] for a in (states.WAIT, states.NOTE) if a in allowed]
+    rows += [[button(a)] for a in (lifecycle.WAIT, lifecycle.NOTE) if a in allowed]
     return InlineKeyboardMarkup(rows)
 
 
@@ -269,8 +269,8 @@ def confirm_keyboard(
     """A second tap before a decision the candidate is told about; `despite`: the answers
     block hiring (said in an alert before this)."""
     label = {
-        states.ACCEPT: N_("⚠️ Oui, accepter quand même") if despite else N_("✅ Oui, accepter"),
-        states.WAIT: N_("⏸ Oui, mettre en attente"),
+        lifecycle.ACCEPT: N_("⚠️ Oui, accepter quand même") if despite else N_("✅ Oui, accepter"),
+        lifecycle.WAIT: N_("⏸ Oui, mettre en attente"),
     }[action]
     return InlineKeyboardMarkup(
         [
@@ -287,7 +287,7 @@ def reasons_keyboard(
         [
             _button(
                 _(reason.label),
-                card_data(application.id, review.version, f"{states.REFUSE}.{reason.id}"),
+                card_data(application.id, review.version, f"{lifecycle.REFUSE}.{reason.id}"),
             )
         ]
         for reason in staff.reasons
@@ -316,7 +316,7 @@ def slots_keyboard(
                     kind=_(KIND_LABELS.get(slot.kind, slot.kind)),
                     left=slot.left,
                 ),
-                card_data(application.id, review.version, f"{states.CONVENE}.{slot.id}"),
+                card_data(application.id, review.version, f"{lifecycle.CONVENE}.{slot.id}"),
             )
         ]
         for slot in slots
@@ -325,7 +325,7 @@ def slots_keyboard(
         [
             _button(
                 _("✍️ Autre date"),
-                card_data(application.id, review.version, f"{states.CONVENE}.date"),
+                card_data(application.id, review.version, f"{lifecycle.CONVENE}.date"),
             )
         ]
     )

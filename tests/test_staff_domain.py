@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.dialogs import load_dialogs
-from bot.domain import applications as states
+from bot.domain import applications as lifecycle
 from bot.domain.applications import MomentError, parse_moment
 from bot.staff_dialogs import check_staff_dialogs
 from bot.store import Store
@@ -23,13 +23,15 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_final_states_only_take_notes() -> None:
-    for state in states.FINAL_STATES:
-        assert states.actions_for(state) == (states.NOTE,)
-    assert states.actions_for("brouillon") == ()
-    assert not states.allowed("en_attente", states.WAIT)
-    assert states.allowed("entretien", states.CONVENE)  # moving an interview
-    assert states.target(states.REFUSE) == "refusee" and states.target(states.NOTE) is None
-    assert states.claimable("nouvelle") and not states.claimable("a_l_etude")
+    for state in lifecycle.FINAL_STATES:
+        assert lifecycle.actions_for(state) == (lifecycle.NOTE,)
+    assert lifecycle.actions_for("brouillon") == ()
+    assert not lifecycle.allowed("en_attente", lifecycle.WAIT)
+    assert lifecycle.allowed("entretien", lifecycle.CONVENE)  # moving an interview
+    assert (
+        lifecycle.target(lifecycle.REFUSE) == "refusee" and lifecycle.target(lifecycle.NOTE) is None
+    )
+    assert lifecycle.claimable("nouvelle") and not lifecycle.claimable("a_l_etude")
 
 
 @pytest.mark.parametrize(

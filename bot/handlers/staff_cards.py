@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot import staff_views
 from bot.context import Services, services
-from bot.domain import applications as states
+from bot.domain import applications as lifecycle
 from bot.domain.applications import MomentError, parse_moment
 from bot.handlers import outbox, staff_notice
 from bot.handlers.access import neutral_button_answer
@@ -48,7 +48,7 @@ async def show_card(
     user: User,
 ) -> None:
     """Open a card in this chat; a new application becomes "à l'étude par <name>"."""
-    claimed = states.claimable(application.state) and svc.store.claim(
+    claimed = lifecycle.claimable(application.state) and svc.store.claim(
         application.id, staff_id=user.id, staff_name=user.first_name
     )
     if claimed:
@@ -61,7 +61,7 @@ async def show_card(
 def stale_text(application: Application, svc: Services) -> str:
     """Why a button no longer applies: who decided, and when."""
     review = svc.store.review(application.id)
-    if application.state == states.CANCELLED:
+    if application.state == lifecycle.CANCELLED:
         return _("La personne a retiré sa candidature.")
     if review.decided_at:
         return _("Déjà décidé par {name} le {moment} : {state}.").format(
@@ -110,7 +110,7 @@ async def on_card_button(
     action: str,
 ) -> None:
     base, _dot, detail = action.partition(".")
-    if base not in (*states.TARGET, states.NOTE, "card"):
+    if base not in (*lifecycle.TARGET, lifecycle.NOTE, "card"):
         await query.answer(neutral_button_answer())
         return
     svc.store.remember_card(application.id, message.chat_id, message.message_id)
@@ -120,24 +120,24 @@ async def on_card_button(
         await staff_notice.refresh_cards(context, svc, application.id)
         await edit_markup(message, staff_views.card_keyboard(application, review))
         return
-    if version != review.version or not states.allowed(application.state, base):
+    if version != review.version or not lifecycle.allowed(application.state, base):
         await _answer_stale(context, svc, query, message, application.id)
         return
     # Touching a new application's card opens it: "à l'étude par <name>".
-    if states.claimable(application.state) and svc.store.claim(
+    if lifecycle.claimable(application.state) and svc.store.claim(
         application.id, staff_id=user.id, staff_name=user.first_name
     ):
         application = svc.store.application(application.id)
         await staff_notice.refresh_cards(context, svc, application.id)
     staff = staff_notice.staff_texts(svc)
-    if base == states.NOTE:
+    if base == lifecycle.NOTE:
         await query.answer()
         await _ask(context, svc, message, user, "staff_note", application, version)
         return
-    if base == states.ACCEPT or base == states.WAIT:
+    if base == lifecycle.ACCEPT or base == lifecycle.WAIT:
         if detail != "y":
             blocking = (
-                staff_views.blocking(svc.dialogs, application) if base == states.ACCEPT else []
+                staff_views.blocking(svc.dialogs, application) if base == lifecycle.ACCEPT else []
             )
             if blocking:
                 await query.answer(
@@ -153,7 +153,7 @@ async def on_card_button(
             return
         await _decide(context, svc, query, message, user, application, version, base)
         return
-    if base == states.REFUSE:
+    if base == lifecycle.REFUSE:
         if not detail:
             await query.answer()
             await edit_markup(message, staff_views.reasons_keyboard(staff, application, review))
@@ -172,7 +172,7 @@ async def on_card_button(
             context, svc, query, message, user, application, version, base, reason=reason.id
         )
         return
-    if base == states.CONVENE:
+    if base == lifecycle.CONVENE:
         await _convene(context, svc, query, message, user, application, version, detail)
         return
     await query.answer(neutral_button_answer())
@@ -260,10 +260,10 @@ async def _decide(
     **fields: Any,
 ) -> bool:
     """Record one decision (compare-and-set); tell the loser who decided."""
-    new = states.target(action)
+    new = lifecycle.target(action)
     decided = (
         new is not None
-        and states.allowed(application.state, action)
+        and lifecycle.allowed(application.state, action)
         and svc.store.decide(
             application.id,
             expected=application.state,
@@ -432,7 +432,7 @@ async def typed_refusal(
         user,
         application,
         int(payload.get("version", -1)),
-        states.REFUSE,
+        lifecycle.REFUSE,
         reason=str(payload.get("reason", "autre")),
         note=text,
     ):
@@ -474,7 +474,7 @@ async def typed_date(
         user,
         application,
         int(payload.get("version", -1)),
-        states.CONVENE,
+        lifecycle.CONVENE,
         interview_at=iso(moment.start),
         interview_place=moment.place or staff_views.default_place(svc.dialogs),
         interview_kind="entretien",

@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot import export, referral, staff_views, stats
 from bot.context import Services, services
-from bot.domain import applications as states
+from bot.domain import applications as lifecycle
 from bot.handlers.access import neutral_button_answer
 from bot.handlers.staff_cards import edit_markup, show_card
 from bot.i18n import _
@@ -46,11 +46,11 @@ def parse_queue_args(svc: Services, args: list[str]) -> QueueFilter:
     for token in args[:6]:
         word = token.strip()[:64]
         lowered = word.lower()
-        if lowered in states.FILED_STATES:
+        if lowered in lifecycle.FILED_STATES:
             chosen.append(lowered)
         elif svc.dialogs.workshop(lowered) is not None:
             workshop = lowered
-        elif lowered in states.VERDICTS:
+        elif lowered in lifecycle.VERDICTS:
             verdict = lowered
         elif word:
             source = word
@@ -104,9 +104,9 @@ async def on_queue_button(
     number = int(extra.get("page", 1)) if str(extra.get("page", 1)).isdigit() else 1
     filters_ = stored
     choices: dict[str, tuple[str, list[tuple[str, str]]]] = {
-        "fs": ("s", [(staff_views.state_label(s), s) for s in states.FILED_STATES]),
+        "fs": ("s", [(staff_views.state_label(s), s) for s in lifecycle.FILED_STATES]),
         "fw": ("w", [(_(w.label), w.id) for w in svc.dialogs.workshops]),
-        "fv": ("v", [(staff_views.verdict_label(v), v) for v in states.VERDICTS]),
+        "fv": ("v", [(staff_views.verdict_label(v), v) for v in lifecycle.VERDICTS]),
     }
     if action in choices:
         kind, options = choices[action]
@@ -161,11 +161,11 @@ def _set_filter(
 ) -> QueueFilter | None:
     """The filters after one choice, or None when the choice is not a valid one."""
     everything = value == "*"
-    if kind == "s" and (everything or value in states.FILED_STATES):
+    if kind == "s" and (everything or value in lifecycle.FILED_STATES):
         return replace(stored, states=() if everything else (value,))
     if kind == "w" and (everything or svc.dialogs.workshop(value) is not None):
         return replace(stored, workshop=None if everything else value)
-    if kind == "v" and (everything or value in states.VERDICTS):
+    if kind == "v" and (everything or value in lifecycle.VERDICTS):
         return replace(stored, verdict=None if everything else value)
     if kind == "r":
         if everything:
