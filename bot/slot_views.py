@@ -109,10 +109,6 @@ def booking_text(svc: Services, slot: Slot) -> str:
     return fill(svc, "confirmed", slot)
 
 
-def cannot_come_text(svc: Services) -> str:
-    return views.cannot_come_text(svc.dialogs.structure)
-
-
 def interview_text(svc: Services, application_id: int) -> str | None:
     """An interview the team gave at a date of its own ("✍️ Autre date", no slot): the date,
     the place and who to tell; None when there is none to come."""
@@ -130,14 +126,14 @@ def interview_text(svc: Services, application_id: int) -> str | None:
         when=when_text(svc, start),
         place=review.interview_place or svc.dialogs.structure.address,
     )
-    return f"{text}\n{cannot_come_text(svc)}"
+    return f"{text}\n{views.cannot_come_text(svc.dialogs.structure)}"
 
 
 def rendez_vous_text(svc: Services, application_id: int) -> str | None:
     """/statut: the rendez-vous to come, from a booking or a date the team gave; or None."""
     booking = svc.store.active_booking_of(application_id)
     if booking is not None and not rules.has_started(booking.slot.start, svc.clock()):
-        return f"{booking_text(svc, booking.slot)}\n{cannot_come_text(svc)}"
+        return f"{booking_text(svc, booking.slot)}\n{views.cannot_come_text(svc.dialogs.structure)}"
     return interview_text(svc, application_id)
 
 
