@@ -13,13 +13,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import export, i18n, stats
-from bot.config import load_settings
-from bot.context import Services
-from bot.dialogs import load_dialogs
-from bot.handlers.staff_notice import card
-from bot.store import Store, iso
-from bot.store.staff import QueueFilter
+from bot.core import i18n
+from bot.core.settings import load_settings
+from bot.core.store import iso
+from bot.journey.dialogs import load_dialogs
+from bot.services import Services
+from bot.staff import export, stats
+from bot.staff.notice import card
+from bot.staff.store import QueueFilter
+from bot.store import Store
 
 FIRST_NAMES = (
     "Awa",

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.config import SettingsError, load_settings
-from bot.dialogs import DialogError
+from bot.core.settings import SettingsError, load_settings
+from bot.features import FEATURES
+from bot.journey.dialogs import DialogError
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
@@ -59,17 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--database", type=Path, help="a SQLite file to check")
     check.set_defaults(handler=_check)
-    diagram = commands.add_parser(
-        "diagram",
-        help="print the candidate journey as a Mermaid diagram",
-        description="Print the candidate journey of dialogs/journey.toml as a Mermaid "
-        "flowchart (the README shows dialogs/journey.mmd, made with this command).",
-    )
-    diagram.set_defaults(handler=_diagram)
-    from bot.commands import FEATURES
-
     for feature in FEATURES:
-        feature.add_parsers(commands)
+        if feature.add_parsers is not None:
+            feature.add_parsers(commands)
     return parser
 
 
@@ -83,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs every URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    from bot.updates import QuietWebhookLog
+    from bot.core.updates import QuietWebhookLog
 
     logging.getLogger("telegram.ext._utils.webhookhandler").addFilter(QuietWebhookLog())
     try:
@@ -100,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _store_error() -> type[Exception]:
-    from bot.store import StoreError
+    from bot.core.store import StoreError
 
     return StoreError
 
@@ -137,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from telegram.error import InvalidToken, NetworkError
 
-    from bot import polling
+    from bot.core import polling
 
     try:
         asyncio.run(polling.run(application))
@@ -161,14 +154,6 @@ def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     return run_demo(load_settings(), keep=args.keep)
-
-
-def _diagram(args: argparse.Namespace) -> int:
-    from bot.diagram import journey_mermaid
-    from bot.dialogs import load_dialogs
-
-    print(journey_mermaid(load_dialogs(load_settings().dialogs_dir)), end="")
-    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

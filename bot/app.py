@@ -7,54 +7,24 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats
-from telegram.error import TelegramError
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
-from bot import callbacks, i18n, jobs, retention
-from bot.config import Settings
-from bot.context import KEY, Services
-from bot.dialogs import Dialogs, load_dialogs
-from bot.handlers import (
-    candidate,
-    common,
-    outbox,
-    referrers,
-    rights,
-    slots,
-    staff,
-    staff_input,
-)
-from bot.handlers.access import OWN_PRIVATE, candidate_button
-from bot.i18n import N_, _
-from bot.polling import TremplinApplication
-from bot.ratelimit import RetryingRateLimiter
-from bot.store import Store, utcnow
-from bot.telegram_bot import make_bot
+from bot.core import i18n
+from bot.core.polling import TremplinApplication
+from bot.core.ratelimit import RetryingRateLimiter
+from bot.core.settings import Settings
+from bot.core.store import utcnow
+from bot.core.telegram_bot import make_bot
+from bot.features import FEATURES, staff_commands
+from bot.journey.dialogs import Dialogs, load_dialogs
+from bot.services import KEY, Services
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 # Without a token (demo, tests) the bot still needs one of the right shape.
 OFFLINE_TOKEN = "1000000001:offline-demo-token"
-
-CANDIDATE_COMMANDS = (
-    ("start", N_("Commencer ou reprendre ma candidature")),
-    ("statut", N_("Où en est ma candidature")),
-    ("rdv", N_("Mon rendez-vous")),
-    ("aide", N_("Ce que le robot sait faire")),
-    ("recommencer", N_("Tout reprendre depuis le début")),
-    ("retirer", N_("Retirer ma candidature")),
-    ("mesdonnees", N_("Recevoir mes données")),
-    ("supprimer", N_("Effacer mes données")),
-)
 
 
 def build_application(
@@ -84,74 +54,26 @@ def build_application(
     )
     application = builder.build()
     application.bot_data[KEY] = Services(
-        settings=settings, store=store, dialogs=dialogs, clock=clock
+        settings=settings,
+        store=store,
+        dialogs=dialogs,
+        clock=clock,
+        staff_commands=staff_commands(),
     )
     add_handlers(application)
     return application
 
 
 def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
-    """Order matters: the first matching handler of a group wins, so each feature's commands
-    and buttons come before the candidate's catch-alls (unknown command, any text, any
-    button)."""
-    staff_input.register(application)
-    for feature in (staff, slots, referrers):
-        feature.register(application)
-    # The sender's own private chat (a forged chat id gets no handler: silence).
-    private = OWN_PRIVATE
-    new_message = filters.UpdateType.MESSAGE
-    commands = [
-        ("start", candidate.start),
-        ("aide", common.show_help),
-        ("help", common.show_help),
-        ("statut", rights.status),
-        ("retirer", rights.withdraw),
-        ("supprimer", rights.erase),
-        ("recommencer", rights.restart),
-        ("mesdonnees", rights.my_data),
-    ]
-    for name, callback in commands:
-        application.add_handler(CommandHandler(name, callback, filters=private & new_message))
-    application.add_handler(
-        CommandHandler(
-            ["start", "aide", "help"], common.group_notice, filters=filters.ChatType.GROUPS
-        )
-    )
-    application.add_handler(
-        CallbackQueryHandler(
-            candidate_button(candidate.on_button), pattern=rf"^{callbacks.JOURNEY}:"
-        )
-    )
-    application.add_handler(
-        CallbackQueryHandler(candidate_button(rights.on_confirm), pattern=rf"^{callbacks.CONFIRM}:")
-    )
-    application.add_handler(CallbackQueryHandler(candidate_button(candidate.on_button)))  # forged
-    application.add_handler(
-        MessageHandler(private & new_message & filters.COMMAND, common.unknown_command)
-    )
-    application.add_handler(MessageHandler(private & new_message & filters.TEXT, candidate.on_text))
-    application.add_handler(
-        MessageHandler(private & new_message & filters.CONTACT, candidate.on_contact)
-    )
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, common.edited_message)
-    )
-    application.add_handler(MessageHandler(private & new_message, candidate.on_other_message))
-    application.add_error_handler(common.on_error)
+    """Each feature's handlers, in registry order (the first matching handler wins)."""
+    for feature in FEATURES:
+        if feature.register is not None:
+            feature.register(application)
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    """At start: the command menu, and the jobs rebuilt from the database."""
-    try:
-        await application.bot.set_my_commands(
-            [BotCommand(name, _(description)) for name, description in CANDIDATE_COMMANDS],
-            scope=BotCommandScopeAllPrivateChats(),
-        )
-    except TelegramError as error:
-        # Some Bot API servers lack command menus; the bot works without one.
-        log.warning("command menu not set: %s", type(error).__name__)
-    jobs.schedule(application)
-    retention.schedule(application)
-    outbox.schedule(application)  # its first sweep delivers what a crash left owed
-    for feature in (staff, slots, referrers):
-        await feature.on_start(application)
+    """At start, each feature's work: command menus, jobs rebuilt from the database, what a
+    crash left owed."""
+    for feature in FEATURES:
+        if feature.on_start is not None:
+            await feature.on_start(application)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.catalogs import missing_translations, read_catalog
-from bot.commands import FEATURES
-from bot.config import Settings
-from bot.dialogs import check_dialogs, load_dialogs
-from bot.store import integrity_of_file
+from bot.core.catalogs import missing_translations, read_catalog
+from bot.core.reliability import integrity_of_file
+from bot.core.settings import Settings
+from bot.features import FEATURES
+from bot.journey.dialogs import load_dialogs
 
 
 def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]:
-    problems = check_dialogs(settings.dialogs_dir)
+    problems: list[str] = []
     for feature in FEATURES:
         problems += feature.check(settings)
     if not problems:

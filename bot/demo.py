@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import TextIO
 
 from bot.app import build_application
-from bot.config import Settings
-from bot.localapi import Chat, LocalBotApi, LocalRequest, SentMessage
+from bot.core.localapi import Chat, LocalBotApi, LocalRequest, SentMessage
+from bot.core.settings import Settings
 
 DEMO_USER_ID = 424242
 DEMO_PHONE = "+33612345678"

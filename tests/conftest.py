@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
-from bot.config import Settings, load_settings
-from bot.context import services
-from bot.localapi import Chat, LocalBotApi, LocalRequest
+from bot.core.localapi import Chat, LocalBotApi, LocalRequest
+from bot.core.settings import Settings, load_settings
+from bot.services import services
 from bot.store import Store
 
 STAFF_ID = 900

@@ -8,10 +8,10 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
-from bot.i18n import format_moment
-from bot.localapi import Chat
-from bot.store.slots import Slot
+from bot.core.i18n import format_moment
+from bot.core.localapi import Chat
+from bot.core.settings import PROJECT_ROOT
+from bot.slots.store import Slot
 from tests.conftest import STAFF_ID, Bot
 
 # Answers that make a verdict of each kind (labels as the candidate sees them).

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT
 
 
 def test_benchmark_runs_on_a_few_candidates(tmp_path: Path) -> None:

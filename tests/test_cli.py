@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.localapi import LocalBotApi, LocalBotApiServer
+from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from bot.core.settings import PROJECT_ROOT
 from tests.journeys import dialogs_with_phone
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import TELEGRAM_DEFAULT_API_URL, SettingsError, load_settings
+from bot.core.settings import TELEGRAM_DEFAULT_API_URL, SettingsError, load_settings
 
 
 def test_defaults_without_anything_set() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.checks import run_checks
-from bot.config import PROJECT_ROOT
-from bot.dialogs import DialogError, check_dialogs, load_dialogs
-from bot.domain import eligibility
-from bot.domain.journey import active_path
+from bot.core.settings import PROJECT_ROOT
+from bot.journey.dialogs import DialogError, check_dialogs, load_dialogs
+from bot.journey.rules import eligibility
+from bot.journey.rules.steps import active_path
 from tests.conftest import make_settings
 
 DIALOGS = PROJECT_ROOT / "dialogs"

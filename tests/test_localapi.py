@@ -35,7 +35,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.localapi import (
+from bot.core.localapi import (
     BotApiError,
     Chat,
     LocalBotApi,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.localapi import LocalBotApi, LocalBotApiServer
+from bot.core.localapi import LocalBotApi, LocalBotApiServer
 from tests.test_crash import USER, BotProcess, wait_for
 
 PERSON = {"id": USER, "is_bot": False, "first_name": "Awa"}

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import segno
 
-from bot import qr
-from bot.localapi import LocalBotApi, LocalBotApiServer
+from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from bot.referrers import qr
 from bot.store import Store
 
 USERNAME = "Tremplin_IS_bot"
@@ -169,7 +169,7 @@ def test_list_counts_the_candidates_each_referrer_sent(tmp_path: Path) -> None:
     assert row.endswith("PLIE Plaine Commune")
     assert next(line for line in lines if line.startswith(other)).split()[2] == "0"
     assert "2 referrer(s); 2 application(s)" in lines[-1]
-    # The per-referrer view of the figures and of the export (bot.referral.referrer_name).
+    # The per-referrer view of the figures and of the export (bot.referrers.referral.referrer_name).
     stats = bot_command(tmp_path, "stats")
     assert stats.returncode == 0, stats.stderr
     assert "Par orienteur : PLIE Plaine Commune 2" in stats.stdout
@@ -199,7 +199,7 @@ def test_show_and_delete(tmp_path: Path) -> None:
 
 
 def test_check_validates_the_referrers_file_and_the_follow_up_question(tmp_path: Path) -> None:
-    from bot.config import PROJECT_ROOT
+    from bot.core.settings import PROJECT_ROOT
 
     dialogs = tmp_path / "dialogs"
     dialogs.mkdir()

@@ -7,9 +7,9 @@ import tomllib
 import pytest
 import segno
 
-from bot import qr
-from bot.config import PROJECT_ROOT, SettingsError, load_settings
-from bot.domain.referrers import (
+from bot.core.settings import PROJECT_ROOT, SettingsError, load_settings
+from bot.referrers import qr
+from bot.referrers.rules import (
     PAYLOAD,
     clean_contact,
     clean_name,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.store.referrers import Referrer
+from bot.referrers.store import Referrer
 from tests.conftest import CANDIDATE_ID, Bot
 from tests.journeys import A_CONFIRMER, AFTER_VERDICT, PROBABLE, play
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot import qr
-from bot.localapi import Chat
+from bot.core.localapi import Chat
+from bot.referrers import qr
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import file_application
 from tests.test_referrers_journey import file_through

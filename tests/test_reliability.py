@@ -10,8 +10,8 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.config import Settings
-from bot.localapi import LocalBotApi
+from bot.core.localapi import LocalBotApi
+from bot.core.settings import Settings
 from tests.conftest import CANDIDATE_ID, Bot, Clock
 from tests.journeys import AFTER_VERDICT, PROBABLE, file_application, play
 
@@ -240,7 +240,7 @@ async def test_update_ids_restarted_lower_are_processed_not_dropped(bot: Bot, ca
     high = bot.store.last_update_id()
     assert high >= 900_000
     bot.api._next_update_id = 42  # Telegram picked a new, lower id
-    with caplog.at_level("WARNING", logger="bot.polling"):
+    with caplog.at_level("WARNING", logger="bot.core.polling"):
         answer = await chat.tap("J'accepte")
     assert answer, "an update with a restarted, lower id was dropped"
     assert bot.store.conversation(CANDIDATE_ID).step != "accord"  # type: ignore[union-attr]

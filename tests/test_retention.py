@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.config import Settings
+from bot.core.settings import Settings
 from tests.conftest import CANDIDATE_ID, Bot
 from tests.journeys import PROBABLE, file_application, play
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands.slots import check
-from bot.config import PROJECT_ROOT
+from bot.core.settings import PROJECT_ROOT
+from bot.slots.cli import check
 from bot.store import Store
 from tests.conftest import make_settings
 

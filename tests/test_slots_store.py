@@ -1,5 +1,5 @@
 """Slots in the store (seats never oversold, even by concurrent connections and processes;
-freed on withdrawal, refusal and erasure) and the pure rules of bot/domain/slots.py."""
+freed on withdrawal, refusal and erasure) and the pure rules of bot/slots/rules.py."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain import slots as rules
-from bot.store import NotFoundError, Store
+from bot.core.store import NotFoundError
+from bot.slots import rules as rules
+from bot.store import Store
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PARIS = ZoneInfo("Europe/Paris")

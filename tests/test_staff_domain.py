@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import PROJECT_ROOT
-from bot.dialogs import load_dialogs
-from bot.domain import applications as lifecycle
-from bot.domain.applications import MomentError, parse_moment
-from bot.staff_dialogs import check_staff_dialogs
+from bot.core.settings import PROJECT_ROOT
+from bot.journey.dialogs import load_dialogs
+from bot.staff import rules as lifecycle
+from bot.staff.dialogs import check_staff_dialogs
+from bot.staff.rules import MomentError, parse_moment
 from bot.store import Store
 from tests.conftest import make_settings
 

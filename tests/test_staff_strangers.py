@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.handlers.staff import STAFF_COMMANDS
+from bot.staff.handlers import STAFF_COMMANDS
 from tests.conftest import CANDIDATE_ID, Bot
 from tests.journeys import NEUTRAL_BUTTON, NEUTRAL_COMMAND, file_application
 

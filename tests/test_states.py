@@ -3,11 +3,12 @@ with the decisions staff may take, and the stored strings do not change."""
 
 from __future__ import annotations
 
-from bot.dialogs import APPLICATION_STATES
-from bot.domain import applications, states
-from bot.domain.states import LABELS, State
-from bot.store import ACTIVE_STATES
-from bot.store.slots import FILED_ALIVE
+from bot.core import states
+from bot.core.states import LABELS, State
+from bot.core.store import ACTIVE_STATES
+from bot.journey.dialogs import APPLICATION_STATES
+from bot.slots.store import FILED_ALIVE
+from bot.staff import rules as applications
 
 
 def test_values_are_the_stored_strings() -> None:

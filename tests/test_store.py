@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot.store import Conversation, NotFoundError, Store, StoreError, migrations
+from bot.core.store import NotFoundError, StoreError
+from bot.journey.store import Conversation
+from bot.store import Store, migrations
 
 
 def _clock() -> datetime:

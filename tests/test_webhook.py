@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.localapi import LocalBotApi, LocalBotApiServer
+from bot.core.localapi import LocalBotApi, LocalBotApiServer
 from tests.test_crash import BotProcess, wait_for
 
 STAFF = 900
@@ -100,7 +100,7 @@ def test_webhook_refuses_posts_without_telegrams_secret(
 
 
 def test_webhook_listens_on_loopback_only_by_default(tmp_path: Path) -> None:
-    from bot.config import load_settings
+    from bot.core.settings import load_settings
 
     settings = load_settings({"TREMPLIN_WEBHOOK_URL": "https://bot.example.org/hook"})
     assert settings.webhook_listen == "127.0.0.1"

@@ -1,0 +1,125 @@
+"""One vocabulary of application states: the values, their groups and their French names.
+
+Pure (no Telegram, no SQL). The values are the strings stored in `applications.state`, so the
+database does not change; a `State` compares equal to its string. States follow les emplois de
+l'inclusion: `brouillon` (the journey) → `nouvelle` (filed) → `a_l_etude` (a staff member
+opened it) → `entretien` → `acceptee` | `refusee` | `en_attente`; `annulee` when the candidate
+withdraws. Which decision moves one state to another is in `bot.staff.rules`.
+
+The candidate's own sentence per state stays in `dialogs/journey.toml` ([states]), where the
+wording is edited; the short labels below are marked with `N_` and translated where shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.i18n import N_
+
+
+class State(StrEnum):
+    DRAFT = "brouillon"
+    NEW = "nouvelle"
+    REVIEWING = "a_l_etude"
+    INTERVIEW = "entretien"
+    WAITING = "en_attente"
+    ACCEPTED = "acceptee"
+    REFUSED = "refusee"
+    CANCELLED = "annulee"
+
+
+# Every state, in the order of the journey (the order of journey.toml's [states]).
+ALL: tuple[State, ...] = tuple(State)
+# Filed: sent by the candidate (everything but the draft), in the order staff read them.
+FILED: tuple[State, ...] = (
+    State.NEW,
+    State.REVIEWING,
+    State.INTERVIEW,
+    State.WAITING,
+    State.ACCEPTED,
+    State.REFUSED,
+    State.CANCELLED,
+)
+# Open: staff still have a decision to take.
+OPEN: tuple[State, ...] = (State.NEW, State.REVIEWING, State.INTERVIEW, State.WAITING)
+# Final: decided or withdrawn; only notes are added.
+FINAL: tuple[State, ...] = (State.ACCEPTED, State.REFUSED, State.CANCELLED)
+# Filed and alive: only they get reminders and rendez-vous, and appear to staff as current.
+FILED_ALIVE: tuple[State, ...] = (*OPEN, State.ACCEPTED)
+# Alive (the draft included): at most one per person (the partial index of the store).
+ACTIVE: tuple[State, ...] = (State.DRAFT, *FILED_ALIVE)
+# The decisions a referrer is told about as they happen.
+NOTIFIED: frozenset[State] = frozenset(
+    {State.INTERVIEW, State.WAITING, State.ACCEPTED, State.REFUSED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    staff: str  # the staff card and queue, with its emoji
+    export: str  # the statistics and the export
+    name: str  # the state as the person would say it (their personal data)
+    referrer: str  # as a referrer reads it: short, plain, no reference, no reason
+
+
+# The draft is never shown to staff, in the export or to a referrer: its labels there are the
+# plain value, as before.
+LABELS: dict[State, Labels] = {
+    State.DRAFT: Labels(
+        staff=N_("brouillon"),
+        export=N_("brouillon"),
+        name=N_("pas encore envoyée"),
+        referrer=N_("brouillon"),
+    ),
+    State.NEW: Labels(
+        staff=N_("🆕 nouvelle"),
+        export=N_("Nouvelle"),
+        name=N_("envoyée, pas encore lue"),
+        referrer=N_("candidature reçue, l'équipe va la lire"),
+    ),
+    State.REVIEWING: Labels(
+        staff=N_("👀 à l'étude"),
+        export=N_("À l'étude"),
+        name=N_("l'équipe la regarde"),
+        referrer=N_("candidature en cours d'étude"),
+    ),
+    State.INTERVIEW: Labels(
+        staff=N_("📅 entretien"),
+        export=N_("Entretien"),
+        name=N_("entretien prévu"),
+        referrer=N_("rendez-vous proposé"),
+    ),
+    State.WAITING: Labels(
+        staff=N_("⏸ en attente"),
+        export=N_("En attente"),
+        name=N_("en attente"),
+        referrer=N_("candidature en attente : pas de place pour le moment"),
+    ),
+    State.ACCEPTED: Labels(
+        staff=N_("✅ acceptée"),
+        export=N_("Acceptée"),
+        name=N_("acceptée"),
+        referrer=N_("candidature acceptée"),
+    ),
+    State.REFUSED: Labels(
+        staff=N_("❌ refusée"),
+        export=N_("Refusée"),
+        name=N_("refusée"),
+        referrer=N_("candidature non retenue"),
+    ),
+    State.CANCELLED: Labels(
+        staff=N_("↩️ retirée"),
+        export=N_("Retirée"),
+        name=N_("retirée"),
+        referrer=N_("candidature retirée par la personne"),
+    ),
+}
+
+
+def labels(state: str) -> Labels | None:
+    """The labels of a stored state (None for a value this version does not know)."""
+    try:
+        return LABELS[State(state)]
+    except ValueError:
+        return None

@@ -1,0 +1,29 @@
+"""The registry: every feature of the bot, in the order their handlers are tried.
+
+`bot.app` registers each one's handlers and runs its start-up work, `bot.__main__` adds its
+commands, `bot.checks` runs its checks, and the staff's menu gathers its staff commands.
+Adding a feature means one line here.
+"""
+
+from __future__ import annotations
+
+from bot.core.feature import Feature
+from bot.journey.feature import FEATURE as JOURNEY
+from bot.maintenance.feature import FEATURE as MAINTENANCE
+from bot.outbox.feature import FEATURE as OUTBOX
+from bot.referrers.feature import FEATURE as REFERRERS
+from bot.slots.feature import FEATURE as SLOTS
+from bot.staff.feature import FEATURE as STAFF
+
+# Staff first (its typed inputs take a staff member's reply before anything else); the
+# journey last, because its catch-alls take whatever no other feature wanted.
+FEATURES: tuple[Feature, ...] = (STAFF, SLOTS, REFERRERS, OUTBOX, MAINTENANCE, JOURNEY)
+
+
+def staff_commands() -> tuple[tuple[str, str], ...]:
+    """The staff's command menu: each feature's staff commands, the first of a name wins."""
+    seen: dict[str, str] = {}
+    for feature in FEATURES:
+        for name, description in feature.staff_commands:
+            seen.setdefault(name, description)
+    return tuple(seen.items())

@@ -1,1 +1,0 @@
-"""Telegram handlers: they read the update, call the domain and the store, and reply."""

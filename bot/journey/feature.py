@@ -1,0 +1,104 @@
+"""The candidate journey's part of the bot: its commands, buttons and catch-alls, its start-up
+work (the candidate's command menu, the drafts' nudge) and `python -m bot diagram`."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.access import OWN_PRIVATE, candidate_button
+from bot.core import callbacks
+from bot.core.feature import Feature, TelegramApp
+from bot.core.i18n import N_, _
+from bot.core.settings import Settings
+from bot.journey import cli, common, drafts, rights
+from bot.journey import handlers as candidate
+from bot.journey.dialogs import check_dialogs
+
+log = logging.getLogger(__name__)
+
+CANDIDATE_COMMANDS = (
+    ("start", N_("Commencer ou reprendre ma candidature")),
+    ("statut", N_("Où en est ma candidature")),
+    ("rdv", N_("Mon rendez-vous")),
+    ("aide", N_("Ce que le robot sait faire")),
+    ("recommencer", N_("Tout reprendre depuis le début")),
+    ("retirer", N_("Retirer ma candidature")),
+    ("mesdonnees", N_("Recevoir mes données")),
+    ("supprimer", N_("Effacer mes données")),
+)
+
+
+def register(application: TelegramApp) -> None:
+    """Last in the registry: the candidate's catch-alls (unknown command, any text, any
+    button) come after every other feature's commands and buttons."""
+    # The sender's own private chat (a forged chat id gets no handler: silence).
+    private = OWN_PRIVATE
+    new_message = filters.UpdateType.MESSAGE
+    commands = [
+        ("start", candidate.start),
+        ("aide", common.show_help),
+        ("help", common.show_help),
+        ("statut", rights.status),
+        ("retirer", rights.withdraw),
+        ("supprimer", rights.erase),
+        ("recommencer", rights.restart),
+        ("mesdonnees", rights.my_data),
+    ]
+    for name, callback in commands:
+        application.add_handler(CommandHandler(name, callback, filters=private & new_message))
+    application.add_handler(
+        CommandHandler(
+            ["start", "aide", "help"], common.group_notice, filters=filters.ChatType.GROUPS
+        )
+    )
+    application.add_handler(
+        CallbackQueryHandler(
+            candidate_button(candidate.on_button), pattern=rf"^{callbacks.JOURNEY}:"
+        )
+    )
+    application.add_handler(
+        CallbackQueryHandler(candidate_button(rights.on_confirm), pattern=rf"^{callbacks.CONFIRM}:")
+    )
+    application.add_handler(CallbackQueryHandler(candidate_button(candidate.on_button)))  # forged
+    application.add_handler(
+        MessageHandler(private & new_message & filters.COMMAND, common.unknown_command)
+    )
+    application.add_handler(MessageHandler(private & new_message & filters.TEXT, candidate.on_text))
+    application.add_handler(
+        MessageHandler(private & new_message & filters.CONTACT, candidate.on_contact)
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, common.edited_message)
+    )
+    application.add_handler(MessageHandler(private & new_message, candidate.on_other_message))
+    application.add_error_handler(common.on_error)
+
+
+async def on_start(application: TelegramApp) -> None:
+    """The candidates' command menu, and the drafts' job."""
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, _(description)) for name, description in CANDIDATE_COMMANDS],
+            scope=BotCommandScopeAllPrivateChats(),
+        )
+    except TelegramError as error:
+        # Some Bot API servers lack command menus; the bot works without one.
+        log.warning("command menu not set: %s", type(error).__name__)
+    drafts.schedule(application)
+
+
+def check(settings: Settings) -> list[str]:
+    return check_dialogs(settings.dialogs_dir)
+
+
+FEATURE = Feature(
+    name="journey",
+    register=register,
+    on_start=on_start,
+    add_parsers=cli.add_parsers,
+    check=check,
+)

@@ -1,0 +1,515 @@
+"""Candidates: users, where each one is in the journey, applications and their rights."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+
+from bot.core.mentions import ERASED, owe_redactions
+from bot.core.states import State
+from bot.core.store import ACTIVE_STATES, NotFoundError, StoreBase, iso
+
+# `state IN ('brouillon', …)` in full: the text of the partial index `applications_one_active`.
+_ACTIVE_SQL = f"state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})"
+
+
+def migrate(db: Database) -> None:
+    """0001: users, applications, conversations, events, counters, staff inputs."""
+    db.execute(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,          -- Telegram user id
+            created_at TEXT NOT NULL,
+            blocked_at TEXT                  -- set when Telegram says the user blocked the bot
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE applications (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            reference TEXT UNIQUE,           -- IS-2026-0001, given when filed
+            state TEXT NOT NULL DEFAULT 'brouillon',
+            answers TEXT NOT NULL DEFAULT '{}',
+            criteria TEXT NOT NULL DEFAULT '{}',
+            verdict TEXT,
+            workshops TEXT NOT NULL DEFAULT '[]',
+            first_name TEXT,
+            last_name TEXT,
+            phone TEXT,
+            email TEXT,
+            source TEXT,                     -- referrer code, when any
+            consent_at TEXT,
+            sensitive_consent_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            filed_at TEXT,
+            last_contact_at TEXT NOT NULL
+        )"""
+    )
+    # One application in progress or alive per person: a second /start finds it.
+    db.execute(
+        "CREATE UNIQUE INDEX applications_one_active ON applications(user_id) "
+        f"WHERE state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})"
+    )
+    db.execute("CREATE INDEX applications_state_filed ON applications(state, filed_at)")
+    db.execute(
+        """
+        CREATE TABLE conversations (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            step TEXT NOT NULL,
+            history TEXT NOT NULL DEFAULT '[]',
+            application_id INTEGER REFERENCES applications(id) ON DELETE SET NULL,
+            source TEXT,                     -- referrer code from /start, until the draft exists
+            return_to TEXT,                  -- 'summary' while a part is being modified
+            updated_at TEXT NOT NULL,
+            nudged_at TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT,                      -- 'candidate', 'staff:<id>', 'system'; never a name
+            action TEXT NOT NULL,
+            application_id INTEGER REFERENCES applications(id) ON DELETE SET NULL,
+            from_state TEXT,
+            to_state TEXT,
+            note TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX events_application ON events(application_id)")
+    db.execute(
+        """
+        CREATE TABLE counters (
+            name TEXT PRIMARY KEY,           -- e.g. 'reference-2026': numbers are never reused
+            value INTEGER NOT NULL
+        )"""
+    )
+
+    db.execute(
+        """
+        CREATE TABLE staff_inputs (
+            user_id INTEGER PRIMARY KEY,     -- a staff member who is asked to type something
+            kind TEXT NOT NULL,              -- which dialogue the text answers
+            payload TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )"""
+    )
+
+
+def migrate_lookups(db: Database) -> None:
+    """Lookups by index, not by a scan of every application: a person's applications
+    (/statut, /mesdonnees, erasure), and the staff's search by name or reference — the
+    newest filed first, read from the index alone until enough are found."""
+    db.execute("CREATE INDEX applications_user ON applications(user_id)")
+    db.execute(
+        "CREATE INDEX applications_names ON applications"
+        "(filed_at, id, first_name, last_name, reference) WHERE state != 'brouillon'"
+    )
+
+
+def migrate_staff_input_place(db: Database) -> None:
+    """Where a staff member was asked to type: the chat (NULL: their own private chat) and,
+    in a group, the bot's prompt, so that only a reply to it in that chat answers it."""
+    db.execute("ALTER TABLE staff_inputs ADD COLUMN chat_id INTEGER")
+    db.execute("ALTER TABLE staff_inputs ADD COLUMN prompt_id INTEGER")
+
+
+@dataclass(slots=True)
+class Conversation:
+    user_id: int
+    step: str
+    history: list[str] = field(default_factory=list)
+    application_id: int | None = None
+    source: str | None = None
+    return_to: str | None = None
+    updated_at: str = ""
+    nudged_at: str | None = None
+
+
+@dataclass(slots=True)
+class CandidateApplication:
+    id: int
+    user_id: int
+    reference: str | None
+    state: str
+    answers: dict[str, Any]
+    criteria: dict[str, str]
+    verdict: str | None
+    workshops: list[str]
+    first_name: str | None
+    last_name: str | None
+    phone: str | None
+    email: str | None
+    source: str | None
+    consent_at: str | None
+    sensitive_consent_at: str | None
+    created_at: str
+    updated_at: str
+    filed_at: str | None
+    last_contact_at: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CandidateApplication:
+        values = dict(row)
+        values["answers"] = json.loads(values["answers"])
+        values["criteria"] = json.loads(values["criteria"])
+        values["workshops"] = json.loads(values["workshops"])
+        return cls(**values)
+
+
+class CandidateStore(StoreBase):
+    """Users, conversations, applications, and the person's rights (access, erasure)."""
+
+    if TYPE_CHECKING:
+        # ReliabilityStore's, which the combined `bot.store.Store` also inherits (a signature
+        # for the type checker only: nothing is defined here at run time).
+        def checkpoint(self) -> None: ...
+
+    # -- staff inputs: what a staff member was asked to type (restart-safe) -----------------
+
+    def expect_staff_input(
+        self,
+        user_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        chat_id: int | None = None,
+        prompt_id: int | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO staff_inputs (user_id, kind, payload, created_at, chat_id, prompt_id) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET kind = excluded.kind, "
+            "payload = excluded.payload, created_at = excluded.created_at, "
+            "chat_id = excluded.chat_id, prompt_id = excluded.prompt_id",
+            [
+                user_id,
+                kind,
+                json.dumps(payload, ensure_ascii=False),
+                self._now(),
+                chat_id,
+                prompt_id,
+            ],
+        )
+
+    def staff_input_place(self, user_id: int) -> tuple[int | None, int | None] | None:
+        """(chat id, prompt message id) of the pending input; chat None: the private chat."""
+        row = self.db.execute(
+            "SELECT chat_id, prompt_id FROM staff_inputs WHERE user_id = ?", [user_id]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def staff_input(self, user_id: int) -> tuple[str, dict[str, Any]] | None:
+        row = self.db.execute(
+            "SELECT kind, payload FROM staff_inputs WHERE user_id = ?", [user_id]
+        ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def clear_staff_input(self, user_id: int) -> None:
+        self.db.execute("DELETE FROM staff_inputs WHERE user_id = ?", [user_id])
+
+    # -- users ---------------------------------------------------------------------------
+
+    def ensure_user(self, user_id: int) -> None:
+        self.db.execute(
+            "INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
+            [user_id, self._now()],
+        )
+
+    # -- conversations -------------------------------------------------------------------
+
+    def conversation(self, user_id: int) -> Conversation | None:
+        row = self.db.execute(
+            "SELECT user_id, step, history, application_id, source, return_to, "
+            "updated_at, nudged_at FROM conversations WHERE user_id = ?",
+            [user_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return Conversation(
+            user_id=row[0],
+            step=row[1],
+            history=json.loads(row[2]),
+            application_id=row[3],
+            source=row[4],
+            return_to=row[5],
+            updated_at=row[6],
+            nudged_at=row[7],
+        )
+
+    def save_conversation(
+        self, conversation: Conversation, *, answers: dict[str, Any] | None = None
+    ) -> None:
+        """Save where the person is, and the draft's answers, in one transaction."""
+        now = self._now()
+        before = conversation.updated_at  # saved before: then its user exists (foreign key)
+        conversation.updated_at = now
+        with self.draft_transaction():
+            self.stamp_update()
+            if not before:
+                self.ensure_user(conversation.user_id)
+            self.db.execute(
+                "INSERT INTO conversations (user_id, step, history, application_id, source, "
+                "return_to, updated_at, nudged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(user_id) DO UPDATE SET step = excluded.step, "
+                "history = excluded.history, application_id = excluded.application_id, "
+                "source = excluded.source, "
+                "return_to = excluded.return_to, "
+                "updated_at = excluded.updated_at, nudged_at = excluded.nudged_at",
+                [
+                    conversation.user_id,
+                    conversation.step,
+                    json.dumps(conversation.history),
+                    conversation.application_id,
+                    conversation.source,
+                    conversation.return_to,
+                    now,
+                    conversation.nudged_at,
+                ],
+            )
+            if answers is not None and conversation.application_id is not None:
+                # The retention clock (`last_contact_at`, indexed) moves once a day, not at
+                # every answer: rewriting its index at each step cost a tenth of each commit.
+                contact = "" if before[:10] == now[:10] else ", last_contact_at = :now"
+                self.db.execute(
+                    f"UPDATE applications SET answers = :answers, updated_at = :now{contact} "
+                    "WHERE id = :id AND state = 'brouillon'",
+                    {
+                        "answers": json.dumps(answers, ensure_ascii=False),
+                        "now": now,
+                        "id": conversation.application_id,
+                    },
+                )
+
+    def delete_conversation(self, user_id: int) -> None:
+        self.db.execute("DELETE FROM conversations WHERE user_id = ?", [user_id])
+
+    # -- applications --------------------------------------------------------------------
+
+    def application(self, application_id: int) -> CandidateApplication:
+        row = next(self.db.query("SELECT * FROM applications WHERE id = ?", [application_id]), None)
+        if row is None:
+            raise NotFoundError(f"application {application_id}")
+        return CandidateApplication.from_row(row)
+
+    def draft_answers(self, application_id: int) -> dict[str, Any]:
+        """The answers alone (read at every step of the journey: no need for the rest)."""
+        row = self.db.execute(
+            "SELECT answers FROM applications WHERE id = ?", [application_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"application {application_id}")
+        return dict(json.loads(row[0]))
+
+    def active_application(self, user_id: int) -> CandidateApplication | None:
+        # The states written out, as in the partial index `applications_one_active`: with
+        # bound parameters SQLite cannot tell that the index applies.
+        row = next(
+            self.db.query(
+                f"SELECT * FROM applications WHERE user_id = ? AND {_ACTIVE_SQL}", [user_id]
+            ),
+            None,
+        )
+        return CandidateApplication.from_row(row) if row else None
+
+    def applications_of(self, user_id: int) -> list[CandidateApplication]:
+        return [
+            CandidateApplication.from_row(row)
+            for row in self.db.query(
+                "SELECT * FROM applications WHERE user_id = ? ORDER BY id", [user_id]
+            )
+        ]
+
+    def start_draft(
+        self, user_id: int, *, source: str | None, sensitive: bool = False
+    ) -> CandidateApplication:
+        """Open the person's draft (state `brouillon`) when they give their consent."""
+        now = self._now()
+        with self.draft_transaction():  # a draft: made durable by the filing's commit
+            self.ensure_user(user_id)
+            existing = self.active_application(user_id)
+            if existing is not None:
+                return existing
+            cursor = self.db.execute(
+                "INSERT INTO applications (user_id, state, source, consent_at, created_at, "
+                "updated_at, last_contact_at) VALUES (?, 'brouillon', ?, ?, ?, ?, ?)",
+                [user_id, source, now, now, now, now],
+            )
+            application_id = int(cursor.lastrowid or 0)
+            self._event("candidate", "consent", application_id, None, State.DRAFT)
+        return self.application(application_id)
+
+    def set_sensitive_consent(self, application_id: int, given: bool) -> None:
+        with self.draft_transaction():  # asked during the journey, before anything is filed
+            self.db.execute(
+                "UPDATE applications SET sensitive_consent_at = ? WHERE id = ?",
+                [self._now() if given else None, application_id],
+            )
+
+    def file_application(
+        self,
+        application_id: int,
+        *,
+        fields: dict[str, Any],
+        owed: Sequence[tuple[str, int]] = (),
+    ) -> tuple[CandidateApplication, bool]:
+        """Turn a draft into a filed application (`nouvelle`) with a fresh reference.
+
+        A compare-and-set on the state makes a double tap on "Envoyer" file exactly once:
+        the second call finds the application already filed and returns `(it, False)`.
+        """
+        now = self.clock()
+        with self.db.atomic():
+            self.stamp_update()
+            current = self.application(application_id)
+            if current.state != State.DRAFT:
+                return current, False
+            reference = self._next_reference(now.year)
+            columns = {
+                "answers": json.dumps(fields["answers"], ensure_ascii=False),
+                "criteria": json.dumps(fields["criteria"], ensure_ascii=False),
+                "verdict": fields["verdict"],
+                "workshops": json.dumps(fields["workshops"], ensure_ascii=False),
+                "first_name": fields.get("first_name"),
+                "last_name": fields.get("last_name"),
+                "phone": fields.get("phone"),
+                "email": fields.get("email"),
+            }
+            assignments = ", ".join(f"[{name}] = ?" for name in columns)
+            cursor = self.db.execute(
+                f"UPDATE applications SET {assignments}, state = 'nouvelle', reference = ?, "
+                "filed_at = ?, updated_at = ?, last_contact_at = ? "
+                "WHERE id = ? AND state = 'brouillon'",
+                [*columns.values(), reference, iso(now), iso(now), iso(now), application_id],
+            )
+            if cursor.rowcount != 1:
+                return self.application(application_id), False
+            self._event("candidate", "filed", application_id, State.DRAFT, State.NEW)
+            # The messages the filing owes (kind, chat), committed with it: see outbox.py.
+            for kind, chat_id in owed:
+                self.owe(kind, application_id, chat_id)  # type: ignore[attr-defined]
+            # The journey ends with the filing, in the same transaction: no half state.
+            self.db.execute("DELETE FROM conversations WHERE user_id = ?", [current.user_id])
+        return self.application(application_id), True
+
+    def _next_reference(self, year: int) -> str:
+        name = f"reference-{year}"
+        self.db.execute(
+            "INSERT INTO counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            [name],
+        )
+        value = self.db.execute("SELECT value FROM counters WHERE name = ?", [name]).fetchone()[0]
+        return f"IS-{year}-{value:04d}"
+
+    def change_state(
+        self, application_id: int, *, expected: str, new: str, actor: str, note: str | None = None
+    ) -> bool:
+        """Compare-and-set of an application's state; True when this call made the change."""
+        now = self._now()
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE applications SET state = ?, updated_at = ?, last_contact_at = ? "
+                "WHERE id = ? AND state = ?",
+                [new, now, now, application_id, expected],
+            )
+            if cursor.rowcount != 1:
+                return False
+            self._event(actor, "state", application_id, expected, new, note)
+        return True
+
+    def abandon_draft(self, user_id: int, *, action: str = "abandoned") -> None:
+        """End a journey without filing: the draft and the conversation go, an anonymous
+        trace stays in the audit."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM conversations WHERE user_id = ?", [user_id])
+            cursor = self.db.execute(
+                "DELETE FROM applications WHERE user_id = ? AND state = 'brouillon'", [user_id]
+            )
+            if cursor.rowcount or action == "declined_consent":
+                # Anonymous: the funnel counts those who said "Non merci", even at consent.
+                self._event(
+                    "candidate", action, None, State.DRAFT if cursor.rowcount else None, None
+                )
+            # Nothing of a person who leaves without an application: not even her id.
+            self.db.execute(
+                "DELETE FROM users WHERE id = ? AND id NOT IN (SELECT user_id FROM applications)",
+                [user_id],
+            )
+
+    def stale_conversations(self, *, older_than: datetime) -> list[Conversation]:
+        rows = self.db.execute(
+            "SELECT user_id FROM conversations WHERE updated_at < ? ORDER BY updated_at",
+            [iso(older_than)],
+        ).fetchall()
+        return [c for c in (self.conversation(row[0]) for row in rows) if c is not None]
+
+    def mark_nudged(self, user_id: int) -> None:
+        self.db.execute(
+            "UPDATE conversations SET nudged_at = ? WHERE user_id = ?", [self._now(), user_id]
+        )
+
+    # -- rights of the person --------------------------------------------------------------
+
+    def export_user(self, user_id: int) -> dict[str, Any]:
+        """Everything kept about one person, for /mesdonnees."""
+        user = next(self.db.query("SELECT * FROM users WHERE id = ?", [user_id]), None)
+        conversation = self.conversation(user_id)
+        return {
+            "utilisateur": user,
+            "conversation": None
+            if conversation is None
+            else {"etape": conversation.step, "mis_a_jour": conversation.updated_at},
+            "candidatures": [
+                {
+                    **{k: v for k, v in vars_of(app).items() if k != "user_id"},
+                    "historique": list(
+                        self.db.query(
+                            "SELECT at, action, from_state, to_state FROM events "
+                            "WHERE application_id = ? ORDER BY id",
+                            [app.id],
+                        )
+                    ),
+                }
+                for app in self.applications_of(user_id)
+            ],
+        }
+
+    def erase_user(self, user_id: int) -> int:
+        """Erase a person: applications, answers, conversation. The audit keeps an anonymous
+        trace (action and dates, no note, no link to the person). Returns how many applications
+        were erased."""
+        with self.db.atomic():
+            ids = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT id FROM applications WHERE user_id = ?", [user_id]
+                ).fetchall()
+            ]
+            # The staff's and referrers' messages that show the person are owed an edit.
+            owe_redactions(self.db, ids, ERASED, self._now())
+            for application_id in ids:
+                self.db.execute(
+                    "UPDATE events SET note = NULL, application_id = NULL WHERE application_id = ?",
+                    [application_id],
+                )
+            self.db.execute("DELETE FROM conversations WHERE user_id = ?", [user_id])
+            self.db.execute("DELETE FROM applications WHERE user_id = ?", [user_id])
+            self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
+            self._event("candidate", "erased", None, None, None)
+        # secure_delete zeroes the freed bytes in the file; the WAL still holds the old pages
+        # until a checkpoint: fold it in and empty it now, so the bytes are gone everywhere.
+        self.checkpoint()
+        return len(ids)
+
+
+def vars_of(application: CandidateApplication) -> dict[str, Any]:
+    return {name: getattr(application, name) for name in CandidateApplication.__dataclass_fields__}

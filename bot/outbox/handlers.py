@@ -1,0 +1,138 @@
+"""Delivering what committed changes owe (the store's outbox): right after the change, and
+by a sweep that starts with the bot, for whatever a crash left undelivered.
+
+Each duty is taken before its message is sent (at most once); a network failure before the
+message left puts it back for the next sweep; a timeout counts as sent (it may have arrived).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from telegram import CallbackQuery
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+from telegram.ext import Application, ContextTypes
+
+from bot.core.i18n import _
+from bot.core.store import NotFoundError
+from bot.core.telegram_bot import send_or_edit, send_text
+from bot.journey.store import CandidateApplication
+from bot.maintenance import redactions
+from bot.outbox.store import Duty
+from bot.services import Services, services
+from bot.slots import journey_step as slot_step
+from bot.staff import decision_notice
+from bot.staff import notice as staff_notice
+
+log = logging.getLogger(__name__)
+
+# For the crash test only: the process dies when a duty of this kind is about to be sent.
+CRASH_POINT = os.environ.get("TREMPLIN_TEST_CRASH_BEFORE_SENDING", "")
+
+SWEEP_JOB = "outbox:sweep"
+SWEEP_EVERY = 60  # seconds; the first sweep runs a second after start
+
+FILED, NEXT_STEPS, AFTER_FILING, CARD, DECISION = (
+    "filed",
+    "next_steps",
+    "after_filing",
+    "card",
+    "decision",
+)
+
+
+def owed_by_filing(svc: Services, user_id: int) -> list[tuple[str, int]]:
+    """What a filing owes, in the order it is delivered: the candidate first, then staff."""
+    candidate = [(FILED, user_id), (NEXT_STEPS, user_id), (AFTER_FILING, user_id)]
+    return candidate + [(CARD, chat_id) for chat_id in staff_notice.staff_chats(svc)]
+
+
+def filed_text(svc: Services, application: CandidateApplication) -> str:
+    return "\n".join(
+        [
+            _(svc.dialogs.messages["filed"]),
+            _("Votre numéro de candidature : {reference}").format(reference=application.reference),
+        ]
+    )
+
+
+def next_steps_text(svc: Services) -> str:
+    return _(svc.dialogs.messages["next_steps"]).format(
+        days=svc.dialogs.structure.answer_within_days
+    )
+
+
+async def deliver(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    application_id: int | None = None,
+    *,
+    filed_query: CallbackQuery | None = None,
+) -> None:
+    """Send what is owed (for one application, or everything); `filed_query`: the tap on
+    "Envoyer", whose message becomes the confirmation instead of a new message."""
+    owed = svc.store.owed(application_id)
+    if CRASH_POINT and any(duty.kind == CRASH_POINT for duty in owed):
+        os._exit(9)  # tests/test_outbox.py: a crash between the commit and the messages
+    for duty in owed:
+        if not svc.store.take(duty):
+            continue  # another delivery has it
+        try:
+            await _send(context, svc, duty, filed_query)
+        except TimedOut:
+            log.info("owed %s timed out: counted as sent", duty.kind)
+        except BadRequest as error:
+            log.warning("owed %s refused: %s", duty.kind, type(error).__name__)
+        except NetworkError as error:
+            log.warning("owed %s not sent (%s): kept", duty.kind, type(error).__name__)
+            svc.store.owe_again(duty)
+        except TelegramError as error:  # Forbidden: blocked; the rest: refused for good
+            log.info("owed %s not delivered: %s", duty.kind, type(error).__name__)
+
+
+async def _send(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    duty: Duty,
+    filed_query: CallbackQuery | None,
+) -> None:
+    try:
+        application = svc.store.application(duty.application_id)
+    except NotFoundError:
+        return  # erased meanwhile: nothing is owed to anyone
+    if duty.kind == FILED:
+        text = filed_text(svc, application)
+        if filed_query is not None:
+            await send_or_edit(filed_query, text, None)
+        else:
+            await send_text(context.bot, duty.chat_id, text)
+    elif duty.kind == NEXT_STEPS:
+        await send_text(context.bot, duty.chat_id, next_steps_text(svc))
+    elif duty.kind == AFTER_FILING:
+        await slot_step.after_filing(context, svc, application)
+    elif duty.kind == CARD:
+        await staff_notice.send_card(context, svc, duty.chat_id, application)
+    elif duty.kind == DECISION:
+        if svc.store.review(application.id).version != duty.version:
+            return  # a later decision owes its own message: the person reads that one
+        await decision_notice.after_decision(context, svc, duty.chat_id, application.id)
+    else:
+        log.warning("unknown owed message %r dropped", duty.kind)
+
+
+async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    await deliver(context, svc)
+    # Also owed by committed changes: the edits an erasure or a purge (maybe the
+    # command-line one, while the bot was stopped) left to do.
+    await redactions.redact_owed(context, svc)
+
+
+def schedule(application: Application) -> None:  # type: ignore[type-arg]
+    queue = application.job_queue
+    if queue is None:
+        return
+    for job in queue.get_jobs_by_name(SWEEP_JOB):
+        job.schedule_removal()
+    queue.run_repeating(sweep, interval=SWEEP_EVERY, first=1, name=SWEEP_JOB)

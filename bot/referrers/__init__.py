@@ -1,0 +1,1 @@
+"""Referrers: their links and QR codes, the candidates they send, and what becomes of them."""

@@ -1,0 +1,145 @@
+"""Where a candidate comes from: the referrer code of a `/start <code>` link (issue #6).
+
+`candidate.py` calls these hooks; the staff side calls `notify_decision` and `referrer_name`.
+A payload is a source only when it is the code of a known referrer that was not deleted;
+anything else (unknown, malformed, too long) gives the normal journey, with no error shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.core import mentions
+from bot.core.i18n import _
+from bot.core.states import NOTIFIED, labels
+from bot.journey.dialogs import DialogError, Option, Step, cached_by_mtime, read_toml
+from bot.journey.store import CandidateApplication
+from bot.referrers.rules import LINK_PREFIX, PAYLOAD, Catalog, of_name, parse_catalog, short_name
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+CATALOG_FILE = "referrers.toml"
+# The fact the journey's `ask_if` can test: the candidate came through a referrer's link.
+REFERRER_FACT = "_referrer"
+# The option flag that records the candidate's consent to follow-up by their referrer.
+FOLLOWUP_CONSENT = "referrer"
+
+
+def load_catalog(dialogs_dir: Path) -> Catalog:
+    """`dialogs/referrers.toml`, read again only when the file changes."""
+    path = dialogs_dir / CATALOG_FILE
+    return cached_by_mtime(path, lambda: _read_catalog(path))
+
+
+def _read_catalog(path: Path) -> Catalog:
+    catalog, problems = parse_catalog(read_toml(path))
+    if catalog is None:
+        raise DialogError(problems[0])
+    return catalog
+
+
+def catalog(svc: Services) -> Catalog:
+    return load_catalog(svc.settings.dialogs_dir)
+
+
+def source_for(svc: Services, payload: str | None) -> str | None:
+    """The source to record for a start payload, or None (unknown or malformed: ignored)."""
+    if not payload or not PAYLOAD.match(payload) or payload.startswith(LINK_PREFIX):
+        return None
+    referrer = svc.store.referrer_by_code(payload)
+    return referrer.code if referrer is not None else None
+
+
+def welcome_note(svc: Services, source: str | None) -> str | None:
+    """ "Vous venez de la part de …" when the source is a known referrer."""
+    referrer = svc.store.referrer_by_code(source) if source else None
+    if referrer is None:
+        return None
+    return _("Vous venez de la part {of_name}.").format(
+        of_name=of_name(referrer.name, catalog(svc).articles)
+    )
+
+
+def is_referrer_diagnosis(svc: Services, source: str | None) -> bool:
+    """True when an authorised referrer's link stands for their eligibility diagnosis."""
+    if not source:
+        return False
+    # A referrer deleted after the person came keeps counting: the link was valid then.
+    referrer = svc.store.referrer_by_code(source, include_deleted=True)
+    if referrer is None:
+        return False
+    kind = catalog(svc).kind(referrer.kind)
+    return kind is not None and kind.diagnosis
+
+
+def referrer_name(svc: Services, source: str | None) -> str | None:
+    """The name of the referrer behind a source code (for staff cards, export, stats).
+    One indexed query; deleted referrers keep their name (history stays readable)."""
+    if not source:
+        return None
+    referrer = svc.store.referrer_by_code(source, include_deleted=True)
+    return referrer.name if referrer is not None else None
+
+
+def referrer_names(svc: Services) -> dict[str, str]:
+    """Every referrer code → name in one query, for an export of many applications."""
+    return svc.store.referrer_names()
+
+
+def journey_facts(svc: Services, source: str | None) -> dict[str, Any]:
+    """Facts put in a new draft's answers for the journey's `ask_if` (`_referrer`)."""
+    if source and svc.store.referrer_by_code(source) is not None:
+        return {REFERRER_FACT: "oui"}
+    return {}
+
+
+def record_answer(svc: Services, application_id: int | None, step: Step, option: Option) -> None:
+    """The answer to the follow-up question (an option with `consent = "referrer"`) is the
+    candidate's consent, given or taken back."""
+    if application_id is None or not any(o.consent == FOLLOWUP_CONSENT for o in step.options):
+        return
+    svc.store.set_followup(application_id, option.consent == FOLLOWUP_CONSENT)
+
+
+def state_words(state: str) -> str:
+    """An application's state as a referrer reads it (short, plain, no reference, no reason)."""
+    known = labels(state)
+    return _(known.referrer) if known else state
+
+
+async def notify_decision(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, application: CandidateApplication
+) -> None:
+    """Tell the referrer of a consenting candidate that a decision was made (issue #6).
+    Called by the staff side after every decision; says each decision once, never fails."""
+    if application.state not in NOTIFIED or not application.source:
+        return
+    referrer = svc.store.referrer_by_code(application.source)
+    if referrer is None or referrer.telegram_user_id is None:
+        return
+    if not svc.store.has_followup(application.id):
+        return
+    if not svc.store.claim_followup_notice(application.id, application.state):
+        return
+    text = "\n".join(
+        [
+            _("📬 Suivi de vos candidats"),
+            _("{person} : {state}.").format(
+                person=short_name(application.first_name, application.last_name),
+                state=state_words(application.state),
+            ),
+            _("Tapez /mescandidats pour voir la liste."),
+        ]
+    )
+    try:
+        sent = await context.bot.send_message(referrer.telegram_user_id, text)
+    except TelegramError as error:
+        log.warning("could not tell a referrer about a decision: %s", type(error).__name__)
+        return
+    svc.store.shown(sent.chat_id, sent.message_id, [application.id], mentions.LIST)

@@ -1,0 +1,30 @@
+"""What every handler needs, built once at start and kept in `application.bot_data`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram.ext import Application, CallbackContext
+
+from bot.core.settings import Settings
+from bot.journey.dialogs import Dialogs
+from bot.store import Store
+
+KEY = "tremplin"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    store: Store
+    dialogs: Dialogs
+    clock: Callable[[], datetime]
+    # The staff's command menu, gathered from every feature (bot/features.py).
+    staff_commands: tuple[tuple[str, str], ...] = ()
+
+
+def services(context: CallbackContext | Application) -> Services:  # type: ignore[type-arg]
+    application = context if isinstance(context, Application) else context.application
+    return application.bot_data[KEY]  # type: ignore[no-any-return]

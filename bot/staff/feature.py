@@ -1,0 +1,13 @@
+"""Staff review's part of the bot (declared for `bot/features.py`)."""
+
+from bot.core.feature import Feature
+from bot.staff import cli, handlers
+
+FEATURE = Feature(
+    name="staff",
+    register=handlers.register,
+    on_start=handlers.on_start,
+    add_parsers=cli.add_parsers,
+    check=cli.check,
+    staff_commands=handlers.STAFF_COMMANDS,
+)

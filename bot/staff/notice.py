@@ -1,0 +1,140 @@
+"""Telling the staff: the card of a new application (with its decision buttons), cards kept up
+to date after every change, and short notices (a withdrawal).
+
+Sent to `TREMPLIN_STAFF_CHAT_ID` when set, otherwise to each staff member privately. A
+failure to reach staff never breaks the candidate's journey: the application is on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.core.i18n import _
+from bot.core.store import NotFoundError
+from bot.journey.store import CandidateApplication
+from bot.referrers import referral
+from bot.services import Services
+from bot.staff import views as staff_views
+from bot.staff.dialogs import StaffDialogs, staff_dialogs_in
+
+log = logging.getLogger(__name__)
+
+
+def staff_chats(svc: Services) -> list[int]:
+    if svc.settings.staff_chat_id is not None:
+        return [svc.settings.staff_chat_id]
+    return sorted(svc.settings.staff_ids)
+
+
+def staff_texts(svc: Services) -> StaffDialogs:
+    """dialogs/staff.toml: card lines, refusal reasons, messages to candidates."""
+    return staff_dialogs_in(svc.settings.dialogs_dir)
+
+
+def referrer_of(svc: Services, application: CandidateApplication) -> str | None:
+    """The referrer's name for staff, falling back to the raw code."""
+    if not application.source:
+        return None
+    return referral.referrer_name(svc, application.source) or application.source
+
+
+def card(svc: Services, application: CandidateApplication) -> tuple[str, InlineKeyboardMarkup]:
+    """The card's text and buttons, from what is on disk now."""
+    review = svc.store.review(application.id)
+    data = staff_views.CardData(
+        application=application,
+        review=review,
+        notes=svc.store.notes(application.id),
+        referrer=referrer_of(svc, application),
+        booking=svc.store.active_booking_of(application.id),
+    )
+    text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
+    return text, staff_views.card_keyboard(application, review)
+
+
+async def tell_staff(context: ContextTypes.DEFAULT_TYPE, svc: Services, text: str) -> None:
+    for chat_id in staff_chats(svc):
+        try:
+            await context.bot.send_message(chat_id, text)
+        except TelegramError as error:
+            log.warning("could not reach staff chat: %s", type(error).__name__)
+
+
+async def send_card(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    application: CandidateApplication,
+) -> Message | None:
+    """Post a card in one chat and remember it, so that later changes edit it in place."""
+    text, markup = card(svc, application)
+    try:
+        message = await context.bot.send_message(chat_id, text, reply_markup=markup)
+    except TelegramError as error:
+        log.warning("card not delivered to a staff chat: %s", type(error).__name__)
+        return None
+    svc.store.remember_card(application.id, chat_id, message.message_id)
+    return message
+
+
+async def new_application(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, application: CandidateApplication
+) -> None:
+    """A filed application: its card, with the decision buttons, to each staff chat."""
+    for chat_id in staff_chats(svc):
+        await send_card(context, svc, chat_id, application)
+
+
+async def refresh_cards(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, application_id: int
+) -> None:
+    """Edit every card of the application to show its state now (best effort)."""
+    try:
+        application = svc.store.application(application_id)
+    except NotFoundError:
+        return
+    text, markup = card(svc, application)
+    for chat_id, message_id in svc.store.cards(application_id):
+        await edit_card(context, svc, chat_id, message_id, text, markup)
+
+
+async def edit_card(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    try:
+        await context.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+    except BadRequest as error:
+        description = str(error).lower()
+        if "not modified" in description:
+            return
+        if "not found" in description or "can't be edited" in description:
+            svc.store.forget_card(chat_id, message_id)
+            return
+        log.warning("card not edited: %s", type(error).__name__)
+    except TelegramError as error:
+        log.warning("card not edited: %s", type(error).__name__)
+
+
+async def withdrawn(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, application: CandidateApplication
+) -> None:
+    """The candidate withdrew: the cards show it, and staff get a short notice."""
+    await refresh_cards(context, svc, application.id)
+    await tell_staff(
+        context,
+        svc,
+        _("↩️ La candidature {reference} a été retirée par la personne.").format(
+            reference=application.reference
+        ),
+    )

@@ -1,0 +1,46 @@
+"""The store: every feature's queries in one object, and the schema's migrations in order.
+
+Each feature keeps its SQL in its own `store.py` (a mixin, with its tables in `migrate`
+functions); this module only gathers them. Handlers call `Store` methods and never write SQL.
+Migrations are append only: never edit one that shipped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils.migrations import Migrations
+
+from bot.core import mentions, reliability
+from bot.journey import store as journey
+from bot.outbox import store as outbox
+from bot.referrers import store as referrers
+from bot.slots import store as slots
+from bot.staff import store as staff
+
+MIGRATION_SET = "tremplin"
+migrations = Migrations(MIGRATION_SET)
+
+# The order they run in; sqlite-utils' `Migrations` records each one once.
+migrations(name="0001_users_conversations_applications_events")(journey.migrate)
+migrations(name="0002_slots_bookings_reminders")(slots.migrate)
+migrations(name="0003_referrers")(referrers.migrate)
+migrations(name="0004_staff_review")(staff.migrate)
+migrations(name="0005_reliability")(reliability.migrate)
+migrations(name="0006_lookup_indexes")(journey.migrate_lookups)
+migrations(name="0007_processed_updates")(reliability.migrate_processed_updates)
+migrations(name="0008_outbox")(outbox.migrate)
+migrations(name="0009_staff_input_place")(journey.migrate_staff_input_place)
+migrations(name="0010_shown_messages")(mentions.migrate)
+
+
+class Store(
+    journey.CandidateStore,
+    staff.StaffStore,
+    slots.SlotStore,
+    referrers.ReferrerStore,
+    reliability.ReliabilityStore,
+    outbox.OutboxStore,
+    mentions.MentionStore,
+):
+    """All reads and writes of the bot's data; each method is one transaction."""
+
+    migrations = migrations  # the schema: every feature's tables, in order
