@@ -12,9 +12,9 @@ from bot.core.localapi import SentMessage
 from bot.core.settings import Settings
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import add_slot, file_application, file_with_slot, nadia
-from tests.test_referrers_followup import add, decide, linked_referrer
-from tests.test_referrers_journey import file_through
-from tests.test_retention import _age, _cli
+from tests.maintenance.test_retention import _age, _cli
+from tests.referrers.test_followup import add, decide, linked_referrer
+from tests.referrers.test_journey import file_through
 
 SECRETS = ("Diallo", "06 12 34 56 78", "612345678")
 REFERRER_ID = 5001

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import CANDIDATE_ID, Bot
 from tests.journeys import AFTER_VERDICT, PROBABLE, file_as, nadia, play
-from tests.test_cli import _env
+from tests.system.test_cli import _env
 
 BAD_EMAILS = [
     "awa\x1b@exemple.fr",  # ESC: broke every export

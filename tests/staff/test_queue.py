@@ -103,7 +103,7 @@ async def test_queue_shows_only_open_applications_unless_asked(bot: Bot) -> None
 
 
 async def test_queue_filter_by_referrer(bot: Bot) -> None:
-    from tests.test_referrers_journey import file_through
+    from tests.referrers.test_journey import file_through
 
     referrer = bot.store.add_referrer("PLIE Plaine Commune", "plie", None, actor="t")
     await file_as(bot, 2000, "Awa", "Martin")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.localapi import LocalBotApi, LocalBotApiServer
-from tests.test_crash import BotProcess, wait_for
+from tests.system.test_crash import BotProcess, wait_for
 
 STAFF = 900
 ATTACKER = 666

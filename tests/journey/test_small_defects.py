@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.conftest import CANDIDATE_ID, Bot
 from tests.journeys import AFTER_VERDICT, PROBABLE, play
-from tests.test_referrers_cli import USERNAME
+from tests.referrers.test_cli import USERNAME
 
 
 async def _at_the_email_question(bot: Bot):  # type: ignore[no-untyped-def]

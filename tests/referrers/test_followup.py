@@ -9,7 +9,7 @@ from bot.core.localapi import Chat
 from bot.referrers.store import Referrer
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import file_application
-from tests.test_referrers_journey import file_through
+from tests.referrers.test_journey import file_through
 
 NEUTRAL = "Je ne connais pas cette commande. Tapez /aide pour voir ce que je sais faire."
 REFERRER_ID = 5001

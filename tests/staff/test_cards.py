@@ -175,7 +175,7 @@ async def test_staff_help_lists_staff_commands(bot: Bot) -> None:
 
 
 async def test_card_shows_the_referrer_name(bot: Bot) -> None:
-    from tests.test_referrers_journey import file_through
+    from tests.referrers.test_journey import file_through
 
     referrer = bot.store.add_referrer(
         "France Travail Aubervilliers", "france_travail", None, actor="t"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.core.localapi import LocalBotApi, LocalBotApiServer
 from tests.journeys import AFTER_VERDICT, PROBABLE
-from tests.test_crash import USER, BotProcess, _has_button, wait_for
+from tests.system.test_crash import USER, BotProcess, _has_button, wait_for
 
 STAFF = 900
 CRASH = "TREMPLIN_TEST_CRASH_BEFORE_SENDING"

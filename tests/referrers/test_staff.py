@@ -9,7 +9,7 @@ from bot.core.localapi import Chat
 from bot.referrers import qr
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import file_application
-from tests.test_referrers_journey import file_through
+from tests.referrers.test_journey import file_through
 
 NEUTRAL = "Je ne connais pas cette commande. Tapez /aide pour voir ce que je sais faire."
 LINK = re.compile(r"https://t\.me/tremplin_test_bot\?start=([A-Za-z0-9_-]+)")

@@ -1,0 +1,1 @@
+"""The candidate journey: questions, verdicts, typed answers, the dialogs' files."""

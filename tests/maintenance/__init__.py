@@ -1,0 +1,1 @@
+"""Retention, purge and erasure."""

@@ -1,0 +1,1 @@
+"""Referrers: links, QR codes, follow-up, command line."""

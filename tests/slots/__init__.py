@@ -1,0 +1,1 @@
+"""Recruitment slots: offer, booking, /rdv, staff's slots, reminders, command line."""

@@ -1,0 +1,1 @@
+"""Staff review: cards, decisions, queue, export, figures, strangers."""
