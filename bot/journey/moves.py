@@ -1,0 +1,172 @@
+"""Moving along the journey: an answer recorded and the next step shown, back, a change from
+the summary, the filing, the end.
+
+Each move saves where the person is (SQLite) before showing anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import CallbackQuery, Message
+from telegram.ext import ContextTypes
+
+from bot.core.i18n import _
+from bot.core.telegram_bot import reply, send_or_edit
+from bot.journey import views
+from bot.journey.dialogs import Option, Step
+from bot.journey.rules import ids as journey_ids
+from bot.journey.rules.steps import (
+    ONE,
+    active_answers,
+    active_path,
+    first_unanswered,
+    next_step,
+)
+from bot.journey.screen import show, step_message, verdict_of
+from bot.journey.store import Conversation
+from bot.outbox import handlers as outbox
+from bot.referrers import referral
+from bot.services import Services
+
+
+async def choose(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    option: Option,
+) -> None:
+    """An option was chosen: its effects (consent, end), then the next step."""
+    if option.end is not None:
+        # An answer that ends for a reason (under 16) is counted apart from a "Non merci".
+        reason = "too_young" if option.flag else None
+        await end_journey(source, svc, conversation.user_id, option.end, action=reason)
+        return
+    if option.consent == "main" and conversation.application_id is None:
+        draft = svc.store.start_draft(conversation.user_id, source=conversation.source)
+        conversation.application_id = draft.id
+        answers = dict(draft.answers)
+        # Facts for `ask_if` (came through a referrer's link: the follow-up question).
+        answers.update(referral.journey_facts(svc, conversation.source))
+    if option.consent == "sensitive" and conversation.application_id is not None:
+        svc.store.set_sensitive_consent(conversation.application_id, True)
+    elif step.id == journey_ids.SENSITIVE_CONSENT and conversation.application_id is not None:
+        svc.store.set_sensitive_consent(conversation.application_id, False)
+    referral.record_answer(svc, conversation.application_id, step, option)
+    await advance(source, svc, conversation, answers, step, option.id, noted=_(option.label))
+
+
+async def advance(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    value: Any,
+    *,
+    noted: str,
+) -> None:
+    """Record the answer and where the person is now (one transaction), then show the step."""
+    answers[step.id] = value
+    following = next_step(svc.dialogs, answers, step.id, return_to=conversation.return_to)
+    if step.kind != "choice" or not any(o.consent == "main" for o in step.options):
+        conversation.history.append(step.id)
+    conversation.step = following
+    if svc.dialogs.step(following).kind == "summary":
+        conversation.return_to = None
+    svc.store.save_conversation(conversation, answers=answers)
+    await show(source, svc, conversation, answers, noted=noted, from_step=step)
+
+
+async def go_back(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+) -> None:
+    if not conversation.history:
+        await send_or_edit(source, *step_message(svc, conversation, answers))
+        return
+    left = svc.dialogs.step(conversation.step)
+    conversation.step = conversation.history.pop()
+    svc.store.save_conversation(conversation)
+    await show(source, svc, conversation, answers, from_step=left)
+
+
+async def change_one(
+    query: CallbackQuery,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    summary: Step,
+    target: Step,
+) -> None:
+    """Open one question from the summary; once answered, the bot comes back to it."""
+    conversation.history.append(summary.id)
+    conversation.step = target.id
+    conversation.return_to = ONE
+    svc.store.save_conversation(conversation)
+    await show(query, svc, conversation, answers)
+
+
+async def file(
+    query: CallbackQuery,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    context: ContextTypes.DEFAULT_TYPE,
+) -> None:
+    """File the application: on disk (compare-and-set, fsync) before the person is told."""
+    path = active_path(svc.dialogs, answers)
+    missing = first_unanswered(path, answers)
+    if missing is not None or conversation.application_id is None:
+        if missing is not None:
+            conversation.step = missing.id
+            svc.store.save_conversation(conversation)
+        await show(query, svc, conversation, answers, noted=_("Il manque une réponse."))
+        return
+    kept = active_answers(svc.dialogs, answers, path)
+    workshops_step = next(s for s in svc.dialogs.steps if s.kind == "multi")
+    contact_step = next(s for s in svc.dialogs.steps if s.kind == "contact")
+    application, filed_now = svc.store.file_application(
+        conversation.application_id,
+        fields={
+            "answers": kept,
+            "criteria": path.criteria,
+            "verdict": verdict_of(svc, answers, conversation.source, path),
+            "workshops": kept.get(workshops_step.id, []),
+            "first_name": kept.get(journey_ids.FIRST_NAME),
+            "last_name": kept.get(journey_ids.LAST_NAME),
+            "phone": kept.get(contact_step.id),
+            "email": kept.get(journey_ids.EMAIL) or None,
+        },
+        # Committed with the filing, delivered after it (again after a crash if need be).
+        owed=outbox.owed_by_filing(svc, conversation.user_id),
+    )
+    if filed_now:
+        await outbox.deliver(context, svc, application.id, filed_query=query)
+        return
+    # A double tap: the first one filed it; say so again.
+    await send_or_edit(query, outbox.filed_text(svc, application), None)
+    if isinstance(query.message, Message):
+        await reply(query.message, outbox.next_steps_text(svc))
+
+
+async def end_journey(
+    source: CallbackQuery | Message,
+    svc: Services,
+    user_id: int,
+    message_key: str,
+    *,
+    action: str | None = None,
+) -> None:
+    """ "Non merci", or an answer that ends the journey: nothing kept, a kind word and doors
+    to knock on."""
+    has_draft = svc.store.active_application(user_id) is not None
+    # Counted apart in the funnel: a "Non merci" at the consent question, or later on.
+    default = "declined" if has_draft else "declined_consent"
+    svc.store.abandon_draft(user_id, action=action or default)
+    text = "\n\n".join([_(svc.dialogs.messages[message_key]), views.contacts_text(svc.dialogs)])
+    await send_or_edit(source, text, None)

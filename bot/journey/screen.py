@@ -1,0 +1,160 @@
+"""Showing the current step of the journey, and the kind words for an old button or no journey."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import CallbackQuery, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram.error import BadRequest
+
+from bot.core import callbacks
+from bot.core.i18n import _
+from bot.core.states import State
+from bot.core.telegram_bot import reply, send_or_edit
+from bot.journey import views
+from bot.journey.dialogs import Step
+from bot.journey.rules import eligibility
+from bot.journey.rules.steps import (
+    Path,
+    active_path,
+)
+from bot.journey.store import CandidateApplication, Conversation
+from bot.referrers import referral
+from bot.services import Services
+from bot.slots import journey_step as slot_step
+
+
+def draft_answers(svc: Services, conversation: Conversation) -> dict[str, Any]:
+    if conversation.application_id is None:
+        return {}
+    return svc.store.draft_answers(conversation.application_id)
+
+
+def verdict_of(
+    svc: Services, answers: dict[str, Any], source: str | None, path: Path | None = None
+) -> str:
+    path = path or active_path(svc.dialogs, answers)
+    return eligibility.verdict(
+        svc.dialogs,
+        path.criteria,
+        path.flags,
+        referrer_diagnosis=referral.is_referrer_diagnosis(svc, source),
+    )
+
+
+def step_message(
+    svc: Services, conversation: Conversation, answers: dict[str, Any]
+) -> tuple[str, views.Markup]:
+    step = svc.dialogs.step(conversation.step)
+    if step.kind == "slot":
+        return slot_step.view(svc, step, answers, can_go_back=bool(conversation.history))
+    return views.step_view(
+        svc.dialogs,
+        step,
+        answers,
+        can_go_back=bool(conversation.history),
+        verdict=verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None,
+        labels=slot_step.summary_labels(svc, answers) if step.kind == "summary" else None,
+    )
+
+
+async def show(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    *,
+    noted: str | None = None,
+    from_step: Step | None = None,
+) -> None:
+    """Show the current step: in place of the question just answered by a button, or as a
+    new message after typed text. The phone step needs a new message (a reply keyboard)."""
+    text, markup = step_message(svc, conversation, answers)
+    note = _("✔️ {answer}").format(answer=noted) if noted else None
+    if isinstance(source, CallbackQuery):
+        if not isinstance(markup, ReplyKeyboardMarkup):
+            await send_or_edit(source, f"{note}\n\n{text}" if note else text, markup)
+            return
+        # The phone step: the answered question keeps only the answer, the step comes below.
+        # Coming back to it ("Retour"), the question left is taken away instead.
+        if note is None:
+            await take_away(source)
+        else:
+            await send_or_edit(source, note, None)
+        if isinstance(source.message, Message):
+            await reply(source.message, text, reply_markup=markup)
+        return
+    if from_step is not None and from_step.kind == "contact":
+        # Take the "Envoyer mon numéro" keyboard away before the next question.
+        await reply(source, note or _("✔️ D'accord."), reply_markup=ReplyKeyboardRemove())
+        await reply(source, text, reply_markup=markup)
+        return
+    await reply(source, f"{note}\n\n{text}" if note else text, reply_markup=markup)
+
+
+async def send_step(
+    message: Message,
+    svc: Services,
+    conversation: Conversation,
+    *,
+    answers: dict[str, Any] | None = None,
+) -> None:
+    """Send the current step as a new message (after /start, a reminder, or bad input)."""
+    if answers is None:
+        answers = draft_answers(svc, conversation)
+    text, markup = step_message(svc, conversation, answers)
+    await reply(message, text, reply_markup=markup)
+
+
+async def take_away(query: CallbackQuery) -> None:
+    """Delete the message of the button (best effort: otherwise its buttons go)."""
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.delete()
+    except BadRequest:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def answer_old_button(
+    query: CallbackQuery, svc: Services, user_id: int, data: callbacks.Callback | None
+) -> None:
+    """A button from an earlier step, a double tap, or forged data: a kind word, no change."""
+    if data is not None and data.action == callbacks.SEND:
+        application = svc.store.active_application(user_id)
+        if application is not None and application.reference:
+            await query.answer(
+                _("Votre candidature est déjà enregistrée : {reference}.").format(
+                    reference=application.reference
+                )
+            )
+            return
+    await query.answer(
+        _("Ce bouton n'est plus valable. Répondez à la dernière question, s'il vous plaît.")
+    )
+    # Take the old buttons away so that they are not pressed again (best effort).
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(reply_markup=None)
+
+
+def existing_application_text(svc: Services, application: CandidateApplication) -> str:
+    state_text = _(svc.dialogs.states[application.state]).format(
+        reference=application.reference or ""
+    )
+    return "\n".join(
+        [
+            _("Vous avez déjà une candidature."),
+            state_text,
+            _("Tapez /aide pour voir ce que vous pouvez faire."),
+        ]
+    )
+
+
+def no_journey_text(svc: Services, user_id: int) -> str:
+    application = svc.store.active_application(user_id)
+    if application is not None and application.state != State.DRAFT:
+        return existing_application_text(svc, application)
+    return _("Bonjour ! Pour commencer votre candidature, touchez /start.")
