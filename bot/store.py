@@ -10,32 +10,43 @@ from __future__ import annotations
 from sqlite_utils.migrations import Migrations
 
 from bot.core import mentions, reliability
+from bot.journey import migrations as journey_tables
 from bot.journey import store as journey
+from bot.journey.rights_store import RightsStore
+from bot.outbox import migrations as outbox_tables
 from bot.outbox import store as outbox
+from bot.referrers import migrations as referrers_tables
 from bot.referrers import store as referrers
+from bot.slots import migrations as slots_tables
 from bot.slots import store as slots
+from bot.slots.followup_store import SlotFollowupStore
+from bot.staff import migrations as staff_tables
 from bot.staff import store as staff
+from bot.staff.queue_store import StaffQueueStore
 
 MIGRATION_SET = "tremplin"
 migrations = Migrations(MIGRATION_SET)
 
 # The order they run in; sqlite-utils' `Migrations` records each one once.
-migrations(name="0001_users_conversations_applications_events")(journey.migrate)
-migrations(name="0002_slots_bookings_reminders")(slots.migrate)
-migrations(name="0003_referrers")(referrers.migrate)
-migrations(name="0004_staff_review")(staff.migrate)
+migrations(name="0001_users_conversations_applications_events")(journey_tables.migrate)
+migrations(name="0002_slots_bookings_reminders")(slots_tables.migrate)
+migrations(name="0003_referrers")(referrers_tables.migrate)
+migrations(name="0004_staff_review")(staff_tables.migrate)
 migrations(name="0005_reliability")(reliability.migrate)
-migrations(name="0006_lookup_indexes")(journey.migrate_lookups)
+migrations(name="0006_lookup_indexes")(journey_tables.migrate_lookups)
 migrations(name="0007_processed_updates")(reliability.migrate_processed_updates)
-migrations(name="0008_outbox")(outbox.migrate)
-migrations(name="0009_staff_input_place")(journey.migrate_staff_input_place)
+migrations(name="0008_outbox")(outbox_tables.migrate)
+migrations(name="0009_staff_input_place")(journey_tables.migrate_staff_input_place)
 migrations(name="0010_shown_messages")(mentions.migrate)
 
 
 class Store(
+    RightsStore,  # builds on journey.CandidateStore
     journey.CandidateStore,
     staff.StaffStore,
+    StaffQueueStore,
     slots.SlotStore,
+    SlotFollowupStore,
     referrers.ReferrerStore,
     reliability.ReliabilityStore,
     outbox.OutboxStore,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -219,6 +219,27 @@ class StoreBase:
     def applied_migrations(self) -> list[str]:
         assert self.migrations is not None
         return [migration.name for migration in self.migrations.applied(self.db)]
+
+    @contextmanager
+    def immediate_transaction(self, *, durable: bool = True) -> Iterator[None]:
+        """A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so that a
+        read inside it cannot be overtaken by another connection's write. Not `durable`: a
+        draft's seat, committed without fsync like the rest of the draft (see
+        `draft_transaction`)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        with nullcontext() if durable else self.without_fsync():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

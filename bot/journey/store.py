@@ -8,118 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from bot.core.mentions import ERASED, owe_redactions
 from bot.core.states import State
 from bot.core.store import ACTIVE_STATES, NotFoundError, StoreBase, iso
 
 # `state IN ('brouillon', …)` in full: the text of the partial index `applications_one_active`.
 _ACTIVE_SQL = f"state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})"
-
-
-def migrate(db: Database) -> None:
-    """0001: users, applications, conversations, events, counters, staff inputs."""
-    db.execute(
-        """
-        CREATE TABLE users (
-            id INTEGER PRIMARY KEY,          -- Telegram user id
-            created_at TEXT NOT NULL,
-            blocked_at TEXT                  -- set when Telegram says the user blocked the bot
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE applications (
-            id INTEGER PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            reference TEXT UNIQUE,           -- IS-2026-0001, given when filed
-            state TEXT NOT NULL DEFAULT 'brouillon',
-            answers TEXT NOT NULL DEFAULT '{}',
-            criteria TEXT NOT NULL DEFAULT '{}',
-            verdict TEXT,
-            workshops TEXT NOT NULL DEFAULT '[]',
-            first_name TEXT,
-            last_name TEXT,
-            phone TEXT,
-            email TEXT,
-            source TEXT,                     -- referrer code, when any
-            consent_at TEXT,
-            sensitive_consent_at TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            filed_at TEXT,
-            last_contact_at TEXT NOT NULL
-        )"""
-    )
-    # One application in progress or alive per person: a second /start finds it.
-    db.execute(
-        "CREATE UNIQUE INDEX applications_one_active ON applications(user_id) "
-        f"WHERE state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})"
-    )
-    db.execute("CREATE INDEX applications_state_filed ON applications(state, filed_at)")
-    db.execute(
-        """
-        CREATE TABLE conversations (
-            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-            step TEXT NOT NULL,
-            history TEXT NOT NULL DEFAULT '[]',
-            application_id INTEGER REFERENCES applications(id) ON DELETE SET NULL,
-            source TEXT,                     -- referrer code from /start, until the draft exists
-            return_to TEXT,                  -- 'summary' while a part is being modified
-            updated_at TEXT NOT NULL,
-            nudged_at TEXT
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            actor TEXT,                      -- 'candidate', 'staff:<id>', 'system'; never a name
-            action TEXT NOT NULL,
-            application_id INTEGER REFERENCES applications(id) ON DELETE SET NULL,
-            from_state TEXT,
-            to_state TEXT,
-            note TEXT
-        )"""
-    )
-    db.execute("CREATE INDEX events_application ON events(application_id)")
-    db.execute(
-        """
-        CREATE TABLE counters (
-            name TEXT PRIMARY KEY,           -- e.g. 'reference-2026': numbers are never reused
-            value INTEGER NOT NULL
-        )"""
-    )
-
-    db.execute(
-        """
-        CREATE TABLE staff_inputs (
-            user_id INTEGER PRIMARY KEY,     -- a staff member who is asked to type something
-            kind TEXT NOT NULL,              -- which dialogue the text answers
-            payload TEXT NOT NULL DEFAULT '{}',
-            created_at TEXT NOT NULL
-        )"""
-    )
-
-
-def migrate_lookups(db: Database) -> None:
-    """Lookups by index, not by a scan of every application: a person's applications
-    (/statut, /mesdonnees, erasure), and the staff's search by name or reference — the
-    newest filed first, read from the index alone until enough are found."""
-    db.execute("CREATE INDEX applications_user ON applications(user_id)")
-    db.execute(
-        "CREATE INDEX applications_names ON applications"
-        "(filed_at, id, first_name, last_name, reference) WHERE state != 'brouillon'"
-    )
-
-
-def migrate_staff_input_place(db: Database) -> None:
-    """Where a staff member was asked to type: the chat (NULL: their own private chat) and,
-    in a group, the bot's prompt, so that only a reply to it in that chat answers it."""
-    db.execute("ALTER TABLE staff_inputs ADD COLUMN chat_id INTEGER")
-    db.execute("ALTER TABLE staff_inputs ADD COLUMN prompt_id INTEGER")
 
 
 @dataclass(slots=True)
@@ -458,57 +351,6 @@ class CandidateStore(StoreBase):
         )
 
     # -- rights of the person --------------------------------------------------------------
-
-    def export_user(self, user_id: int) -> dict[str, Any]:
-        """Everything kept about one person, for /mesdonnees."""
-        user = next(self.db.query("SELECT * FROM users WHERE id = ?", [user_id]), None)
-        conversation = self.conversation(user_id)
-        return {
-            "utilisateur": user,
-            "conversation": None
-            if conversation is None
-            else {"etape": conversation.step, "mis_a_jour": conversation.updated_at},
-            "candidatures": [
-                {
-                    **{k: v for k, v in vars_of(app).items() if k != "user_id"},
-                    "historique": list(
-                        self.db.query(
-                            "SELECT at, action, from_state, to_state FROM events "
-                            "WHERE application_id = ? ORDER BY id",
-                            [app.id],
-                        )
-                    ),
-                }
-                for app in self.applications_of(user_id)
-            ],
-        }
-
-    def erase_user(self, user_id: int) -> int:
-        """Erase a person: applications, answers, conversation. The audit keeps an anonymous
-        trace (action and dates, no note, no link to the person). Returns how many applications
-        were erased."""
-        with self.db.atomic():
-            ids = [
-                row[0]
-                for row in self.db.execute(
-                    "SELECT id FROM applications WHERE user_id = ?", [user_id]
-                ).fetchall()
-            ]
-            # The staff's and referrers' messages that show the person are owed an edit.
-            owe_redactions(self.db, ids, ERASED, self._now())
-            for application_id in ids:
-                self.db.execute(
-                    "UPDATE events SET note = NULL, application_id = NULL WHERE application_id = ?",
-                    [application_id],
-                )
-            self.db.execute("DELETE FROM conversations WHERE user_id = ?", [user_id])
-            self.db.execute("DELETE FROM applications WHERE user_id = ?", [user_id])
-            self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
-            self._event("candidate", "erased", None, None, None)
-        # secure_delete zeroes the freed bytes in the file; the WAL still holds the old pages
-        # until a checkpoint: fold it in and empty it now, so the bytes are gone everywhere.
-        self.checkpoint()
-        return len(ids)
 
 
 def vars_of(application: CandidateApplication) -> dict[str, Any]:

@@ -11,25 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from bot.core.store import StoreBase
-
-
-def migrate(db: Database) -> None:
-    """0008: duties owed by committed changes (no personal data: kinds and ids)."""
-    db.execute(
-        """
-        CREATE TABLE outbox (
-            id INTEGER PRIMARY KEY,
-            created_at TEXT NOT NULL,
-            kind TEXT NOT NULL,               -- filed, next_steps, after_filing, card, decision
-            application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-            chat_id INTEGER NOT NULL,         -- where it goes (or, for a decision, who is warned)
-            version INTEGER                   -- a decision's review version
-        )"""
-    )
-    db.execute("CREATE INDEX outbox_application ON outbox(application_id)")
 
 
 @dataclass(frozen=True, slots=True)

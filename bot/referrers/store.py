@@ -7,50 +7,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from bot.core.store import StoreBase, iso
 from bot.journey.store import CandidateApplication
 from bot.referrers.rules import new_code, new_link_token
 
-
-def migrate(db: Database) -> None:
-    """0003: referrers, one-time linking tokens, candidates' consent to follow-up."""
-    db.execute(
-        """
-        CREATE TABLE referrers (
-            id INTEGER PRIMARY KEY,
-            code TEXT NOT NULL UNIQUE,       -- the start payload of the referrer's link
-            name TEXT NOT NULL,
-            kind TEXT NOT NULL,              -- an id of dialogs/referrers.toml [[kinds]]
-            contact TEXT,                    -- a person, a phone or an e-mail, as typed
-            telegram_user_id INTEGER UNIQUE, -- the linked account that may see /mescandidats
-            linked_at TEXT,
-            created_at TEXT NOT NULL,
-            deleted_at TEXT                  -- a deleted referrer's link leads nowhere special
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE referrer_link_tokens (
-            token_hash TEXT PRIMARY KEY,     -- sha256 of the token: the file alone links nobody
-            referrer_id INTEGER NOT NULL REFERENCES referrers(id) ON DELETE CASCADE,
-            created_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL,
-            used_at TEXT
-        )"""
-    )
-    # Kept beside the application (not a column of it): erased with it, by cascade.
-    db.execute(
-        """
-        CREATE TABLE referrer_followups (
-            application_id INTEGER PRIMARY KEY REFERENCES applications(id) ON DELETE CASCADE,
-            consented_at TEXT NOT NULL,
-            notified_state TEXT              -- the last state the referrer was told about
-        )"""
-    )
-    # Lookups by source use the index applications_source(source, state, filed_at) made by
-    # the staff migration (0004).
+# Lookups by source use the index applications_source(source, state, filed_at) made by
+# the staff migration (0004).
 
 
 @dataclass(frozen=True, slots=True)

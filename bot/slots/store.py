@@ -8,13 +8,9 @@ cannot both win. An application holds at most one active booking (a partial uniq
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from sqlite_utils import Database
 
 from bot.core import states
 from bot.core.store import NotFoundError, StoreBase, iso
@@ -27,70 +23,7 @@ ACTIVE_BOOKING = ("booked", "confirmed")
 # Plain strings: they are written into SQL with `repr`.
 FILED_ALIVE = tuple(s.value for s in states.FILED_ALIVE)
 
-_ACTIVE_SQL = "('booked', 'confirmed')"
-
-
-def migrate(db: Database) -> None:
-    """0002: slots, bookings, reminders sent; a withdrawn or refused application frees its
-    seat (trigger), an erased one loses its bookings (ON DELETE CASCADE)."""
-    db.execute(
-        """
-        CREATE TABLE slots (
-            id INTEGER PRIMARY KEY,
-            start TEXT NOT NULL,             -- UTC, ISO 8601
-            duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0),
-            kind TEXT NOT NULL CHECK (kind IN ('information_collective', 'entretien')),
-            seats INTEGER NOT NULL CHECK (seats > 0),
-            place TEXT,                      -- NULL: the structure's address
-            workshop TEXT,                   -- a workshop id, when the slot is for one
-            cancelled_at TEXT,
-            cancelled_by TEXT,               -- 'staff:<id>' or 'cli'
-            created_at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX slots_start ON slots(start)")
-    db.execute(
-        """
-        CREATE TABLE bookings (
-            id INTEGER PRIMARY KEY,
-            slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,
-            application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-            state TEXT NOT NULL DEFAULT 'booked'
-                CHECK (state IN ('booked', 'confirmed', 'cancelled', 'attended', 'no_show')),
-            cancel_reason TEXT,              -- candidate, moved, slot_cancelled, withdrawn, ...
-            notice_due TEXT,                 -- a message the candidate must still get
-            notice_sent_at TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        f"CREATE UNIQUE INDEX bookings_one_active ON bookings(application_id) "
-        f"WHERE state IN {_ACTIVE_SQL}"
-    )
-    db.execute("CREATE INDEX bookings_slot ON bookings(slot_id, state)")
-    db.execute("CREATE INDEX bookings_notice ON bookings(notice_due) WHERE notice_due IS NOT NULL")
-    db.execute(
-        """
-        CREATE TABLE reminders_sent (
-            booking_id INTEGER NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,
-            kind TEXT NOT NULL,              -- 'veille' (the evening before) or 'jour'
-            outcome TEXT NOT NULL,           -- 'sent', 'skipped', 'failed'
-            at TEXT NOT NULL,
-            PRIMARY KEY (booking_id, kind)
-        )"""
-    )
-    # Whatever path withdraws or refuses an application, its seat is freed.
-    db.execute(
-        f"""
-        CREATE TRIGGER bookings_free_on_close AFTER UPDATE OF state ON applications
-        WHEN NEW.state IN ('annulee', 'refusee')
-        BEGIN
-            UPDATE bookings SET state = 'cancelled', cancel_reason = NEW.state,
-                updated_at = NEW.updated_at
-            WHERE application_id = NEW.id AND state IN {_ACTIVE_SQL};
-        END"""
-    )
+ACTIVE_BOOKING_SQL = "('booked', 'confirmed')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +80,7 @@ _SLOT_COLUMNS = (
     "s.id, s.start, s.duration_minutes, s.kind, s.seats, s.place, s.workshop, s.cancelled_at, "
     "(SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id AND b.state != 'cancelled')"
 )
-_BOOKING_SELECT = (
+BOOKING_SELECT = (
     f"SELECT {_SLOT_COLUMNS}, k.id, k.application_id, k.state, k.cancel_reason, k.notice_due, "
     "k.created_at, a.user_id, a.state, a.reference, a.first_name, a.last_name, a.phone "
     "FROM bookings k JOIN slots s ON s.id = k.slot_id JOIN applications a "
@@ -155,7 +88,7 @@ _BOOKING_SELECT = (
 )
 
 
-def _booking(row: Any) -> Booking:
+def booking_of_row(row: Any) -> Booking:
     return Booking(
         id=row[9],
         slot=Slot.from_row(row[:9]),
@@ -179,27 +112,6 @@ class _Refused(Exception):
 
 class SlotStore(StoreBase):
     """Slots, seats, attendance and the record of reminders sent."""
-
-    @contextmanager
-    def _immediate(self, *, durable: bool = True) -> Iterator[None]:
-        """A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so that a
-        read inside it cannot be overtaken by another connection's write. Not `durable`: a
-        draft's seat, committed without fsync like the rest of the draft (see
-        `draft_transaction`)."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            with self.db.atomic():
-                yield
-            return
-        with nullcontext() if durable else self.without_fsync():
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
 
     # -- slots ---------------------------------------------------------------------------
 
@@ -264,7 +176,7 @@ class SlotStore(StoreBase):
     def cancel_slot(self, slot_id: int, *, actor: str) -> list[Booking]:
         """Cancel a slot: its active bookings are cancelled and marked for a notice (sent by
         the running bot). Returns those bookings; empty when it was already cancelled."""
-        with self._immediate():
+        with self.immediate_transaction():
             cursor = self.db.execute(
                 "UPDATE slots SET cancelled_at = ?, cancelled_by = ? "
                 "WHERE id = ? AND cancelled_at IS NULL",
@@ -276,14 +188,14 @@ class SlotStore(StoreBase):
             ids = [
                 row[0]
                 for row in self.db.execute(
-                    f"SELECT id FROM bookings WHERE slot_id = ? AND state IN {_ACTIVE_SQL}",
+                    f"SELECT id FROM bookings WHERE slot_id = ? AND state IN {ACTIVE_BOOKING_SQL}",
                     [slot_id],
                 ).fetchall()
             ]
             self.db.execute(
                 "UPDATE bookings SET state = 'cancelled', cancel_reason = 'slot_cancelled', "
                 f"notice_due = 'slot_cancelled', updated_at = ? "
-                f"WHERE slot_id = ? AND state IN {_ACTIVE_SQL}",
+                f"WHERE slot_id = ? AND state IN {ACTIVE_BOOKING_SQL}",
                 [self._now(), slot_id],
             )
             self._event(actor, f"slot_cancelled:{slot_id}", None, None, None)
@@ -301,17 +213,17 @@ class SlotStore(StoreBase):
         is full, cancelled or started. A `draft`'s seat is made durable by the filing."""
         stamp = iso(now)
         try:
-            with self._immediate(durable=not draft):
+            with self.immediate_transaction(durable=not draft):
                 current = self.db.execute(
                     f"SELECT slot_id FROM bookings WHERE application_id = ? "
-                    f"AND state IN {_ACTIVE_SQL}",
+                    f"AND state IN {ACTIVE_BOOKING_SQL}",
                     [application_id],
                 ).fetchone()
                 if current is not None and current[0] == slot_id:
                     return True
                 self.db.execute(
                     "UPDATE bookings SET state = 'cancelled', cancel_reason = 'moved', "
-                    f"updated_at = ? WHERE application_id = ? AND state IN {_ACTIVE_SQL}",
+                    f"updated_at = ? WHERE application_id = ? AND state IN {ACTIVE_BOOKING_SQL}",
                     [stamp, application_id],
                 )
                 cursor = self.db.execute(
@@ -364,30 +276,30 @@ class SlotStore(StoreBase):
 
     def active_booking_of(self, application_id: int) -> Booking | None:
         row = self.db.execute(
-            f"{_BOOKING_SELECT} WHERE k.application_id = ? AND k.state IN {_ACTIVE_SQL}",
+            f"{BOOKING_SELECT} WHERE k.application_id = ? AND k.state IN {ACTIVE_BOOKING_SQL}",
             [application_id],
         ).fetchone()
-        return None if row is None else _booking(row)
+        return None if row is None else booking_of_row(row)
 
     def booking(self, booking_id: int) -> Booking:
-        row = self.db.execute(f"{_BOOKING_SELECT} WHERE k.id = ?", [booking_id]).fetchone()
+        row = self.db.execute(f"{BOOKING_SELECT} WHERE k.id = ?", [booking_id]).fetchone()
         if row is None:
             raise NotFoundError(f"booking {booking_id}")
-        return _booking(row)
+        return booking_of_row(row)
 
     def bookings_of_slot(self, slot_id: int) -> list[Booking]:
         """Bookings holding a seat in the slot (not cancelled), in booking order."""
         rows = self.db.execute(
-            f"{_BOOKING_SELECT} WHERE k.slot_id = ? AND k.state != 'cancelled' ORDER BY k.id",
+            f"{BOOKING_SELECT} WHERE k.slot_id = ? AND k.state != 'cancelled' ORDER BY k.id",
             [slot_id],
         ).fetchall()
-        return [_booking(row) for row in rows]
+        return [booking_of_row(row) for row in rows]
 
     def cancel_booking(
         self, application_id: int, *, actor: str = "candidate", reason: str = "candidate"
     ) -> Booking | None:
         """Free the application's seat; the booking that was cancelled, or None."""
-        with self._immediate():
+        with self.immediate_transaction():
             booking = self.active_booking_of(application_id)
             if booking is None:
                 return None
@@ -410,8 +322,8 @@ class SlotStore(StoreBase):
         marks = ", ".join("?" for _ in kinds)
         cursor = self.db.execute(
             "UPDATE bookings SET state = 'cancelled', cancel_reason = 'decision_untold', "
-            f"updated_at = ? WHERE application_id = ? AND state IN {_ACTIVE_SQL} AND slot_id "
-            f"IN (SELECT id FROM slots WHERE kind IN ({marks}) AND start > ?)",
+            f"updated_at = ? WHERE application_id = ? AND state IN {ACTIVE_BOOKING_SQL} "
+            f"AND slot_id IN (SELECT id FROM slots WHERE kind IN ({marks}) AND start > ?)",
             [self._now(), application_id, *kinds, iso(now)],
         )
         return cursor.rowcount
@@ -438,17 +350,17 @@ class SlotStore(StoreBase):
         """Each application's latest booking that still counts (booked, confirmed, attended
         or absent: not cancelled), by application id, for the export: one pass."""
         rows = self.db.execute(
-            f"{_BOOKING_SELECT} WHERE k.id IN (SELECT max(id) FROM bookings "
+            f"{BOOKING_SELECT} WHERE k.id IN (SELECT max(id) FROM bookings "
             "WHERE state != 'cancelled' GROUP BY application_id)"
         ).fetchall()
-        return {booking.application_id: booking for booking in map(_booking, rows)}
+        return {booking.application_id: booking for booking in map(booking_of_row, rows)}
 
     def release_idle_drafts(self, *, idle_since: datetime) -> int:
         """Free the seats held by drafts whose journey has not moved since `idle_since`
         (they are taken again at filing when still free). Returns how many were freed."""
         cursor = self.db.execute(
             "UPDATE bookings SET state = 'cancelled', cancel_reason = 'draft_idle', "
-            f"updated_at = ? WHERE state IN {_ACTIVE_SQL} AND application_id IN ("
+            f"updated_at = ? WHERE state IN {ACTIVE_BOOKING_SQL} AND application_id IN ("
             "SELECT a.id FROM applications a LEFT JOIN conversations c "
             "ON c.application_id = a.id WHERE a.state = 'brouillon' "
             "AND COALESCE(c.updated_at, a.updated_at) < ?)",
@@ -456,20 +368,11 @@ class SlotStore(StoreBase):
         )
         return cursor.rowcount
 
-    def confirm_booking(self, booking_id: int) -> bool:
-        """The candidate said "Je viens"; True when the booking is (now) confirmed."""
-        cursor = self.db.execute(
-            "UPDATE bookings SET state = 'confirmed', updated_at = ? "
-            "WHERE id = ? AND state IN ('booked', 'confirmed')",
-            [self._now(), booking_id],
-        )
-        return cursor.rowcount == 1
-
     def mark_attendance(self, booking_id: int, *, present: bool, actor: str) -> bool:
         """Présent or absent, after the slot; an absence leaves a notice due (one new slot).
         True when this call changed something."""
         state = "attended" if present else "no_show"
-        with self._immediate():
+        with self.immediate_transaction():
             booking = self.booking(booking_id)
             if booking.state == state or booking.state == "cancelled":
                 return False
@@ -492,66 +395,3 @@ class SlotStore(StoreBase):
         return row is not None
 
     # -- notices (slot cancelled, no-show): sent by the running bot, once -----------------
-
-    def notices_due(self) -> list[Booking]:
-        rows = self.db.execute(
-            f"{_BOOKING_SELECT} WHERE k.notice_due IS NOT NULL AND k.notice_sent_at IS NULL "
-            "ORDER BY k.id"
-        ).fetchall()
-        return [_booking(row) for row in rows]
-
-    def claim_notice(self, booking_id: int) -> bool:
-        """Mark a notice as sent before sending it: True for exactly one caller."""
-        cursor = self.db.execute(
-            "UPDATE bookings SET notice_sent_at = ? WHERE id = ? AND notice_due IS NOT NULL "
-            "AND notice_sent_at IS NULL",
-            [self._now(), booking_id],
-        )
-        return cursor.rowcount == 1
-
-    def release_notice(self, booking_id: int) -> None:
-        """A notice that could not be sent for a passing reason: try again later."""
-        self.db.execute("UPDATE bookings SET notice_sent_at = NULL WHERE id = ?", [booking_id])
-
-    # -- reminders ----------------------------------------------------------------------
-
-    def bookings_to_remind(self, *, now: datetime) -> list[Booking]:
-        """Active bookings of filed, alive applications whose slot has not started."""
-        alive = ", ".join(repr(s) for s in FILED_ALIVE)
-        rows = self.db.execute(
-            f"{_BOOKING_SELECT} WHERE k.state IN {_ACTIVE_SQL} AND s.cancelled_at IS NULL "
-            f"AND s.start > ? AND a.state IN ({alive}) ORDER BY s.start, k.id",
-            [iso(now)],
-        ).fetchall()
-        return [_booking(row) for row in rows]
-
-    def reminders_recorded(self, booking_id: int) -> dict[str, str]:
-        """{kind: outcome} of the reminders already handled for a booking."""
-        rows = self.db.execute(
-            "SELECT kind, outcome FROM reminders_sent WHERE booking_id = ?", [booking_id]
-        ).fetchall()
-        return {row[0]: row[1] for row in rows}
-
-    def claim_reminder(self, booking_id: int, kind: str, outcome: str = "sent") -> bool:
-        """Record a reminder before sending it: True for exactly one caller, ever."""
-        try:
-            cursor = self.db.execute(
-                "INSERT INTO reminders_sent (booking_id, kind, outcome, at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(booking_id, kind) DO NOTHING",
-                [booking_id, kind, outcome, self._now()],
-            )
-        except sqlite3.IntegrityError:
-            return False  # the booking is gone
-        return cursor.rowcount == 1
-
-    def set_reminder_outcome(self, booking_id: int, kind: str, outcome: str) -> None:
-        self.db.execute(
-            "UPDATE reminders_sent SET outcome = ? WHERE booking_id = ? AND kind = ?",
-            [outcome, booking_id, kind],
-        )
-
-    def release_reminder(self, booking_id: int, kind: str) -> None:
-        """A reminder that could not be sent for a passing reason: try again later."""
-        self.db.execute(
-            "DELETE FROM reminders_sent WHERE booking_id = ? AND kind = ?", [booking_id, kind]
-        )

@@ -8,89 +8,15 @@ moment record exactly one decision; the other finds the version moved on.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-
-from sqlite_utils import Database
 
 from bot.core.mentions import CARD, remember_shown
 from bot.core.states import State
 from bot.core.store import StoreBase
-from bot.journey.store import CandidateApplication
 from bot.slots.rules import freed_by_decision
-from bot.staff.rules import FILED_STATES, OPEN_STATES
 
 CARDS_KEPT = 10  # card messages kept per application (older ones are no longer edited)
-
-
-def migrate(db: Database) -> None:
-    """0004: reviews (who opened, who decided, when), staff names, cards and queue messages."""
-    db.execute(
-        """
-        CREATE TABLE reviews (
-            application_id INTEGER PRIMARY KEY REFERENCES applications(id) ON DELETE CASCADE,
-            version INTEGER NOT NULL DEFAULT 0,   -- bumped by every decision
-            claimed_by INTEGER,                   -- staff user id: "à l'étude par"
-            claimed_at TEXT,
-            decided_by INTEGER,                   -- staff user id of the latest decision
-            decided_at TEXT,
-            decision TEXT,                        -- the state it led to
-            reason TEXT,                          -- refusal reason id (dialogs/staff.toml)
-            note TEXT,                            -- the note typed with a refusal "autre"
-            interview_at TEXT,                    -- UTC, ISO 8601
-            interview_place TEXT,
-            interview_kind TEXT,                  -- 'entretien' | 'information_collective'
-            slot_id INTEGER                       -- the slot booked, when one was
-        )"""
-    )
-    # Staff names are not candidates' data: the audit keeps 'staff:<id>', the card a name.
-    db.execute(
-        """
-        CREATE TABLE staff_members (
-            id INTEGER PRIMARY KEY,               -- Telegram user id
-            first_name TEXT NOT NULL,
-            seen_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE staff_cards (
-            chat_id INTEGER NOT NULL,
-            message_id INTEGER NOT NULL,
-            application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
-            posted_at TEXT NOT NULL,
-            PRIMARY KEY (chat_id, message_id)
-        )"""
-    )
-    db.execute("CREATE INDEX staff_cards_application ON staff_cards(application_id)")
-    db.execute(
-        """
-        CREATE TABLE staff_queues (
-            chat_id INTEGER NOT NULL,
-            message_id INTEGER NOT NULL,
-            filters TEXT NOT NULL DEFAULT '{}',   -- what the queue message shows
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (chat_id, message_id)
-        )"""
-    )
-    # The queue (oldest first, filtered) and the figures, kept fast at 100,000 applications:
-    # covering indexes, so that counts read an index rather than the table.
-    db.execute(
-        "CREATE INDEX staff_applications_filed ON applications(filed_at) WHERE filed_at IS NOT NULL"
-    )
-    db.execute("CREATE INDEX staff_applications_queue ON applications(state, filed_at, workshops)")
-    db.execute("CREATE INDEX staff_applications_source ON applications(source, state, filed_at)")
-    db.execute("CREATE INDEX staff_applications_verdict ON applications(verdict, state, filed_at)")
-    db.execute(
-        "CREATE INDEX staff_applications_month ON applications(substr(filed_at, 1, 7)) "
-        "WHERE filed_at IS NOT NULL"
-    )
-    db.execute(
-        "CREATE INDEX staff_applications_workshops ON applications(workshops) "
-        "WHERE filed_at IS NOT NULL"
-    )
-    db.execute("CREATE INDEX staff_events_action ON events(action)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +110,7 @@ def _review(row: Any) -> Review:
     return Review(*row)
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -421,147 +347,3 @@ class StaffStore(StoreBase):
         return QueueFilter.from_json(row[0]) if row else None
 
     # -- finding applications ------------------------------------------------------------
-
-    def application_by_reference(self, reference: str) -> CandidateApplication | None:
-        row = next(
-            self.db.query(
-                "SELECT * FROM applications WHERE reference = ? AND state != 'brouillon'",
-                [reference.strip().upper()],
-            ),
-            None,
-        )
-        return CandidateApplication.from_row(row) if row else None
-
-    def _queue_where(self, filters: QueueFilter) -> tuple[str, list[Any]]:
-        states = [s for s in filters.states if s in FILED_STATES] or list(OPEN_STATES)
-        clauses = [f"state IN ({', '.join('?' for _ in states)})"]
-        params: list[Any] = list(states)
-        if filters.workshop:
-            # The list is JSON text of short ids: a quoted id matches exactly one element.
-            clauses.append("instr(workshops, ?) > 0")
-            params.append(json.dumps(filters.workshop))
-        if filters.verdict:
-            clauses.append("verdict = ?")
-            params.append(filters.verdict)
-        if filters.source:
-            clauses.append("source = ?")
-            params.append(filters.source)
-        return " AND ".join(clauses), params
-
-    def staff_queue(
-        self, filters: QueueFilter, *, offset: int = 0, limit: int = 8
-    ) -> tuple[list[CandidateApplication], int]:
-        """One page of the queue, oldest filed first, and how many match in all."""
-        where, params = self._queue_where(filters)
-        total = int(
-            self.db.execute(f"SELECT count(*) FROM applications WHERE {where}", params).fetchone()[
-                0
-            ]
-        )
-        rows = self.db.query(
-            f"SELECT * FROM applications WHERE {where} ORDER BY filed_at, id LIMIT ? OFFSET ?",
-            [*params, limit, max(0, offset)],
-        )
-        return [CandidateApplication.from_row(row) for row in rows], total
-
-    def queue_sources(self, *, limit: int = 12) -> list[tuple[str, int]]:
-        """Referrer codes of filed applications, the most frequent first."""
-        rows = self.db.execute(
-            "SELECT source, count(*) AS n FROM applications WHERE source IS NOT NULL "
-            "AND state != 'brouillon' GROUP BY source ORDER BY n DESC, source LIMIT ?",
-            [limit],
-        ).fetchall()
-        return [(row[0], row[1]) for row in rows]
-
-    def search_applications(self, text: str, *, limit: int = 10) -> list[CandidateApplication]:
-        """Filed applications whose name (first, last or both) or reference contains `text`."""
-        words = text.split()
-        if not words:
-            return []
-        clauses = []
-        params: list[Any] = []
-        for word in words[:4]:
-            clauses.append(
-                "(first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\' "
-                "OR reference LIKE ? ESCAPE '\\')"
-            )
-            params += [_like(word)] * 3
-        rows = self.db.query(
-            "SELECT * FROM applications WHERE state != 'brouillon' AND "
-            + " AND ".join(clauses)
-            + " ORDER BY filed_at DESC, id DESC LIMIT ?",
-            [*params, limit],
-        )
-        return [CandidateApplication.from_row(row) for row in rows]
-
-    def filed_applications(self) -> Iterator[CandidateApplication]:
-        """Every filed application, oldest first (export)."""
-        for row in self.db.query(
-            "SELECT * FROM applications WHERE filed_at IS NOT NULL AND state != 'brouillon' "
-            "ORDER BY filed_at, id"
-        ):
-            yield CandidateApplication.from_row(row)
-
-    # -- figures -------------------------------------------------------------------------
-
-    def counts_by_state(self) -> dict[str, int]:
-        rows = self.db.execute(
-            "SELECT state, count(*) FROM applications WHERE state != 'brouillon' GROUP BY state"
-        ).fetchall()
-        return {row[0]: row[1] for row in rows}
-
-    def counts_by_source(self) -> dict[str | None, int]:
-        rows = self.db.execute(
-            "SELECT source, count(*) FROM applications WHERE state != 'brouillon' GROUP BY source"
-        ).fetchall()
-        return {row[0]: row[1] for row in rows}
-
-    def counts_by_month(self) -> dict[str, int]:
-        """Filed applications per month ('2026-03'), in UTC."""
-        rows = self.db.execute(
-            "SELECT substr(filed_at, 1, 7) AS month, count(*) FROM applications "
-            "WHERE filed_at IS NOT NULL GROUP BY month ORDER BY month"
-        ).fetchall()
-        return {row[0]: row[1] for row in rows}
-
-    def counts_by_workshop(self) -> dict[str, int]:
-        """How many filed applications chose each workshop (any rank)."""
-        # Grouped by the whole list (few distinct lists, read from an index), then split.
-        rows = self.db.execute(
-            "SELECT workshops, count(*) FROM applications WHERE filed_at IS NOT NULL "
-            "GROUP BY workshops"
-        ).fetchall()
-        counts: dict[str, int] = {}
-        for workshops, n in rows:
-            for workshop in dict.fromkeys(json.loads(workshops or "[]")):
-                counts[str(workshop)] = counts.get(str(workshop), 0) + n
-        return counts
-
-    def journey_counts(self) -> JourneyCounts:
-        rows = self.db.execute(
-            "SELECT action, count(*) FROM events WHERE action IN ('consent', 'filed', "
-            "'declined', 'declined_consent', 'abandoned', 'restarted', 'expired', 'erased') "
-            "GROUP BY action"
-        ).fetchall()
-        before = self.db.execute(
-            "SELECT count(*) FROM conversations WHERE application_id IS NULL"
-        ).fetchone()[0]
-        steps = self.db.execute(
-            "SELECT c.step, count(*) FROM conversations c JOIN applications a "
-            "ON a.id = c.application_id WHERE a.state = 'brouillon' GROUP BY c.step"
-        ).fetchall()
-        return JourneyCounts(
-            events={row[0]: row[1] for row in rows},
-            before_consent=int(before),
-            draft_steps={row[0]: row[1] for row in steps},
-        )
-
-    def attendance_counts(self) -> dict[str, int] | None:
-        """Bookings by state (attended, no_show, …), or None without the slots' table."""
-        exists = self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bookings'"
-        ).fetchone()
-        if exists is None:
-            return None
-        rows = self.db.execute("SELECT state, count(*) FROM bookings GROUP BY state").fetchall()
-        return {row[0]: row[1] for row in rows}

@@ -1,0 +1,77 @@
+"""The tables of this feature, one function per migration (their order is in bot/store.py).
+
+Append only: a migration that shipped is never edited, its SQL text included.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def migrate(db: Database) -> None:
+    """0004: reviews (who opened, who decided, when), staff names, cards and queue messages."""
+    db.execute(
+        """
+        CREATE TABLE reviews (
+            application_id INTEGER PRIMARY KEY REFERENCES applications(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL DEFAULT 0,   -- bumped by every decision
+            claimed_by INTEGER,                   -- staff user id: "à l'étude par"
+            claimed_at TEXT,
+            decided_by INTEGER,                   -- staff user id of the latest decision
+            decided_at TEXT,
+            decision TEXT,                        -- the state it led to
+            reason TEXT,                          -- refusal reason id (dialogs/staff.toml)
+            note TEXT,                            -- the note typed with a refusal "autre"
+            interview_at TEXT,                    -- UTC, ISO 8601
+            interview_place TEXT,
+            interview_kind TEXT,                  -- 'entretien' | 'information_collective'
+            slot_id INTEGER                       -- the slot booked, when one was
+        )"""
+    )
+    # Staff names are not candidates' data: the audit keeps 'staff:<id>', the card a name.
+    db.execute(
+        """
+        CREATE TABLE staff_members (
+            id INTEGER PRIMARY KEY,               -- Telegram user id
+            first_name TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE staff_cards (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+            posted_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        )"""
+    )
+    db.execute("CREATE INDEX staff_cards_application ON staff_cards(application_id)")
+    db.execute(
+        """
+        CREATE TABLE staff_queues (
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            filters TEXT NOT NULL DEFAULT '{}',   -- what the queue message shows
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, message_id)
+        )"""
+    )
+    # The queue (oldest first, filtered) and the figures, kept fast at 100,000 applications:
+    # covering indexes, so that counts read an index rather than the table.
+    db.execute(
+        "CREATE INDEX staff_applications_filed ON applications(filed_at) WHERE filed_at IS NOT NULL"
+    )
+    db.execute("CREATE INDEX staff_applications_queue ON applications(state, filed_at, workshops)")
+    db.execute("CREATE INDEX staff_applications_source ON applications(source, state, filed_at)")
+    db.execute("CREATE INDEX staff_applications_verdict ON applications(verdict, state, filed_at)")
+    db.execute(
+        "CREATE INDEX staff_applications_month ON applications(substr(filed_at, 1, 7)) "
+        "WHERE filed_at IS NOT NULL"
+    )
+    db.execute(
+        "CREATE INDEX staff_applications_workshops ON applications(workshops) "
+        "WHERE filed_at IS NOT NULL"
+    )
+    db.execute("CREATE INDEX staff_events_action ON events(action)")
