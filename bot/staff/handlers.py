@@ -45,8 +45,8 @@ from bot.core.states import State
 from bot.core.store import NotFoundError
 from bot.services import Services, services
 from bot.staff import notice as staff_notice
+from bot.staff import queue_views
 from bot.staff import typed_input as staff_input
-from bot.staff import views as staff_views
 from bot.staff.cards import on_card_button, show_card
 from bot.staff.screens import (
     export_command,
@@ -103,7 +103,7 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if data is None or user is None or not isinstance(query.message, Message):
         await query.answer(neutral_button_answer())
         return
-    if data.subject == staff_views.QUEUE:
+    if data.subject == queue_views.QUEUE:
         await on_queue_button(query, svc, query.message, data.action)
         return
     subject, _dot, version = data.subject.partition(".")

@@ -27,7 +27,7 @@ from bot.core import mentions
 from bot.core.i18n import _
 from bot.referrers import referral
 from bot.services import Services, services
-from bot.staff import export, stats
+from bot.staff import export, queue_views, stats
 from bot.staff import rules as lifecycle
 from bot.staff import views as staff_views
 from bot.staff.cards import edit_markup, show_card
@@ -61,14 +61,14 @@ def parse_queue_args(svc: Services, args: list[str]) -> QueueFilter:
     )
 
 
-def _page(svc: Services, filters: QueueFilter, number: int) -> staff_views.QueuePage:
+def _page(svc: Services, filters: QueueFilter, number: int) -> queue_views.QueuePage:
     items, total = svc.store.staff_queue(
-        filters, offset=(number - 1) * staff_views.PAGE_SIZE, limit=staff_views.PAGE_SIZE
+        filters, offset=(number - 1) * queue_views.PAGE_SIZE, limit=queue_views.PAGE_SIZE
     )
-    pages = max(1, -(-total // staff_views.PAGE_SIZE))
+    pages = max(1, -(-total // queue_views.PAGE_SIZE))
     if number > pages:
         return _page(svc, filters, pages)
-    return staff_views.QueuePage(items=items, total=total, page=number, filters=filters)
+    return queue_views.QueuePage(items=items, total=total, page=number, filters=filters)
 
 
 def _referrer_name(svc: Services, source: str | None) -> str | None:
@@ -86,14 +86,14 @@ async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     filters_ = parse_queue_args(svc, list(context.args or []))
     page = _page(svc, filters_, 1)
     sent = await message.reply_text(
-        staff_views.queue_text(svc.dialogs, page, _referrer_name(svc, filters_.source)),
-        reply_markup=staff_views.queue_keyboard(page),
+        queue_views.queue_text(svc.dialogs, page, _referrer_name(svc, filters_.source)),
+        reply_markup=queue_views.queue_keyboard(page),
     )
     svc.store.save_queue(sent.chat_id, sent.message_id, replace(filters_, extra={"page": 1}))
     _remember_page(svc, sent, page)
 
 
-def _remember_page(svc: Services, message: Message, page: staff_views.QueuePage) -> None:
+def _remember_page(svc: Services, message: Message, page: queue_views.QueuePage) -> None:
     """The page shows names: an erasure of one of them redacts it."""
     svc.store.shown(message.chat_id, message.message_id, [a.id for a in page.items], mentions.LIST)
 
@@ -113,7 +113,7 @@ async def on_queue_button(
     if action in choices:
         kind, options = choices[action]
         await query.answer()
-        await edit_markup(message, staff_views.filter_keyboard(kind, options))
+        await edit_markup(message, queue_views.filter_keyboard(kind, options))
         return
     if action == "fr":
         sources = svc.store.queue_sources()
@@ -124,7 +124,7 @@ async def on_queue_button(
             for index, (code, n) in enumerate(sources)
         ]
         await query.answer()
-        await edit_markup(message, staff_views.filter_keyboard("r", options))
+        await edit_markup(message, queue_views.filter_keyboard("r", options))
         return
     kind, dash, value = action.partition("-")
     if action.startswith("p") and action[1:].isdigit():
@@ -144,8 +144,8 @@ async def on_queue_button(
         return
     await query.answer()
     page = _page(svc, filters_, number)
-    text = staff_views.queue_text(svc.dialogs, page, _referrer_name(svc, filters_.source))
-    markup = staff_views.queue_keyboard(page)
+    text = queue_views.queue_text(svc.dialogs, page, _referrer_name(svc, filters_.source))
+    markup = queue_views.queue_keyboard(page)
     try:
         await message.edit_text(text, reply_markup=markup)
     except TelegramError as error:
@@ -245,8 +245,8 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     lines = [_("🔎 {count} résultat(s) pour « {text} » :").format(count=len(found), text=text)]
-    lines += [f"• {staff_views.item_line(a)}" for a in found]
-    markup = InlineKeyboardMarkup([[staff_views.item_button(a)] for a in found])
+    lines += [f"• {queue_views.item_line(a)}" for a in found]
+    markup = InlineKeyboardMarkup([[queue_views.item_button(a)] for a in found])
     sent = await _privately(
         message,
         user.id,

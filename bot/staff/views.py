@@ -1,5 +1,5 @@
-"""What staff see: an application's card and its buttons, queue pages and their filters, and
-the messages a candidate gets after a decision.
+"""What staff see on a card: the application, its history, notes and buttons (the queue is in
+`queue_views`, what the candidate is told in `decision_views`).
 
 Pure functions of the data (no I/O). Card buttons carry the application id and the review's
 version (`s:<id>.<version>:<action>`): a button from before a decision is recognised as old.
@@ -21,14 +21,12 @@ from bot.journey.rules import eligibility
 from bot.journey.rules.contact import display_phone, visible
 from bot.journey.rules.steps import active_path
 from bot.journey.store import CandidateApplication
-from bot.journey.views import answer_label, cannot_come_text, contacts_text, workshop_list
-from bot.slots.store import Booking, Slot
+from bot.journey.views import answer_label, workshop_list
+from bot.slots.store import Booking
 from bot.staff import rules as lifecycle
 from bot.staff.dialogs import StaffDialogs
-from bot.staff.store import Note, QueueFilter, Review
+from bot.staff.store import Note, Review
 
-QUEUE = "q"  # the subject of queue buttons: s:q:<action>
-PAGE_SIZE = 8
 MAX_NOTE = 1000  # characters of a typed note
 NOTE_SHOWN = 300  # characters of a note shown on the card
 
@@ -52,7 +50,7 @@ def verdict_label(verdict: str | None) -> str:
     return _(VERDICT_LABELS.get(verdict or "", verdict or "—"))
 
 
-def _moment(stamp: str | None) -> str:
+def moment_text(stamp: str | None) -> str:
     return format_moment(datetime.fromisoformat(stamp)) if stamp else "—"
 
 
@@ -105,18 +103,18 @@ def booking_line(booking: Booking | None, review: Review) -> str | None:
 def status_line(application: CandidateApplication, review: Review, staff: StaffDialogs) -> str:
     """Where the application stands, who decided and when."""
     state = application.state
-    who, when = _who(review.decided_by_name), _moment(review.decided_at)
+    who, when = _who(review.decided_by_name), moment_text(review.decided_at)
     if state == State.NEW:
         return _("🆕 Nouvelle candidature : personne ne l'a encore ouverte.")
     if state == State.REVIEWING:
         return _("👀 À l'étude par {name} depuis le {moment}.").format(
-            name=_who(review.claimed_by_name), moment=_moment(review.claimed_at)
+            name=_who(review.claimed_by_name), moment=moment_text(review.claimed_at)
         )
     if state == State.INTERVIEW:
         kind = _(KIND_LABELS.get(review.interview_kind or "entretien", KIND_LABELS["entretien"]))
         return _("📅 {kind} le {interview}, {place}. Décidé par {name} le {moment}.").format(
             kind=kind,
-            interview=_moment(review.interview_at),
+            interview=moment_text(review.interview_at),
             place=review.interview_place or "—",
             name=who,
             moment=when,
@@ -135,7 +133,7 @@ def status_line(application: CandidateApplication, review: Review, staff: StaffD
         return line
     if state == State.CANCELLED:
         return _("↩️ Retirée par la personne le {moment}.").format(
-            moment=_moment(application.updated_at)
+            moment=moment_text(application.updated_at)
         )
     return state_label(state)
 
@@ -161,7 +159,7 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
         ),
         *(_(dialogs.flags[f].staff) for f in flags_of(dialogs, application)),
         status_line(application, data.review, staff),
-        _("Reçue le {moment}").format(moment=_moment(application.filed_at)),
+        _("Reçue le {moment}").format(moment=moment_text(application.filed_at)),
     ]
     rendez_vous = booking_line(data.booking, data.review)
     if rendez_vous:
@@ -226,7 +224,7 @@ def open_data(application_id: int) -> str:
     return callbacks.make(callbacks.STAFF, str(application_id), "open")
 
 
-def _button(label: str, data: str) -> InlineKeyboardButton:
+def data_button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data)
 
 
@@ -247,7 +245,7 @@ def card_keyboard(application: CandidateApplication, review: Review) -> InlineKe
         label = ACTION_LABELS[action]
         if action == lifecycle.CONVENE and application.state == lifecycle.INTERVIEW:
             label = N_("📅 Changer le rendez-vous")
-        return _button(_(label), card_data(application.id, review.version, action))
+        return data_button(_(label), card_data(application.id, review.version, action))
 
     rows: list[list[InlineKeyboardButton]] = []
     if lifecycle.CONVENE in allowed:
@@ -260,7 +258,7 @@ def card_keyboard(application: CandidateApplication, review: Review) -> InlineKe
 
 
 def back_button(application: CandidateApplication, review: Review) -> InlineKeyboardButton:
-    return _button(_("◀️ Retour"), card_data(application.id, review.version, "card"))
+    return data_button(_("◀️ Retour"), card_data(application.id, review.version, "card"))
 
 
 def confirm_keyboard(
@@ -274,7 +272,7 @@ def confirm_keyboard(
     }[action]
     return InlineKeyboardMarkup(
         [
-            [_button(_(label), card_data(application.id, review.version, f"{action}.y"))],
+            [data_button(_(label), card_data(application.id, review.version, f"{action}.y"))],
             [back_button(application, review)],
         ]
     )
@@ -285,7 +283,7 @@ def reasons_keyboard(
 ) -> InlineKeyboardMarkup:
     rows = [
         [
-            _button(
+            data_button(
                 _(reason.label),
                 card_data(application.id, review.version, f"{lifecycle.REFUSE}.{reason.id}"),
             )
@@ -310,7 +308,7 @@ def slots_keyboard(
     """Open slots to pick, or a date to type."""
     rows = [
         [
-            _button(
+            data_button(
                 _("{moment} · {kind} ({left} pl.)").format(
                     moment=format_moment(slot.start),
                     kind=_(KIND_LABELS.get(slot.kind, slot.kind)),
@@ -323,7 +321,7 @@ def slots_keyboard(
     ]
     rows.append(
         [
-            _button(
+            data_button(
                 _("✍️ Autre date"),
                 card_data(application.id, review.version, f"{lifecycle.CONVENE}.date"),
             )
@@ -336,185 +334,12 @@ def slots_keyboard(
 # --- the queue -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class QueuePage:
-    items: Sequence[CandidateApplication]
-    total: int
-    page: int  # from 1
-    filters: QueueFilter
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-
-def filters_text(dialogs: Dialogs, filters: QueueFilter, referrer: str | None) -> str:
-    parts = []
-    if filters.states:
-        parts.append(
-            _("état : {states}").format(states=", ".join(state_label(s) for s in filters.states))
-        )
-    if filters.workshop:
-        workshop = dialogs.workshop(filters.workshop)
-        parts.append(
-            _("atelier : {workshop}").format(
-                workshop=_(workshop.label) if workshop else filters.workshop
-            )
-        )
-    if filters.verdict:
-        parts.append(_("résultat : {verdict}").format(verdict=verdict_label(filters.verdict)))
-    if filters.source:
-        parts.append(_("orientée par : {referrer}").format(referrer=referrer or filters.source))
-    if not parts:
-        return _("Filtres : aucun (les candidatures ouvertes)")
-    if not filters.states:
-        parts.append(_("candidatures ouvertes"))
-    return _("Filtres : {filters}").format(filters=" · ".join(parts))
-
-
-def item_line(application: CandidateApplication) -> str:
-    return " · ".join(
-        [
-            application.reference or "—",
-            full_name(application),
-            state_label(application.state),
-            _("reçue le {day}").format(
-                day=format_day(datetime.fromisoformat(application.filed_at))
-                if application.filed_at
-                else "—"
-            ),
-        ]
-    )
-
-
-def item_button(application: CandidateApplication) -> InlineKeyboardButton:
-    label = f"{application.reference or '—'} · {full_name(application)}"
-    return _button(label[:60], open_data(application.id))
-
-
-def queue_text(dialogs: Dialogs, page: QueuePage, referrer: str | None) -> str:
-    lines = [
-        _("📂 La file : {total} candidature(s), page {page} sur {pages}").format(
-            total=page.total, page=page.page, pages=page.pages
-        ),
-        filters_text(dialogs, page.filters, referrer),
-        "",
-    ]
-    if not page.items:
-        lines.append(_("Aucune candidature ici."))
-    first = (page.page - 1) * PAGE_SIZE + 1
-    lines += [f"{n}. {item_line(a)}" for n, a in enumerate(page.items, first)]
-    if page.items:
-        lines += ["", _("Touchez une candidature pour ouvrir sa fiche.")]
-    return "\n".join(lines)
-
-
-def queue_data(action: str) -> str:
-    return callbacks.make(callbacks.STAFF, QUEUE, action)
-
-
-def queue_keyboard(page: QueuePage) -> InlineKeyboardMarkup:
-    rows = [[item_button(a)] for a in page.items]
-    nav = []
-    if page.page > 1:
-        nav.append(_button(_("◀️ Précédente"), queue_data(f"p{page.page - 1}")))
-    if page.page < page.pages:
-        nav.append(_button(_("Suivante ▶️"), queue_data(f"p{page.page + 1}")))
-    if nav:
-        rows.append(nav)
-    rows.append(
-        [
-            _button(_("État"), queue_data("fs")),
-            _button(_("Atelier"), queue_data("fw")),
-            _button(_("Résultat"), queue_data("fv")),
-            _button(_("Orienteur"), queue_data("fr")),
-        ]
-    )
-    filters = page.filters
-    if filters.states or filters.workshop or filters.verdict or filters.source:
-        rows.append([_button(_("✖️ Sans filtre"), queue_data("clear"))])
-    return InlineKeyboardMarkup(rows)
-
-
-def filter_keyboard(kind: str, options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """Choices of one filter: (label, value) pairs, then "all" and back."""
-    rows = [[_button(label[:60], queue_data(f"{kind}-{value}"))] for label, value in options]
-    rows.append([_button(_("Tous"), queue_data(f"{kind}-*"))])
-    rows.append([_button(_("◀️ Retour"), queue_data("back"))])
-    return InlineKeyboardMarkup(rows)
-
-
 # --- what the candidate is told ----------------------------------------------------------------
 
 
-def _place_of_structure(dialogs: Dialogs) -> str:
+def structure_place(dialogs: Dialogs) -> str:
     return f"{dialogs.structure.name}, {dialogs.structure.address}"
 
 
 def default_place(dialogs: Dialogs) -> str:
-    return _place_of_structure(dialogs)
-
-
-def decision_messages(
-    dialogs: Dialogs, staff: StaffDialogs, application: CandidateApplication, review: Review
-) -> list[str]:
-    """The messages (one Telegram message each) telling the candidate a decision."""
-    messages = staff.messages
-    state = application.state
-    reference = application.reference or ""
-    if state == State.INTERVIEW:
-        key = (
-            "information_collective"
-            if review.interview_kind == "information_collective"
-            else "entretien"
-        )
-        invite = _(messages[key]).format(moment=_moment(review.interview_at))
-        place = _(messages["entretien_lieu"]).format(
-            place=review.interview_place or default_place(dialogs)
-        )
-        things = "\n".join(f"• {_(thing)}" for thing in staff.bring)
-        bring = _(messages["entretien_apporter"]).format(things=things) if things else ""
-        after = cannot_come_text(dialogs.structure)
-        return [f"{invite}\n{place}", "\n\n".join(p for p in (bring, after) if p)]
-    if state == State.ACCEPTED:
-        return [
-            _(messages["acceptee"]),
-            _(messages["acceptee_suite"]).format(place=_place_of_structure(dialogs)),
-        ]
-    if state == State.REFUSED:
-        reason = staff.reason(review.reason)
-        return [
-            _(messages["refusee"])
-            .format(reference=reference, reason=_(reason.text) if reason else "")
-            .strip(),
-            _(messages["refusee_suite"]) + "\n" + contacts_text(dialogs),
-        ]
-    if state == State.WAITING:
-        return [
-            _(messages["en_attente"]).format(reference=reference),
-            _(messages["en_attente_suite"]),
-        ]
-    return []
-
-
-def freed_messages(slots: Sequence[Slot], state: str) -> list[str]:
-    """What the person is told of the seats a decision freed: an information session she no
-    longer needs, or (accepted) an interview. An interview moved to another date is said by
-    the decision's own message."""
-    messages = []
-    for slot in slots:
-        moment = format_moment(slot.start)
-        if slot.kind == "information_collective":
-            messages.append(
-                _(
-                    "Votre place à la réunion d'information du {moment} est libérée : "
-                    "vous n'en avez plus besoin."
-                ).format(moment=moment)
-            )
-        elif state == State.ACCEPTED:
-            messages.append(
-                _("Votre entretien du {moment} est annulé : vous n'en avez plus besoin.").format(
-                    moment=moment
-                )
-            )
-    return messages
+    return structure_place(dialogs)

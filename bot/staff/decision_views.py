@@ -1,0 +1,80 @@
+"""What a candidate is told after a staff decision, and when a decision frees their date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.i18n import _, format_moment
+from bot.core.states import State
+from bot.journey.dialogs import Dialogs
+from bot.journey.store import CandidateApplication
+from bot.journey.views import cannot_come_text, contacts_text
+from bot.slots.store import Slot
+from bot.staff.dialogs import StaffDialogs
+from bot.staff.store import Review
+from bot.staff.views import default_place, moment_text, structure_place
+
+
+def decision_messages(
+    dialogs: Dialogs, staff: StaffDialogs, application: CandidateApplication, review: Review
+) -> list[str]:
+    """The messages (one Telegram message each) telling the candidate a decision."""
+    messages = staff.messages
+    state = application.state
+    reference = application.reference or ""
+    if state == State.INTERVIEW:
+        key = (
+            "information_collective"
+            if review.interview_kind == "information_collective"
+            else "entretien"
+        )
+        invite = _(messages[key]).format(moment=moment_text(review.interview_at))
+        place = _(messages["entretien_lieu"]).format(
+            place=review.interview_place or default_place(dialogs)
+        )
+        things = "\n".join(f"• {_(thing)}" for thing in staff.bring)
+        bring = _(messages["entretien_apporter"]).format(things=things) if things else ""
+        after = cannot_come_text(dialogs.structure)
+        return [f"{invite}\n{place}", "\n\n".join(p for p in (bring, after) if p)]
+    if state == State.ACCEPTED:
+        return [
+            _(messages["acceptee"]),
+            _(messages["acceptee_suite"]).format(place=structure_place(dialogs)),
+        ]
+    if state == State.REFUSED:
+        reason = staff.reason(review.reason)
+        return [
+            _(messages["refusee"])
+            .format(reference=reference, reason=_(reason.text) if reason else "")
+            .strip(),
+            _(messages["refusee_suite"]) + "\n" + contacts_text(dialogs),
+        ]
+    if state == State.WAITING:
+        return [
+            _(messages["en_attente"]).format(reference=reference),
+            _(messages["en_attente_suite"]),
+        ]
+    return []
+
+
+def freed_messages(slots: Sequence[Slot], state: str) -> list[str]:
+    """What the person is told of the seats a decision freed: an information session she no
+    longer needs, or (accepted) an interview. An interview moved to another date is said by
+    the decision's own message."""
+    messages = []
+    for slot in slots:
+        moment = format_moment(slot.start)
+        if slot.kind == "information_collective":
+            messages.append(
+                _(
+                    "Votre place à la réunion d'information du {moment} est libérée : "
+                    "vous n'en avez plus besoin."
+                ).format(moment=moment)
+            )
+        elif state == State.ACCEPTED:
+            messages.append(
+                _("Votre entretien du {moment} est annulé : vous n'en avez plus besoin.").format(
+                    moment=moment
+                )
+            )
+    return messages
