@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.core.settings import Settings, load_settings
 from bot.core.store import utcnow
-from bot.maintenance.retention import cutoff
+from bot.maintenance.rules import cutoff
 from bot.store import Store
 
 

@@ -1,24 +1,21 @@
-"""RGPD retention: applications with no contact for `TREMPLIN_RETENTION_MONTHS` (24 by
-default) are deleted — by `python -m bot purge`, and by a daily job while the bot runs."""
+"""RGPD retention's daily job: applications with no contact for `TREMPLIN_RETENTION_MONTHS`
+(24 by default) are deleted, and the staff messages that showed them are redacted. The
+command line does the same with `python -m bot purge` (the rule is in `rules.py`)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes
 
 from bot.maintenance import redactions
+from bot.maintenance.rules import cutoff
 from bot.services import services
 
 log = logging.getLogger(__name__)
 
 PURGE_JOB = "purge"
-
-
-def cutoff(now: datetime, months: int) -> datetime:
-    """`months` calendar months before `now` (a month is taken as 30.44 days)."""
-    return now - timedelta(days=round(months * 30.44))
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
