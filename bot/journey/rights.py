@@ -17,7 +17,7 @@ from bot.journey import handlers as candidate
 from bot.journey import personal_data
 from bot.maintenance import redactions
 from bot.services import services
-from bot.slots import views as slot_views
+from bot.slots import offers as slot_offers
 from bot.staff import notice as staff_notice
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     latest = applications[-1]
     text = _(svc.dialogs.states[latest.state]).format(reference=latest.reference or "")
     rendez_vous = (
-        slot_views.rendez_vous_text(svc, latest.id) if latest.state in states.FILED_ALIVE else None
+        slot_offers.rendez_vous_text(svc, latest.id) if latest.state in states.FILED_ALIVE else None
     )
     await message.reply_text(f"{text}\n\n{rendez_vous}" if rendez_vous else text)
 

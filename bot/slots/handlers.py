@@ -23,6 +23,7 @@ from bot.core.store import NotFoundError
 from bot.journey.store import CandidateApplication
 from bot.services import Services, services
 from bot.slots import journey_step as slot_step
+from bot.slots import offers as slot_offers
 from bot.slots import reminders
 from bot.slots import rules as rules
 from bot.slots import views as slot_views
@@ -149,11 +150,11 @@ async def my_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             slot_views.booking_text(svc, booking.slot), reply_markup=slot_views.rdv_markup(svc)
         )
         return
-    interview = slot_views.interview_text(svc, application.id)
+    interview = slot_offers.interview_text(svc, application.id)
     if interview is not None:  # a date the team typed: no seat to move or cancel here
         await message.reply_text(interview)
         return
-    offers = slot_views.open_for(svc, slot_views.workshops_of(svc, application.id))
+    offers = slot_offers.open_for(svc, slot_offers.workshops_of(svc, application.id))
     lines = [slot_views.message(svc, "no_booking")]
     if offers:
         lines.append(slot_views.message(svc, "other_date"))
@@ -215,9 +216,9 @@ async def _offer_another(
     query: CallbackQuery, svc: Services, booking: Booking, first_line: str
 ) -> None:
     """A new message: other dates of the same kind, or the team will call."""
-    offers = slot_views.open_for(
+    offers = slot_offers.open_for(
         svc,
-        slot_views.workshops_of(svc, booking.application_id),
+        slot_offers.workshops_of(svc, booking.application_id),
         kinds=(booking.slot.kind,),
         exclude=(booking.slot.id,),
     )
@@ -265,19 +266,19 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
         await query.answer(_("C'est déjà votre rendez-vous."))
         return
     # Offers are built by the same rule; a forged id for another slot books nothing.
-    if not slot_views.may_take(
+    if not slot_offers.may_take(
         slot,
         now=svc.clock(),
-        kinds=slot_views.kinds_for(svc, application.id),
-        workshops=slot_views.workshops_of(svc, application.id),
+        kinds=slot_offers.kinds_for(svc, application.id),
+        workshops=slot_offers.workshops_of(svc, application.id),
     ):
         await query.answer(neutral_button_answer())
         return
     if not svc.store.book_seat(slot.id, application.id, now=svc.clock()):
         await query.answer(slot_views.message(svc, "full"))
-        offers = slot_views.open_for(
+        offers = slot_offers.open_for(
             svc,
-            slot_views.workshops_of(svc, application.id),
+            slot_offers.workshops_of(svc, application.id),
             kinds=(slot.kind,),
             exclude=(() if before is None else (before.slot.id,)),
         )
@@ -354,9 +355,9 @@ async def _rdv(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action:
         await query.answer(_("Ce rendez-vous est passé."))
         return
     if action == "move":
-        offers = slot_views.open_for(
+        offers = slot_offers.open_for(
             svc,
-            slot_views.workshops_of(svc, application.id),
+            slot_offers.workshops_of(svc, application.id),
             kinds=(slot.kind,),
             exclude=(slot.id,),
         )

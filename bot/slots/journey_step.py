@@ -35,6 +35,7 @@ from bot.journey.dialogs import Step
 from bot.journey.rules import ids as journey_ids
 from bot.journey.store import CandidateApplication, Conversation
 from bot.services import Services
+from bot.slots import offers as slot_offers
 from bot.slots import reminders
 from bot.slots import rules as rules
 from bot.slots import views as slot_views
@@ -58,7 +59,7 @@ def _offered(svc: Services, answers: Mapping[str, Any], step: Step) -> list[Slot
     """The open slots, plus the one the person already holds (it may be full by now)."""
     held = _slot_id(answers.get(step.id))
     count = slot_views.texts(svc).offer_count
-    slots = slot_views.open_for(svc, slot_views.chosen_workshops(svc, answers))
+    slots = slot_offers.open_for(svc, slot_offers.chosen_workshops(svc, answers))
     if held is not None and all(s.id != held for s in slots):
         with contextlib.suppress(NotFoundError):
             slot = svc.store.slot(held)
@@ -140,11 +141,11 @@ async def on_button(
         await query.answer(views.unknown_button())
         return None
     # The step offers only these slots: a forged id for another one books nothing.
-    if not slot_views.may_take(
+    if not slot_offers.may_take(
         slot,
         now=svc.clock(),
         kinds=slot_views.texts(svc).offer_kinds,
-        workshops=slot_views.chosen_workshops(svc, answers),
+        workshops=slot_offers.chosen_workshops(svc, answers),
     ):
         await query.answer(views.unknown_button())
         return None
@@ -249,7 +250,7 @@ async def _offer_after_loss(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: CandidateApplication
 ) -> None:
     """The date chosen in the journey is gone: say so, and offer the open ones."""
-    offers = slot_views.open_for(svc, slot_views.workshops_of(svc, application.id))
+    offers = slot_offers.open_for(svc, slot_offers.workshops_of(svc, application.id))
     lines = [slot_views.message(svc, "lost_choice")]
     if offers:
         lines.append(slot_views.message(svc, "other_date"))

@@ -25,6 +25,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core import states
 from bot.services import Services, services
+from bot.slots import offers as slot_offers
 from bot.slots import rules as rules
 from bot.slots import views as slot_views
 from bot.slots.store import Booking
@@ -199,9 +200,9 @@ async def send_notices(bot: Bot, svc: Services) -> int:
         if svc.store.active_booking_of(booking.application_id) is not None:
             continue  # already has another date
         key = "cancelled_by_team" if booking.notice_due == "slot_cancelled" else "no_show"
-        offers = slot_views.open_for(
+        offers = slot_offers.open_for(
             svc,
-            slot_views.workshops_of(svc, booking.application_id),
+            slot_offers.workshops_of(svc, booking.application_id),
             kinds=(booking.slot.kind,),
             exclude=(booking.slot.id,),
         )

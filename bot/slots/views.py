@@ -3,7 +3,7 @@ slots to offer a person (a read of the store)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -11,7 +11,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core import callbacks
 from bot.core.i18n import N_, _, format_moment, local
 from bot.core.states import State
-from bot.journey import views
 from bot.journey.rules.contact import display_phone
 from bot.services import Services
 from bot.slots import rules as rules
@@ -110,34 +109,6 @@ def booking_text(svc: Services, slot: Slot) -> str:
     return fill(svc, "confirmed", slot)
 
 
-def interview_text(svc: Services, application_id: int) -> str | None:
-    """An interview the team gave at a date of its own ("✍️ Autre date", no slot): the date,
-    the place and who to tell; None when there is none to come."""
-    application = svc.store.application(application_id)
-    review = svc.store.review(application_id)
-    if application.state != State.INTERVIEW or not review.interview_at or review.slot_id:
-        return None
-    start = datetime.fromisoformat(review.interview_at)
-    if rules.has_started(start, svc.clock()):
-        return None
-    kind = review.interview_kind or "entretien"
-    text = message(svc, "confirmed").format(
-        kind=kind_label(svc, kind).lower(),
-        moment=format_moment(start),
-        when=when_text(svc, start),
-        place=review.interview_place or svc.dialogs.structure.address,
-    )
-    return f"{text}\n{views.cannot_come_text(svc.dialogs.structure)}"
-
-
-def rendez_vous_text(svc: Services, application_id: int) -> str | None:
-    """/statut: the rendez-vous to come, from a booking or a date the team gave; or None."""
-    booking = svc.store.active_booking_of(application_id)
-    if booking is not None and not rules.has_started(booking.slot.start, svc.clock()):
-        return f"{booking_text(svc, booking.slot)}\n{views.cannot_come_text(svc.dialogs.structure)}"
-    return interview_text(svc, application_id)
-
-
 def calendar_description(svc: Services, slot: Slot) -> str:
     lines = [svc.dialogs.structure.name, place_of(svc, slot)]
     if svc.dialogs.structure.phone:
@@ -146,57 +117,6 @@ def calendar_description(svc: Services, slot: Slot) -> str:
     if bring:
         lines += ["", message(svc, "bring_title"), *(f"- {_(b)}" for b in bring)]
     return "\n".join(lines)
-
-
-def open_for(
-    svc: Services,
-    workshops: Iterable[str],
-    *,
-    kinds: Iterable[str] | None = None,
-    exclude: Iterable[int] = (),
-) -> list[Slot]:
-    """The next open slots a person may take: of the given kinds (default: those candidates
-    choose themselves), for one of their workshops or for all, soonest first."""
-    wanted = tuple(kinds) if kinds is not None else texts(svc).offer_kinds
-    skip = set(exclude)
-    chosen = set(workshops)
-    now = svc.clock()
-    found = [
-        slot
-        for slot in svc.store.open_slots(now=now, limit=50)
-        if slot.id not in skip and may_take(slot, now=now, kinds=wanted, workshops=chosen)
-    ]
-    return found[: texts(svc).offer_count]
-
-
-def may_take(slot: Slot, *, now: datetime, kinds: Iterable[str], workshops: Iterable[str]) -> bool:
-    return rules.offerable(
-        kind=slot.kind,
-        workshop=slot.workshop,
-        start=slot.start,
-        cancelled=slot.cancelled,
-        now=now,
-        kinds=set(kinds),
-        workshops=set(workshops),
-    )
-
-
-def kinds_for(svc: Services, application_id: int) -> set[str]:
-    """The kinds of slot a person may tap: those candidates choose themselves, and the kinds
-    the team already gave them (an interview can be moved to another interview)."""
-    return set(texts(svc).offer_kinds) | svc.store.booked_kinds(application_id)
-
-
-def workshops_of(svc: Services, application_id: int) -> set[str]:
-    """The workshops an application chose (a draft keeps them in its answers)."""
-    application = svc.store.application(application_id)
-    return set(application.workshops) | chosen_workshops(svc, application.answers)
-
-
-def chosen_workshops(svc: Services, answers: Mapping[str, object]) -> set[str]:
-    step = next((s for s in svc.dialogs.steps if s.kind == "multi"), None)
-    chosen = answers.get(step.id) if step is not None else None
-    return {w for w in chosen if isinstance(w, str)} if isinstance(chosen, list) else set()
 
 
 def slot_button_label(slot: Slot) -> str:
