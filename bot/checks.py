@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.catalogs import missing_translations, read_catalog
+from bot.core.catalogs import code_texts, language_problems, missing_translations, read_catalog
 from bot.core.reliability import integrity_of_file
 from bot.core.settings import Settings
 from bot.features import FEATURES
@@ -39,6 +39,23 @@ def warnings_of(settings: Settings) -> list[str]:
     return warnings
 
 
+# The modules whose texts candidates read (staff's stay French): every language must have them.
+PACKAGE = Path(__file__).resolve().parent
+CANDIDATE_CODE = (
+    "access.py",
+    "core/states.py",
+    "journey/*.py",
+    "slots/views.py",
+    "slots/offers.py",
+    "slots/journey_step.py",
+    "slots/reminders.py",
+    "slots/calendar_file.py",
+    "outbox/handlers.py",
+    "staff/decision_views.py",
+    "referrers/referral.py",
+)
+
+
 def check_catalogs(settings: Settings) -> list[str]:
     """Every text of the journey's dialogs is in each catalog."""
     catalogs = sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po"))
@@ -52,8 +69,15 @@ def check_catalogs(settings: Settings) -> list[str]:
             problems.append(
                 f"locales/{po_path.parent.parent.name}: cannot read messages.po ({error})"
             )
-    texts = load_dialogs(settings.dialogs_dir).translatable_strings()
-    return problems + missing_translations(settings, texts)
+    dialogs = load_dialogs(settings.dialogs_dir)
+    texts = dialogs.translatable_strings()
+    problems += missing_translations(settings, texts)
+    candidate_code = code_texts(
+        path for pattern in CANDIDATE_CODE for path in sorted(PACKAGE.glob(pattern))
+    )
+    buttons = [o.label for s in dialogs.steps for o in (*s.options, *s.quick)]
+    buttons += [w.label for w in dialogs.workshops]
+    return problems + language_problems(settings, [*texts, *candidate_code], buttons)
 
 
 def check_database(path: Path) -> list[str]:

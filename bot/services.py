@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from telegram.ext import Application, CallbackContext
 
+from bot.core import i18n
 from bot.core.settings import Settings
 from bot.journey.dialogs import Dialogs
 from bot.store import Store
@@ -28,3 +30,9 @@ class Services:
 def services(context: CallbackContext | Application) -> Services:  # type: ignore[type-arg]
     application = context if isinstance(context, Application) else context.application
     return application.bot_data[KEY]  # type: ignore[no-any-return]
+
+
+def in_language_of(svc: Services, user_id: int) -> AbstractContextManager[None]:
+    """Texts and dates for this person, whoever's update or job is being processed (a
+    decision sent from a staff member's tap, a reminder sent by a job)."""
+    return i18n.use(svc.store.language_of(user_id))

@@ -38,6 +38,7 @@ migrations(name="0007_processed_updates")(reliability.migrate_processed_updates)
 migrations(name="0008_outbox")(outbox_tables.migrate)
 migrations(name="0009_staff_input_place")(journey_tables.migrate_staff_input_place)
 migrations(name="0010_shown_messages")(mentions.migrate)
+migrations(name="0011_user_language")(journey_tables.migrate_user_language)
 
 
 class Store(

@@ -70,8 +70,16 @@ class Bot:
     def store(self) -> Store:
         return services(self.application).store  # type: ignore[arg-type]
 
-    def chat(self, user_id: int = CANDIDATE_ID, first_name: str = "Awa") -> Chat:
-        return Chat(self.application, self.api, user_id=user_id, first_name=first_name)  # type: ignore[arg-type]
+    def chat(
+        self, user_id: int = CANDIDATE_ID, first_name: str = "Awa", *, language_code: str = "fr"
+    ) -> Chat:
+        return Chat(
+            self.application,  # type: ignore[arg-type]
+            self.api,
+            user_id=user_id,
+            first_name=first_name,
+            language_code=language_code,
+        )
 
 
 def make_settings(tmp_path: Path, **extra: str) -> Settings:

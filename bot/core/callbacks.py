@@ -14,7 +14,8 @@ CONFIRM = "c"  # the candidate's confirmations: c:<withdraw|erase|restart>:<yes|
 STAFF = "s"  # staff review (issue #4): s:<subject>:<action>
 SLOTS = "t"  # slots and bookings (issue #5): t:<subject>:<action>
 REFERRERS = "r"  # referrers (issue #6): r:<subject>:<action>
-PREFIXES = frozenset({JOURNEY, CONFIRM, STAFF, SLOTS, REFERRERS})
+LANGUAGE = "l"  # the reader's language (issue #15): l:<where>:<code>
+PREFIXES = frozenset({JOURNEY, CONFIRM, STAFF, SLOTS, REFERRERS, LANGUAGE})
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
 BACK = "~back"

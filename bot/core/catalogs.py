@@ -3,10 +3,12 @@ and each feature's own check (kept apart from `checks`, which gathers the featur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from bot.core.settings import Settings
@@ -37,3 +39,61 @@ def missing_translations(settings: Settings, texts: Iterable[str]) -> list[str]:
 def read_catalog(po_path: Path) -> Catalog:
     with po_path.open("rb") as handle:
         return read_po(handle)
+
+
+# Longer than this, a button's label is cut on a phone (two buttons to a row).
+BUTTON_CHARACTERS = 32
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def code_texts(paths: Iterable[Path]) -> list[str]:
+    """The texts of `_()` and `N_()` in these Python files (Babel's own extractor)."""
+    texts: list[str] = []
+    for path in paths:
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords={"_": None, "N_": None}
+        ):
+            if isinstance(message, str) and message:
+                texts.append(message)
+    return list(dict.fromkeys(texts))
+
+
+def language_problems(
+    settings: Settings, candidate_texts: Iterable[str], button_labels: Iterable[str]
+) -> list[str]:
+    """For each language but French: the candidate's texts not translated yet, placeholders
+    that differ from the French, and buttons longer than a phone shows well."""
+    problems: list[str] = []
+    wanted = list(dict.fromkeys(candidate_texts))
+    buttons = set(button_labels)
+    for po_path in sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po")):
+        language = po_path.parent.parent.name
+        if language == "fr":
+            continue
+        try:
+            catalog = read_catalog(po_path)
+        except Exception:  # reported once by check_catalogs
+            continue
+        where = f"locales/{language}"
+        for text in wanted:
+            message = catalog.get(text)
+            if message is not None and not message.string:
+                problems.append(f"{where}: {text[:60]!r} is not translated yet")
+        for message in catalog:
+            if not isinstance(message.id, str) or not isinstance(message.string, str):
+                continue  # plural forms: none in this project
+            if not message.id or not message.string:
+                continue
+            if sorted(_PLACEHOLDER.findall(message.id)) != sorted(
+                _PLACEHOLDER.findall(message.string)
+            ):
+                problems.append(
+                    f"{where}: {message.id[:60]!r}: placeholders differ from the French "
+                    f"({', '.join(_PLACEHOLDER.findall(message.string)) or 'none'})"
+                )
+            if message.id in buttons and len(message.string) > BUTTON_CHARACTERS:
+                problems.append(
+                    f"{where}: button {message.string!r} is longer than "
+                    f"{BUTTON_CHARACTERS} characters (a phone cuts it)"
+                )
+    return problems

@@ -1,41 +1,139 @@
-"""French first: gettext catalogs from `locales/` and Babel formatting for fr_FR.
+"""French first, then the reader's own language: gettext catalogs from `locales/` and Babel
+formatting in the reader's locale, in the structure's time zone.
 
-Source strings are French. `_()` looks them up in the catalog (so wording can be adjusted in
-`locales/fr/LC_MESSAGES/messages.po` without touching code). The compiled `.mo` is used when
-it is up to date; otherwise the `.po` is compiled in memory, so a fresh clone just works.
+Source strings are French. `_()` looks them up in the catalog of the language of the update
+being processed (a context variable, set per update by the journey, so that two people in two
+languages at the same moment each get their own; staff always read French). Every catalog in
+`locales/<code>/LC_MESSAGES/messages.po` is a language the bot offers: adding one is adding a
+catalog. The compiled `.mo` is used when it is up to date; otherwise the `.po` is compiled in
+memory, so a fresh clone just works.
 """
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_time as _babel_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-LOCALE = "fr_FR"
+FRENCH = "fr"
+LOCALE = "fr_FR"  # staff's locale, and the source's
 DOMAIN = "messages"
 
-_translations: gettext.NullTranslations = gettext.NullTranslations()
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_catalogs: dict[str, gettext.NullTranslations] = {FRENCH: gettext.NullTranslations()}
+_language: ContextVar[str] = ContextVar("language", default=FRENCH)
 _timezone = ZoneInfo("Europe/Paris")
 
 
-def setup(locales_dir: Path, *, language: str = "fr", timezone: ZoneInfo | None = None) -> None:
-    """Load the catalog once at start; every later `_()` uses it."""
-    global _translations, _timezone
-    _translations = load_translations(locales_dir, language)
+def setup(locales_dir: Path, *, timezone: ZoneInfo | None = None) -> None:
+    """Load every catalog once at start; `_()` then picks the current reader's."""
+    global _timezone
+    found = {FRENCH: load_translations(locales_dir, FRENCH)}
+    for po_path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        code = po_path.parent.parent.name
+        if code != FRENCH and _known_locale(code):
+            found[code] = load_translations(locales_dir, code)
+    _catalogs.clear()
+    _catalogs.update(found)
     if timezone is not None:
         _timezone = timezone
+
+
+def _known_locale(code: str) -> bool:
+    try:
+        Locale.parse(code)
+    except (ValueError, LookupError):
+        return False
+    return True
+
+
+# --- the reader's language ------------------------------------------------------------------
+
+
+def languages() -> list[str]:
+    """The languages offered: French first, then each catalog's, in the order of their code."""
+    return [FRENCH, *sorted(code for code in _catalogs if code != FRENCH)]
+
+
+def native_name(code: str) -> str:
+    """The language's own name, as its readers write it: "Français", "العربية", "中文"."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def french_name(code: str) -> str:
+    """The language's name for staff: "anglais", "arabe"."""
+    return Locale.parse(code).get_display_name(LOCALE) or code
+
+
+def language_for(telegram_code: str | None) -> str | None:
+    """The catalog for Telegram's `language_code` ("en-GB" → "en", "zh-hans" → "zh"), or None."""
+    if not telegram_code:
+        return None
+    base = telegram_code.replace("_", "-").split("-")[0].lower()
+    return base if base in _catalogs else None
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def set_language(code: str) -> None:
+    """For the rest of the update being processed (a context variable: per task)."""
+    _language.set(code if code in _catalogs else FRENCH)
+
+
+@contextmanager
+def use(code: str | None) -> Iterator[None]:
+    """Texts and dates in `code` inside the block (a message to a candidate sent from a job
+    or from a staff member's update), French when the language is unknown."""
+    token = _language.set(code if code and code in _catalogs else FRENCH)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def french() -> AbstractContextManager[None]:
+    """Texts for staff and referrers, whoever's update is being processed."""
+    return use(FRENCH)
+
+
+def in_french(
+    function: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, T]]:
+    """For a coroutine that writes to staff or referrers: French even when a candidate's
+    update (in another language) calls it."""
+
+    @functools.wraps(function)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        with use(FRENCH):
+            return await function(*args, **kwargs)
+
+    return wrapper
+
+
+def is_right_to_left() -> bool:
+    return Locale.parse(current_language()).character_order == "right-to-left"
 
 
 def load_translations(locales_dir: Path, language: str = "fr") -> gettext.NullTranslations:
@@ -60,8 +158,10 @@ def compile_po(po_path: Path) -> bytes:
 
 
 def _(message: str) -> str:
-    """Translate a French source string (marks it for extraction too)."""
-    return _translations.gettext(message)
+    """Translate a French source string into the current reader's language (marks it for
+    extraction too). A text missing from a catalog is shown in French."""
+    catalog = _catalogs.get(_language.get()) or _catalogs[FRENCH]
+    return catalog.gettext(message)
 
 
 def N_(message: str) -> str:
@@ -80,26 +180,34 @@ def format_day(moment: datetime | date) -> str:
     """ "mardi 10 mars 2026"."""
     if isinstance(moment, datetime):
         moment = local(moment)
-    return _babel_date(moment, "EEEE d MMMM y", locale=LOCALE)
+    language = _language.get()
+    if language == FRENCH:
+        return _babel_date(moment, "EEEE d MMMM y", locale=LOCALE)
+    return _babel_date(moment, "full", locale=language)
 
 
 def format_moment(moment: datetime, *, with_year: bool = False) -> str:
-    """ "mardi 10 mars à 14 h" (or "à 14 h 30"), in the configured time zone."""
-    return _format_moment(moment, with_year, _timezone)
+    """ "mardi 10 mars à 14 h" (or "à 14 h 30"), in the configured time zone; in another
+    language, its own full date and short time ("Tuesday, March 10, 2026, 2:00 PM")."""
+    return _format_moment(moment, with_year, _timezone, _language.get())
 
 
 @lru_cache(maxsize=4096)
-def _format_moment(moment: datetime, with_year: bool, zone: ZoneInfo) -> str:
+def _format_moment(moment: datetime, with_year: bool, zone: ZoneInfo, language: str) -> str:
     # The same few slot dates are shown at every step that lists them: Babel's formatting
     # costs tens of microseconds, so each date is formatted once.
     moment = moment.astimezone(zone)
+    if language != FRENCH:
+        day = _babel_date(moment, "full", locale=language)
+        return f"{day}, {_babel_time(moment, 'short', locale=language, tzinfo=zone)}"
     day = "EEEE d MMMM y" if with_year else "EEEE d MMMM"
     hour = "H 'h'" if moment.minute == 0 else "H 'h' mm"
     return _babel_datetime(moment, f"{day} 'à' {hour}", locale=LOCALE, tzinfo=zone)
 
 
 def format_number(value: float | int) -> str:
-    return format_decimal(value, locale=LOCALE)
+    language = _language.get()
+    return format_decimal(value, locale=LOCALE if language == FRENCH else language)
 
 
 # --- extraction of the dialogs' texts (used by `pybabel extract`, see babel.cfg) -----------

@@ -25,6 +25,7 @@ def help_text() -> str:
             _("/rdv : voir, changer ou annuler votre rendez-vous"),
             _("/recommencer : tout reprendre depuis le début"),
             _("/retirer : retirer votre candidature"),
+            _("/langue : choisir votre langue"),
             _("/mesdonnees : recevoir tout ce que nous gardons sur vous"),
             _("/supprimer : effacer toutes vos données"),
             _("/aide : revoir ce message"),

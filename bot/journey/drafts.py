@@ -14,7 +14,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core import callbacks
 from bot.core.i18n import _
-from bot.services import services
+from bot.services import in_language_of, services
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +50,15 @@ async def sweep_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
             continue
         # Marked first: if sending fails halfway, the person is never nudged twice.
         svc.store.mark_nudged(conversation.user_id)
-        keyboard = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        _("Continuer"),
-                        callback_data=callbacks.journey(conversation.step, callbacks.RESUME),
-                    )
-                ]
-            ]
-        )
+        with in_language_of(svc, conversation.user_id):
+            text = _(svc.dialogs.messages["nudge"])
+            resume = InlineKeyboardButton(
+                _("Continuer"),
+                callback_data=callbacks.journey(conversation.step, callbacks.RESUME),
+            )
         try:
             await context.bot.send_message(
-                conversation.user_id, _(svc.dialogs.messages["nudge"]), reply_markup=keyboard
+                conversation.user_id, text, reply_markup=InlineKeyboardMarkup([[resume]])
             )
         except Forbidden:
             svc.store.mark_blocked(conversation.user_id)

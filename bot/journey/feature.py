@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.access import OWN_PRIVATE, candidate_button
-from bot.core import callbacks
+from bot.core import callbacks, i18n
 from bot.core.feature import Feature, TelegramApp
 from bot.core.i18n import N_, _
 from bot.core.settings import Settings
-from bot.journey import cli, common, drafts, rights
+from bot.journey import cli, common, drafts, language, rights
 from bot.journey import handlers as candidate
 from bot.journey.dialogs import check_dialogs
 
@@ -27,6 +33,7 @@ CANDIDATE_COMMANDS = (
     ("aide", N_("Ce que le robot sait faire")),
     ("recommencer", N_("Tout reprendre depuis le début")),
     ("retirer", N_("Retirer ma candidature")),
+    ("langue", N_("Changer de langue")),
     ("mesdonnees", N_("Recevoir mes données")),
     ("supprimer", N_("Effacer mes données")),
 )
@@ -35,6 +42,8 @@ CANDIDATE_COMMANDS = (
 def register(application: TelegramApp) -> None:
     """Last in the registry: the candidate's catch-alls (unknown command, any text, any
     button) come after every other feature's commands and buttons."""
+    # Before anything else, the language of this update's reader.
+    application.add_handler(TypeHandler(Update, language.set_reader_language), group=-100)
     # The sender's own private chat (a forged chat id gets no handler: silence).
     private = OWN_PRIVATE
     new_message = filters.UpdateType.MESSAGE
@@ -47,6 +56,7 @@ def register(application: TelegramApp) -> None:
         ("supprimer", rights.erase),
         ("recommencer", rights.restart),
         ("mesdonnees", rights.my_data),
+        ("langue", language.choose_language),
     ]
     for name, callback in commands:
         application.add_handler(CommandHandler(name, callback, filters=private & new_message))
@@ -62,6 +72,11 @@ def register(application: TelegramApp) -> None:
     )
     application.add_handler(
         CallbackQueryHandler(candidate_button(rights.on_confirm), pattern=rf"^{callbacks.CONFIRM}:")
+    )
+    application.add_handler(
+        CallbackQueryHandler(
+            candidate_button(language.on_language_button), pattern=rf"^{callbacks.LANGUAGE}:"
+        )
     )
     application.add_handler(CallbackQueryHandler(candidate_button(candidate.on_button)))  # forged
     application.add_handler(
@@ -79,15 +94,21 @@ def register(application: TelegramApp) -> None:
 
 
 async def on_start(application: TelegramApp) -> None:
-    """The candidates' command menu, and the drafts' job."""
-    try:
-        await application.bot.set_my_commands(
-            [BotCommand(name, _(description)) for name, description in CANDIDATE_COMMANDS],
-            scope=BotCommandScopeAllPrivateChats(),
-        )
-    except TelegramError as error:
-        # Some Bot API servers lack command menus; the bot works without one.
-        log.warning("command menu not set: %s", type(error).__name__)
+    """The candidates' command menu, in each language (Telegram shows the one of the phone's
+    language, French otherwise), and the drafts' job."""
+    for code in i18n.languages():
+        with i18n.use(code):
+            commands = [BotCommand(name, _(text)) for name, text in CANDIDATE_COMMANDS]
+        try:
+            await application.bot.set_my_commands(
+                commands,
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if code == i18n.FRENCH else code,
+            )
+        except TelegramError as error:
+            # Some Bot API servers lack command menus; the bot works without one.
+            log.warning("command menu not set: %s", type(error).__name__)
+            break
     drafts.schedule(application)
 
 

@@ -112,3 +112,9 @@ def migrate_staff_input_place(db: Database) -> None:
     in a group, the bot's prompt, so that only a reply to it in that chat answers it."""
     db.execute("ALTER TABLE staff_inputs ADD COLUMN chat_id INTEGER")
     db.execute("ALTER TABLE staff_inputs ADD COLUMN prompt_id INTEGER")
+
+
+def migrate_user_language(db: Database) -> None:
+    """The language each person reads (a catalog's code, "fr" by default): chosen in one tap
+    or with /langue, first taken from Telegram's setting when a catalog exists for it."""
+    db.execute("ALTER TABLE users ADD COLUMN language TEXT")

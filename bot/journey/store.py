@@ -117,6 +117,16 @@ class CandidateStore(StoreBase):
             [user_id, self._now()],
         )
 
+    def language_of(self, user_id: int) -> str | None:
+        """The language the person reads, None before they have one (then: French)."""
+        row = self.db.execute("SELECT language FROM users WHERE id = ?", [user_id]).fetchone()
+        return row[0] if row else None
+
+    def set_language(self, user_id: int, language: str) -> None:
+        with self.transaction():
+            self.ensure_user(user_id)
+            self.db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
+
     # -- conversations -------------------------------------------------------------------
 
     def conversation(self, user_id: int) -> Conversation | None:

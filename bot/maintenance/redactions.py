@@ -12,7 +12,7 @@ import logging
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
-from bot.core.i18n import _
+from bot.core.i18n import _, in_french
 from bot.core.mentions import CARD, EXPIRED, Redaction
 from bot.services import Services
 
@@ -27,6 +27,7 @@ def redacted_text(redaction: Redaction) -> str:
     return _("🗑 Message effacé. Il montrait une personne dont les données sont effacées.")
 
 
+@in_french
 async def redact_owed(context: ContextTypes.DEFAULT_TYPE, svc: Services) -> int:
     """Edit every message owed a redaction; returns how many were settled. A message that
     cannot be edited any more (deleted, too old, chat left) is settled too: it shows nothing

@@ -14,13 +14,14 @@ from telegram import CallbackQuery
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
 
+from bot.core import i18n
 from bot.core.i18n import _
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_or_edit, send_text
 from bot.journey.store import CandidateApplication
 from bot.maintenance import redactions
 from bot.outbox.store import Duty
-from bot.services import Services, services
+from bot.services import Services, in_language_of, services
 from bot.slots import journey_step as slot_step
 from bot.staff import decision_notice
 from bot.staff import notice as staff_notice
@@ -101,6 +102,28 @@ async def _send(
         application = svc.store.application(duty.application_id)
     except NotFoundError:
         return  # erased meanwhile: nothing is owed to anyone
+    if duty.kind in (FILED, NEXT_STEPS, AFTER_FILING):
+        with in_language_of(svc, application.user_id):
+            await _send_candidate(context, svc, duty, application, filed_query)
+    elif duty.kind == CARD:
+        with i18n.french():
+            await staff_notice.send_card(context, svc, duty.chat_id, application)
+    elif duty.kind == DECISION:
+        if svc.store.review(application.id).version != duty.version:
+            return  # a later decision owes its own message: the person reads that one
+        with i18n.french():  # staff's side; the candidate's texts are in their language
+            await decision_notice.after_decision(context, svc, duty.chat_id, application.id)
+    else:
+        log.warning("unknown owed message %r dropped", duty.kind)
+
+
+async def _send_candidate(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    duty: Duty,
+    application: CandidateApplication,
+    filed_query: CallbackQuery | None,
+) -> None:
     if duty.kind == FILED:
         text = filed_text(svc, application)
         if filed_query is not None:
@@ -109,16 +132,8 @@ async def _send(
             await send_text(context.bot, duty.chat_id, text)
     elif duty.kind == NEXT_STEPS:
         await send_text(context.bot, duty.chat_id, next_steps_text(svc))
-    elif duty.kind == AFTER_FILING:
-        await slot_step.after_filing(context, svc, application)
-    elif duty.kind == CARD:
-        await staff_notice.send_card(context, svc, duty.chat_id, application)
-    elif duty.kind == DECISION:
-        if svc.store.review(application.id).version != duty.version:
-            return  # a later decision owes its own message: the person reads that one
-        await decision_notice.after_decision(context, svc, duty.chat_id, application.id)
     else:
-        log.warning("unknown owed message %r dropped", duty.kind)
+        await slot_step.after_filing(context, svc, application)
 
 
 async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.core import mentions
-from bot.core.i18n import _
+from bot.core import i18n, mentions
+from bot.core.i18n import _, in_french
 from bot.core.states import NOTIFIED, labels
 from bot.journey.dialogs import DialogError, Option, Step, cached_by_mtime, read_toml
 from bot.journey.store import CandidateApplication
@@ -61,9 +61,12 @@ def welcome_note(svc: Services, source: str | None) -> str | None:
     referrer = svc.store.referrer_by_code(source) if source else None
     if referrer is None:
         return None
-    return _("Vous venez de la part {of_name}.").format(
-        of_name=of_name(referrer.name, catalog(svc).articles)
-    )
+    # French needs the article ("de la Mission locale"); other catalogs take the bare name.
+    if i18n.current_language() == i18n.FRENCH:
+        named = of_name(referrer.name, catalog(svc).articles)
+    else:
+        named = referrer.name
+    return _("Vous venez de la part {of_name}.").format(of_name=named)
 
 
 def is_referrer_diagnosis(svc: Services, source: str | None) -> bool:
@@ -113,6 +116,7 @@ def state_words(state: str) -> str:
     return _(known.referrer) if known else state
 
 
+@in_french
 async def notify_decision(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: CandidateApplication
 ) -> None:

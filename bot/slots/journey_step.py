@@ -34,7 +34,7 @@ from bot.journey import views
 from bot.journey.dialogs import Step
 from bot.journey.rules import ids as journey_ids
 from bot.journey.store import CandidateApplication, Conversation
-from bot.services import Services
+from bot.services import Services, in_language_of
 from bot.slots import offers as slot_offers
 from bot.slots import reminders
 from bot.slots import rules as rules
@@ -269,7 +269,15 @@ async def _offer_after_loss(
 async def send_confirmation(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, booking: Booking
 ) -> None:
-    """Confirm a booking to its candidate (also used after a move from /rdv or an offer)."""
+    """Confirm a booking to its candidate (also used after a move from /rdv or an offer, and
+    when staff convene them: then in the candidate's language, not the staff's)."""
+    with in_language_of(svc, booking.user_id):
+        await _send_confirmation(context, svc, booking)
+
+
+async def _send_confirmation(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, booking: Booking
+) -> None:
     slot = booking.slot
     chat_id = booking.user_id
     try:

@@ -24,7 +24,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import Application, ContextTypes
 
 from bot.core import states
-from bot.services import Services, services
+from bot.services import Services, in_language_of, services
 from bot.slots import offers as slot_offers
 from bot.slots import rules as rules
 from bot.slots import views as slot_views
@@ -174,12 +174,13 @@ async def process(bot: Bot, svc: Services, booking: Booking, kind: str) -> None:
         return
     if not svc.store.claim_reminder(booking.id, kind, "sent"):
         return  # someone else (a job, the sweep) has it
-    outcome = await send(
-        bot,
-        booking.user_id,
-        slot_views.fill(svc, "reminder", booking.slot),
-        slot_views.reminder_markup(svc, booking.id),
-    )
+    with in_language_of(svc, booking.user_id):
+        outcome = await send(
+            bot,
+            booking.user_id,
+            slot_views.fill(svc, "reminder", booking.slot),
+            slot_views.reminder_markup(svc, booking.id),
+        )
     if outcome is Outcome.RETRY:
         svc.store.release_reminder(booking.id, kind)
     elif outcome is Outcome.FAILED:
@@ -199,23 +200,29 @@ async def send_notices(bot: Bot, svc: Services) -> int:
             continue  # withdrawn or closed meanwhile: nothing to offer
         if svc.store.active_booking_of(booking.application_id) is not None:
             continue  # already has another date
-        key = "cancelled_by_team" if booking.notice_due == "slot_cancelled" else "no_show"
-        offers = slot_offers.open_for(
-            svc,
-            slot_offers.workshops_of(svc, booking.application_id),
-            kinds=(booking.slot.kind,),
-            exclude=(booking.slot.id,),
-        )
-        lines = [slot_views.fill(svc, key, booking.slot)]
-        if offers:
-            lines.append(slot_views.message(svc, "other_date"))
-            markup = slot_views.offer_markup(svc, offers)
-        else:
-            lines.append(slot_views.message(svc, "team_will_call"))
-            markup = None
-        outcome = await send(bot, booking.user_id, "\n".join(lines), markup)
+        with in_language_of(svc, booking.user_id):
+            outcome = await _send_notice(bot, svc, booking)
         if outcome is Outcome.RETRY:
             svc.store.release_notice(booking.id)
         elif outcome is Outcome.SENT:
             told += 1
     return told
+
+
+async def _send_notice(bot: Bot, svc: Services, booking: Booking) -> Outcome:
+    """The slot is gone (cancelled by the team, or missed): other dates, or a call."""
+    key = "cancelled_by_team" if booking.notice_due == "slot_cancelled" else "no_show"
+    offers = slot_offers.open_for(
+        svc,
+        slot_offers.workshops_of(svc, booking.application_id),
+        kinds=(booking.slot.kind,),
+        exclude=(booking.slot.id,),
+    )
+    lines = [slot_views.fill(svc, key, booking.slot)]
+    if offers:
+        lines.append(slot_views.message(svc, "other_date"))
+        markup = slot_views.offer_markup(svc, offers)
+    else:
+        lines.append(slot_views.message(svc, "team_will_call"))
+        markup = None
+    return await send(bot, booking.user_id, "\n".join(lines), markup)

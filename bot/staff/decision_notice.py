@@ -13,7 +13,7 @@ from bot.core import mentions
 from bot.core.i18n import _
 from bot.journey.rules.contact import display_phone
 from bot.referrers import referral
-from bot.services import Services
+from bot.services import Services, in_language_of
 from bot.staff import decision_views
 from bot.staff import notice as staff_notice
 
@@ -27,13 +27,14 @@ async def after_decision(
     application = svc.store.application(application_id)
     review = svc.store.review(application_id)
     await staff_notice.refresh_cards(context, svc, application_id)
-    texts = decision_views.decision_messages(
-        svc.dialogs, staff_notice.staff_texts(svc), application, review
-    )
-    # Seats this decision made needless (an information session once she is invited or
-    # accepted): freed in its transaction, said right after the decision's own messages.
-    freed = svc.store.take_freed(application_id) if texts else []
-    texts = [*texts, *decision_views.freed_messages(freed, application.state)]
+    with in_language_of(svc, application.user_id):
+        texts = decision_views.decision_messages(
+            svc.dialogs, staff_notice.staff_texts(svc), application, review
+        )
+        # Seats this decision made needless (an information session once she is invited or
+        # accepted): freed in its transaction, said right after the decision's own messages.
+        freed = svc.store.take_freed(application_id) if texts else []
+        texts = [*texts, *decision_views.freed_messages(freed, application.state)]
     delivered = True
     for text in texts:
         try:

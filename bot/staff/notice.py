@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.core.i18n import _
+from bot.core.i18n import FRENCH, _, in_french
 from bot.core.store import NotFoundError
 from bot.journey.store import CandidateApplication
 from bot.referrers import referral
@@ -51,11 +51,13 @@ def card(svc: Services, application: CandidateApplication) -> tuple[str, InlineK
         notes=svc.store.notes(application.id),
         referrer=referrer_of(svc, application),
         booking=svc.store.active_booking_of(application.id),
+        language=svc.store.language_of(application.user_id) or FRENCH,
     )
     text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
     return text, staff_views.card_keyboard(application, review)
 
 
+@in_french
 async def tell_staff(context: ContextTypes.DEFAULT_TYPE, svc: Services, text: str) -> None:
     for chat_id in staff_chats(svc):
         try:
@@ -64,6 +66,7 @@ async def tell_staff(context: ContextTypes.DEFAULT_TYPE, svc: Services, text: st
             log.warning("could not reach staff chat: %s", type(error).__name__)
 
 
+@in_french
 async def send_card(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
@@ -81,6 +84,7 @@ async def send_card(
     return message
 
 
+@in_french
 async def new_application(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: CandidateApplication
 ) -> None:
@@ -89,6 +93,7 @@ async def new_application(
         await send_card(context, svc, chat_id, application)
 
 
+@in_french
 async def refresh_cards(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application_id: int
 ) -> None:
@@ -102,6 +107,7 @@ async def refresh_cards(
         await edit_card(context, svc, chat_id, message_id, text, markup)
 
 
+@in_french
 async def edit_card(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
@@ -126,6 +132,7 @@ async def edit_card(
         log.warning("card not edited: %s", type(error).__name__)
 
 
+@in_french
 async def withdrawn(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: CandidateApplication
 ) -> None:

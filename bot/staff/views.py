@@ -14,7 +14,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks
-from bot.core.i18n import N_, _, format_day, format_moment
+from bot.core.i18n import FRENCH, N_, _, format_day, format_moment, french_name
 from bot.core.states import State, labels
 from bot.journey.dialogs import BLOCK, Dialogs
 from bot.journey.rules import eligibility
@@ -75,6 +75,7 @@ class CardData:
     notes: Sequence[Note]
     referrer: str | None  # the referrer's name (or code); None: came on their own
     booking: Booking | None = None  # the seat she holds (an information session, …)
+    language: str = FRENCH  # the language she reads the bot in (staff call her in it)
 
 
 BOOKING_NOTES = {
@@ -196,6 +197,8 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
         if data.referrer
         else _("Orientée par : sans orienteur")
     )
+    if data.language != FRENCH:
+        lines.append(_("Langue : {language}").format(language=french_name(data.language)))
     if application.phone:
         lines.append(f"📞 {display_phone(application.phone)}")
     if application.email:

@@ -1,0 +1,103 @@
+"""The language each candidate reads (issue #15): chosen per person, kept in SQLite, set for
+every update before any handler runs.
+
+First Telegram's `language_code` when a catalog exists for it, otherwise French; the welcome
+offers the change in one tap and `/langue` at any time, and the journey goes on where it was.
+Staff always read French, whatever their phone says.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.access import own_private
+from bot.core import callbacks, i18n
+from bot.core.i18n import _
+from bot.core.telegram_bot import reply, send_or_edit
+from bot.journey.screen import send_step
+from bot.referrers import referral
+from bot.services import Services, services
+
+WELCOME, MENU = "w", "m"  # where the choice was offered: the welcome message, or /langue
+ROW = 3  # language buttons per row (their names are short)
+
+
+def reader_language(svc: Services, update: Update) -> str:
+    """The language of the person behind `update`: staff and groups read French."""
+    user = update.effective_user
+    if user is None or svc.settings.is_staff(user.id) or not own_private(update):
+        return i18n.FRENCH
+    stored = svc.store.language_of(user.id)
+    if stored is not None:
+        return stored
+    return i18n.language_for(user.language_code) or i18n.FRENCH
+
+
+async def set_reader_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first for every update (group -100): every `_()` of this update reads it."""
+    i18n.set_language(reader_language(services(context), update))
+
+
+def language_keyboard(where: str) -> InlineKeyboardMarkup | None:
+    """Each language in its own name ("Français", "English", "العربية"…); None with one only."""
+    codes = i18n.languages()
+    if len(codes) < 2:
+        return None
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if code == i18n.current_language() else "") + i18n.native_name(code),
+            callback_data=callbacks.make(callbacks.LANGUAGE, where, code),
+        )
+        for code in codes
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + ROW] for i in range(0, len(buttons), ROW)])
+
+
+def keep_language(svc: Services, user_id: int) -> None:
+    """At the first /start: the language the person reads now is kept (reminders and
+    decisions, sent outside their own updates, need it)."""
+    if svc.store.language_of(user_id) is None:
+        svc.store.set_language(user_id, i18n.current_language())
+
+
+async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/langue: the languages, one tap to change."""
+    message = update.effective_message
+    if message is None:
+        return
+    markup = language_keyboard(MENU)
+    if markup is None:
+        await reply(message, _("Le robot parle seulement français pour le moment."))
+        return
+    await reply(message, _("Choisissez votre langue :"), reply_markup=markup)
+
+
+async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A language tapped: kept, the message said again in it, and the journey goes on."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
+        return
+    data = callbacks.parse(query.data)
+    if data is None or data.action not in i18n.languages() or data.subject not in (WELCOME, MENU):
+        await query.answer()
+        return
+    svc = services(context)
+    svc.store.set_language(user.id, data.action)
+    i18n.set_language(data.action)
+    await query.answer()
+    conversation = svc.store.conversation(user.id)
+    if data.subject == WELCOME:
+        text = _(svc.dialogs.messages["welcome"])
+        note = referral.welcome_note(svc, conversation.source if conversation else None)
+        text = f"{text}\n\n{note}" if note else text
+    else:
+        text = _("D'accord. Je vous écris en français.")
+    await send_or_edit(query, text, language_keyboard(data.subject))
+    if (
+        isinstance(query.message, Message)
+        and conversation is not None
+        and svc.dialogs.has_step(conversation.step)
+    ):
+        await send_step(query.message, svc, conversation)
