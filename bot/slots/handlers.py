@@ -81,6 +81,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await handler(query, context, data.action)
 
 
+# --- staff: /creneaux -------------------------------------------------------------------
+
+
 def _list_view(svc: Services) -> tuple[str, InlineKeyboardMarkup]:
     now = svc.clock()
     recent = [s for s in svc.store.slots_between(since=now - RECENT, until=now) if not s.cancelled]

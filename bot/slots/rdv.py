@@ -50,7 +50,7 @@ def _answered(query: CallbackQuery, answer: str) -> str:
     return f"{text}\n\n✔️ {answer}" if text else f"✔️ {answer}"
 
 
-# --- staff: /creneaux -------------------------------------------------------------------
+# --- /rdv and the buttons of reminders and offers ------------------------------------------
 
 
 def _filed(svc: Services, user_id: int) -> CandidateApplication | None:
