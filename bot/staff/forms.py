@@ -1,0 +1,193 @@
+"""The forms a staff card asks for: a note, the note of a refusal "autre", an interview date
+typed outside the slots. Each is about one application, at the card's version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.core.i18n import _, format_moment
+from bot.core.store import NotFoundError, iso
+from bot.journey.store import CandidateApplication
+from bot.services import Services
+from bot.staff import notice as staff_notice
+from bot.staff import rules as lifecycle
+from bot.staff import views as staff_views
+from bot.staff.decide import decide
+from bot.staff.rules import MomentError, parse_moment
+from bot.staff.typed_input import Field, Form, Refused, Values, form
+
+
+def _asked(text: str, values: Values) -> str:
+    return text.format(reference=values.get("reference", "")) + "\n" + _("/annuler pour annuler.")
+
+
+def note_text(svc: Services, text: str, values: Values) -> str | Refused:
+    """A note: some words, at most MAX_NOTE characters."""
+    text = text.strip()
+    if not text:
+        return Refused(_("Le message est vide. Écrivez quelques mots, ou /annuler."))
+    if len(text) > staff_views.MAX_NOTE:
+        return Refused(
+            _(
+                "C'est trop long ({length} caractères, {limit} au plus). Écrivez plus court, "
+                "ou /annuler."
+            ).format(length=len(text), limit=staff_views.MAX_NOTE)
+        )
+    return text
+
+
+def moment_text(svc: Services, text: str, values: Values) -> dict[str, Any] | Refused:
+    """ "12/03/2031 14:30[, lieu]": the start (ISO, UTC) and the place, if one is given."""
+    try:
+        moment = parse_moment(text.strip()[:300], now=svc.clock(), timezone=svc.settings.timezone)
+    except MomentError as error:
+        problems = {
+            "format": _(
+                "Je n'ai pas compris la date. Écrivez par exemple : 12/03/2031 14:30. Ou /annuler."
+            ),
+            "past": _("Cette date est passée. Écrivez une date à venir, ou /annuler."),
+            "place": _("Le lieu est trop long (200 caractères au plus). Ou /annuler."),
+        }
+        return Refused(problems.get(str(error), problems["format"]))
+    return {"at": iso(moment.start), "place": moment.place}
+
+
+async def _about(svc: Services, update: Update, values: Values) -> CandidateApplication | None:
+    """The application the form is about, or a word if it is gone."""
+    try:
+        return svc.store.application(int(values["application_id"]))
+    except (NotFoundError, KeyError, TypeError, ValueError):
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(_("Cette candidature n'existe plus."))
+        return None
+
+
+async def _noted(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, update: Update, values: Values
+) -> None:
+    """The note a staff member typed: an audit entry, shown on the card."""
+    message, user = update.effective_message, update.effective_user
+    application = await _about(svc, update, values)
+    if message is None or user is None or application is None:
+        return
+    svc.store.add_note(
+        application.id, staff_id=user.id, staff_name=user.first_name, text=values["note"]
+    )
+    await message.reply_text(
+        _("📝 Note ajoutée à {reference}.").format(reference=application.reference)
+    )
+    await staff_notice.refresh_cards(context, svc, application.id)
+
+
+async def _refused(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, update: Update, values: Values
+) -> None:
+    """The note of a refusal "autre": then the refusal is recorded."""
+    message, user = update.effective_message, update.effective_user
+    application = await _about(svc, update, values)
+    if message is None or user is None or application is None:
+        return
+    if await decide(
+        context,
+        svc,
+        None,
+        message,
+        user,
+        application,
+        int(values.get("version", -1)),
+        lifecycle.REFUSE,
+        reason=str(values.get("reason", "autre")),
+        note=values["note"],
+    ):
+        await message.reply_text(
+            _("❌ Refus enregistré pour {reference}.").format(reference=application.reference)
+        )
+
+
+async def _convened(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, update: Update, values: Values
+) -> None:
+    """An interview at a typed date, outside the slots (at the structure, unless a place
+    was given)."""
+    message, user = update.effective_message, update.effective_user
+    application = await _about(svc, update, values)
+    if message is None or user is None or application is None:
+        return
+    at, place = values["moment"]["at"], values["moment"]["place"]
+    if await decide(
+        context,
+        svc,
+        None,
+        message,
+        user,
+        application,
+        int(values.get("version", -1)),
+        lifecycle.CONVENE,
+        interview_at=at,
+        interview_place=place or staff_views.default_place(svc.dialogs),
+        interview_kind="entretien",
+    ):
+        await message.reply_text(
+            _("📅 Rendez-vous enregistré pour {reference} : {moment}.").format(
+                reference=application.reference, moment=format_moment(datetime.fromisoformat(at))
+            )
+        )
+
+
+NOTE = form(
+    Form(
+        name="staff_note",
+        fields=(
+            Field(
+                id="note",
+                prompt=lambda svc, v: _asked(
+                    _("📝 Écrivez la note pour {reference}, puis envoyez."), v
+                ),
+                parse=note_text,
+            ),
+        ),
+        on_done=_noted,
+    )
+)
+
+REFUSAL = form(
+    Form(
+        name="staff_refusal",
+        fields=(
+            Field(
+                id="note",
+                prompt=lambda svc, v: _asked(
+                    _("❌ Écrivez la note du refus pour {reference} (elle reste dans l'équipe)."),
+                    v,
+                ),
+                parse=note_text,
+            ),
+        ),
+        on_done=_refused,
+    )
+)
+
+INTERVIEW_DATE = form(
+    Form(
+        name="staff_date",
+        fields=(
+            Field(
+                id="moment",
+                prompt=lambda svc, v: _asked(
+                    _(
+                        "📅 Écrivez la date et l'heure du rendez-vous pour {reference}. Par "
+                        "exemple : 12/03/2031 14:30. Vous pouvez ajouter le lieu après une "
+                        "virgule : 12/03/2031 14:30, salle B (sinon : l'adresse de la structure)."
+                    ),
+                    v,
+                ),
+                parse=moment_text,
+            ),
+        ),
+        on_done=_convened,
+    )
+)
