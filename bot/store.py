@@ -23,6 +23,8 @@ from bot.slots.followup_store import SlotFollowupStore
 from bot.staff import migrations as staff_tables
 from bot.staff import store as staff
 from bot.staff.queue_store import StaffQueueStore
+from bot.voice import migrations as voice_tables
+from bot.voice.store import VoiceStore
 
 MIGRATION_SET = "tremplin"
 migrations = Migrations(MIGRATION_SET)
@@ -39,6 +41,7 @@ migrations(name="0008_outbox")(outbox_tables.migrate)
 migrations(name="0009_staff_input_place")(journey_tables.migrate_staff_input_place)
 migrations(name="0010_shown_messages")(mentions.migrate)
 migrations(name="0011_user_language")(journey_tables.migrate_user_language)
+migrations(name="0012_voice_notes")(voice_tables.migrate)
 
 
 class Store(
@@ -52,6 +55,7 @@ class Store(
     reliability.ReliabilityStore,
     outbox.OutboxStore,
     mentions.MentionStore,
+    VoiceStore,
 ):
     """All reads and writes of the bot's data; each method is one transaction."""
 

@@ -15,7 +15,8 @@ STAFF = "s"  # staff review (issue #4): s:<subject>:<action>
 SLOTS = "t"  # slots and bookings (issue #5): t:<subject>:<action>
 REFERRERS = "r"  # referrers (issue #6): r:<subject>:<action>
 LANGUAGE = "l"  # the reader's language (issue #15): l:<where>:<code>
-PREFIXES = frozenset({JOURNEY, CONFIRM, STAFF, SLOTS, REFERRERS, LANGUAGE})
+VOICE = "v"  # voice notes (issue #15): v:<key>:play, v:<language>.<key>:<staff action>
+PREFIXES = frozenset({JOURNEY, CONFIRM, STAFF, SLOTS, REFERRERS, LANGUAGE, VOICE})
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
 BACK = "~back"

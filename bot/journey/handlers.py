@@ -19,7 +19,7 @@ from bot.core.states import State
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
 from bot.journey.dialogs import Step
-from bot.journey.language import WELCOME, keep_language, language_keyboard
+from bot.journey.language import welcome_markup
 from bot.journey.moves import advance, change_one, choose, file, go_back
 from bot.journey.rules.contact import (
     clean_phone,
@@ -78,13 +78,12 @@ async def begin(message: Message, svc: Services, user_id: int, source: str | Non
     """The welcome, then the consent question (nothing personal is kept before it)."""
     conversation = Conversation(user_id=user_id, step=svc.dialogs.steps[0].id, source=source)
     svc.store.save_conversation(conversation)
-    keep_language(svc, user_id)
     welcome = _(svc.dialogs.messages["welcome"])
     note = referral.welcome_note(svc, source)
     await reply(
         message,
         f"{welcome}\n\n{note}" if note else welcome,
-        reply_markup=language_keyboard(WELCOME),
+        reply_markup=welcome_markup(svc),
     )
     await send_step(message, svc, conversation)
 

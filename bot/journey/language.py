@@ -8,19 +8,20 @@ Staff always read French, whatever their phone says.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.access import own_private
 from bot.core import callbacks, i18n
 from bot.core.i18n import _
 from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey.screen import send_step
+from bot.journey import views
+from bot.journey.screen import draft_answers, send_step, step_message
 from bot.referrers import referral
 from bot.services import Services, services
+from bot.voice import handlers as voice
 
 WELCOME, MENU = "w", "m"  # where the choice was offered: the welcome message, or /langue
-ROW = 3  # language buttons per row (their names are short)
 
 
 def reader_language(svc: Services, update: Update) -> str:
@@ -40,23 +41,19 @@ async def set_reader_language(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 def language_keyboard(where: str) -> InlineKeyboardMarkup | None:
-    """Each language in its own name ("Français", "English", "العربية"…); None with one only."""
-    codes = i18n.languages()
-    if len(codes) < 2:
-        return None
-    buttons = [
-        InlineKeyboardButton(
-            ("✅ " if code == i18n.current_language() else "") + i18n.native_name(code),
-            callback_data=callbacks.make(callbacks.LANGUAGE, where, code),
-        )
-        for code in codes
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + ROW] for i in range(0, len(buttons), ROW)])
+    rows = views.language_rows(where)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def welcome_markup(svc: Services) -> InlineKeyboardMarkup | None:
+    """Under the welcome, when it is recorded: "🔊 Écouter", "🔊 Lire à voix haute". (The
+    languages are under the first question, and go once it is answered: /langue stays.)"""
+    rows = voice.welcome_rows(svc)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def keep_language(svc: Services, user_id: int) -> None:
-    """At the first /start: the language the person reads now is kept (reminders and
-    decisions, sent outside their own updates, need it)."""
+    """The language the person reads now, kept if none is yet."""
     if svc.store.language_of(user_id) is None:
         svc.store.set_language(user_id, i18n.current_language())
 
@@ -88,16 +85,14 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     i18n.set_language(data.action)
     await query.answer()
     conversation = svc.store.conversation(user.id)
-    if data.subject == WELCOME:
-        text = _(svc.dialogs.messages["welcome"])
-        note = referral.welcome_note(svc, conversation.source if conversation else None)
-        text = f"{text}\n\n{note}" if note else text
-    else:
-        text = _("D'accord. Je vous écris en français.")
-    await send_or_edit(query, text, language_keyboard(data.subject))
-    if (
-        isinstance(query.message, Message)
-        and conversation is not None
-        and svc.dialogs.has_step(conversation.step)
-    ):
+    on_step = conversation is not None and svc.dialogs.has_step(conversation.step)
+    if data.subject == WELCOME and conversation is not None and on_step:
+        # The first question, with the welcome again above it, in the new language.
+        welcome = _(svc.dialogs.messages["welcome"])
+        note = referral.welcome_note(svc, conversation.source)
+        text, markup = step_message(svc, conversation, draft_answers(svc, conversation))
+        await send_or_edit(query, "\n\n".join(filter(None, [welcome, note, text])), markup)
+        return
+    await send_or_edit(query, _("D'accord. Je vous écris en français."), None)
+    if isinstance(query.message, Message) and conversation is not None and on_step:
         await send_step(query.message, svc, conversation)

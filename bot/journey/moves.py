@@ -15,6 +15,7 @@ from bot.core.i18n import _
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
 from bot.journey.dialogs import Option, Step
+from bot.journey.language import keep_language
 from bot.journey.rules import ids as journey_ids
 from bot.journey.rules.steps import (
     ONE,
@@ -46,6 +47,9 @@ async def choose(
         return
     if option.consent == "main" and conversation.application_id is None:
         draft = svc.store.start_draft(conversation.user_id, source=conversation.source)
+        # Kept from the consent on (nothing is kept before it): reminders and decisions,
+        # sent outside the person's own updates, need it.
+        keep_language(svc, conversation.user_id)
         conversation.application_id = draft.id
         answers = dict(draft.answers)
         # Facts for `ask_if` (came through a referrer's link: the follow-up question).

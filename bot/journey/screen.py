@@ -5,7 +5,13 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from telegram import CallbackQuery, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram.error import BadRequest
 
 from bot.core import callbacks
@@ -23,6 +29,7 @@ from bot.journey.store import CandidateApplication, Conversation
 from bot.referrers import referral
 from bot.services import Services
 from bot.slots import journey_step as slot_step
+from bot.voice import handlers as voice
 
 
 def draft_answers(svc: Services, conversation: Conversation) -> dict[str, Any]:
@@ -48,7 +55,26 @@ def step_message(
 ) -> tuple[str, views.Markup]:
     step = svc.dialogs.step(conversation.step)
     if step.kind == "slot":
-        return slot_step.view(svc, step, answers, can_go_back=bool(conversation.history))
+        text, markup = slot_step.view(svc, step, answers, can_go_back=bool(conversation.history))
+    else:
+        text, markup = _step_view(svc, conversation, answers, step)
+    if step.id == svc.dialogs.steps[0].id and not conversation.history:
+        markup = _with_languages(markup)
+    return text, voice.listen_markup(svc, markup, step.id)
+
+
+def _with_languages(markup: views.Markup) -> views.Markup:
+    """The first question offers the languages (the welcome is just above it)."""
+    rows = views.language_rows(views.LANGUAGES_AT_WELCOME)
+    if not rows or isinstance(markup, ReplyKeyboardMarkup):
+        return markup
+    kept = [list(row) for row in markup.inline_keyboard] if markup is not None else []
+    return InlineKeyboardMarkup([*kept, *rows])
+
+
+def _step_view(
+    svc: Services, conversation: Conversation, answers: dict[str, Any], step: Step
+) -> tuple[str, views.Markup]:
     return views.step_view(
         svc.dialogs,
         step,
@@ -69,7 +95,21 @@ async def show(
     from_step: Step | None = None,
 ) -> None:
     """Show the current step: in place of the question just answered by a button, or as a
-    new message after typed text. The phone step needs a new message (a reply keyboard)."""
+    new message after typed text. The phone step needs a new message (a reply keyboard).
+    Then its voice note, for a person who hears every message."""
+    await _show(source, svc, conversation, answers, noted=noted, from_step=from_step)
+    await voice.read_aloud(source.get_bot(), svc, conversation.user_id, conversation.step)
+
+
+async def _show(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    *,
+    noted: str | None,
+    from_step: Step | None,
+) -> None:
     text, markup = step_message(svc, conversation, answers)
     note = _("✔️ {answer}").format(answer=noted) if noted else None
     if isinstance(source, CallbackQuery):
@@ -105,6 +145,7 @@ async def send_step(
         answers = draft_answers(svc, conversation)
     text, markup = step_message(svc, conversation, answers)
     await reply(message, text, reply_markup=markup)
+    await voice.read_aloud(message.get_bot(), svc, conversation.user_id, conversation.step)
 
 
 async def take_away(query: CallbackQuery) -> None:

@@ -16,7 +16,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.core import callbacks
+from bot.core import callbacks, i18n
 from bot.core.i18n import _
 from bot.journey.dialogs import Dialogs, Step, Structure
 from bot.journey.rules import eligibility
@@ -278,3 +278,22 @@ def summary_text(
                 lines.append(f"• {question} {shown}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+LANGUAGES_AT_WELCOME = "w"  # l:w:<code>: tapped under the first question
+
+
+def language_rows(where: str) -> list[list[InlineKeyboardButton]]:
+    """Each language in its own name ("Français", "English", "العربية"…), three to a row,
+    the one in use ticked; nothing when French is the only one."""
+    codes = i18n.languages()
+    if len(codes) < 2:
+        return []
+    buttons = [
+        InlineKeyboardButton(
+            ("✅ " if code == i18n.current_language() else "") + i18n.native_name(code),
+            callback_data=callbacks.make(callbacks.LANGUAGE, where, code),
+        )
+        for code in codes
+    ]
+    return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]

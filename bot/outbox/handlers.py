@@ -25,6 +25,8 @@ from bot.services import Services, in_language_of, services
 from bot.slots import journey_step as slot_step
 from bot.staff import decision_notice
 from bot.staff import notice as staff_notice
+from bot.voice import handlers as voice
+from bot.voice import rules as voice_rules
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +128,11 @@ async def _send_candidate(
 ) -> None:
     if duty.kind == FILED:
         text = filed_text(svc, application)
+        listen = voice.listen_markup(svc, None, voice_rules.FILED)
         if filed_query is not None:
-            await send_or_edit(filed_query, text, None)
+            await send_or_edit(filed_query, text, listen)
         else:
-            await send_text(context.bot, duty.chat_id, text)
+            await send_text(context.bot, duty.chat_id, text, reply_markup=listen)
     elif duty.kind == NEXT_STEPS:
         await send_text(context.bot, duty.chat_id, next_steps_text(svc))
     else:

@@ -22,7 +22,12 @@ async def test_start_shows_welcome_and_consent_in_french(bot: Bot) -> None:
     texts = chat.texts()
     assert "Bonjour, je suis le robot d'Initiatives Solidaires" in texts[-2]
     assert "Étape 1 sur 8 · Votre accord" in texts[-1]
-    assert chat.buttons() == ["J'accepte", "Non merci"]
+    # The first question also offers the languages, each in its own name.
+    assert chat.buttons() == [
+        "J'accepte",
+        "Non merci",
+        *["✅ Français", "العربية", "বাংলা", "English", "தமிழ்", "中文"],
+    ]
     # Nothing personal is kept before consent: no application yet.
     assert bot.store.active_application(CANDIDATE_ID) is None
 

@@ -64,20 +64,21 @@ async def test_an_arabic_phone_is_welcomed_in_arabic_and_switches_to_french(bot:
     await chat.send("/start")
     welcome, consent = chat.messages[-2:]
     with i18n.use("ar"):
-        assert welcome.text.startswith(_(bot_welcome(bot)))
-        assert consent.text == _(bot_first_question(bot)) or _("J'accepte") in consent.buttons()
+        assert welcome.text == _(bot_welcome(bot))
+        assert consent.buttons()[:2] == [_("J'accepte"), _("Non merci")]
     # French first, then each catalog in the order of its code (a new catalog is a new button).
-    assert welcome.buttons() == ["Français", "✅ العربية", "বাংলা", "English", "தமிழ்", "中文"]
+    assert consent.buttons()[2:] == ["Français", "✅ العربية", "বাংলা", "English", "தமிழ்", "中文"]
+    assert bot.store.language_of(CANDIDATE_ID) is None  # nothing kept before the consent
     await chat.tap("Français")
-    edited = next(
-        m for m in bot.api.bot_messages(CANDIDATE_ID) if m.message_id == welcome.message_id
-    )
-    assert edited.text.startswith("Bonjour, je suis le robot")
-    assert edited.buttons()[0] == "✅ Français"
-    assert "J'accepte" in chat.last.buttons()  # the journey goes on, in French
+    # The question becomes the welcome and the question again, in French, in one tap.
+    assert chat.last.message_id == consent.message_id
+    assert chat.last.text.startswith("Bonjour, je suis le robot")
+    assert "Étape 1 sur 8 · Votre accord" in chat.last.text
+    assert chat.buttons()[:3] == ["J'accepte", "Non merci", "✅ Français"]
     assert bot.store.language_of(CANDIDATE_ID) == "fr"
-    await chat.tap("J'accepte")
+    await chat.tap("J'accepte")  # the journey goes on, in French
     assert "Quel âge avez-vous ?" in chat.last.text
+    assert "العربية" not in chat.buttons()  # the languages went with the first question
 
 
 async def test_langue_changes_the_language_where_the_journey_is(bot: Bot) -> None:

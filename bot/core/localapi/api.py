@@ -109,6 +109,7 @@ class LocalBotApi(UserSide):
             ("deleteMessage", self._delete_message),
             ("sendDocument", self._send_document),
             ("sendPhoto", self._send_photo),
+            ("sendVoice", self._send_voice),
             ("sendVenue", self._send_venue),
             ("sendLocation", self._send_location),
             ("sendChatAction", self._send_chat_action),
@@ -635,11 +636,13 @@ class LocalBotApi(UserSide):
                 filename = str(params["filename"])
             stored = self._register_file(kind, filename, data, mime_type)
         reply = self._reply_to(chat_id, params)
-        if kind == "document":
+        if kind in ("document", "voice"):
             file_json: Any = {
                 "file_id": stored.file_id,
                 "file_unique_id": stored.file_unique_id,
             }
+            if kind == "voice":
+                file_json["duration"] = int(params.get("duration") or 3)
             if stored.filename:
                 file_json["file_name"] = stored.filename
             if stored.mime_type:
@@ -679,6 +682,9 @@ class LocalBotApi(UserSide):
 
     def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._send_file(params, "document")
+
+    def _send_voice(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._send_file(params, "voice")
 
     def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._send_file(params, "photo")

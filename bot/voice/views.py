@@ -1,0 +1,137 @@
+"""The voice notes' texts and buttons: "🔊 Écouter" for candidates, the recording screens for
+staff (always French)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+
+from bot.core import callbacks, i18n
+from bot.core.i18n import _
+from bot.journey.dialogs import Dialogs
+from bot.voice.rules import label_of, recordable
+
+PLAY, ALOUD = "play", "aloud"
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+
+
+def _button(label: str, subject: str, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        label, callback_data=callbacks.make(callbacks.VOICE, subject, action)
+    )
+
+
+def listen_row(key: str) -> list[InlineKeyboardButton]:
+    return [_button(_("🔊 Écouter"), key, PLAY)]
+
+
+def aloud_row() -> list[InlineKeyboardButton]:
+    return [_button(_("🔊 Lire à voix haute"), ALOUD, "on")]
+
+
+def with_listen(markup: Markup, recorded: bool, key: str) -> Markup:
+    """The message's buttons, with "🔊 Écouter" first when `key` is recorded in the reader's
+    language (a reply keyboard cannot carry it: the phone step goes without)."""
+    if not recorded or isinstance(markup, ReplyKeyboardMarkup):
+        return markup
+    rows = [list(row) for row in markup.inline_keyboard] if markup is not None else []
+    return InlineKeyboardMarkup([listen_row(key), *rows])
+
+
+# --- staff: recording (French) ----------------------------------------------------------------
+
+
+def staff_data(language: str, key: str, action: str) -> str:
+    return callbacks.make(callbacks.VOICE, f"{language}.{key}", action)
+
+
+def languages_view() -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [
+        InlineKeyboardButton(i18n.native_name(code), callback_data=staff_data(code, "-", "list"))
+        for code in i18n.languages()
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return _("🎙 Voix : dans quelle langue enregistrez-vous ?"), InlineKeyboardMarkup(rows)
+
+
+def list_view(
+    dialogs: Dialogs, language: str, recorded: set[str]
+) -> tuple[str, InlineKeyboardMarkup]:
+    text = "\n".join(
+        [
+            _("🎙 Voix en {language}.").format(language=i18n.french_name(language)),
+            _("✅ : un enregistrement existe. Touchez un message pour l'enregistrer."),
+        ]
+    )
+    rows = [
+        [
+            InlineKeyboardButton(
+                ("✅ " if key in recorded else "") + label_of(dialogs, key),
+                callback_data=staff_data(language, key, "open"),
+            )
+        ]
+        for key in recordable(dialogs)
+    ]
+    rows.append(
+        [InlineKeyboardButton(_("◀️ Langues"), callback_data=staff_data(language, "-", "langs"))]
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+def ask_view(
+    dialogs: Dialogs, language: str, key: str, exists: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [
+        _("🎙 {message}").format(message=label_of(dialogs, key)),
+        _("Envoyez-moi un message vocal en {language}. Tapez /annuler pour arrêter.").format(
+            language=i18n.french_name(language)
+        ),
+    ]
+    rows = []
+    if exists:
+        lines.append(
+            _("Un enregistrement existe déjà : le nouveau le remplacera, après votre accord.")
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    _("🔊 Écouter l'actuel"), callback_data=staff_data(language, key, "hear")
+                )
+            ]
+        )
+        rows.append(
+            [InlineKeyboardButton(_("🗑 Effacer"), callback_data=staff_data(language, key, "del"))]
+        )
+    rows.append(
+        [InlineKeyboardButton(_("◀️ Retour"), callback_data=staff_data(language, "-", "list"))]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def replace_view(language: str, key: str) -> tuple[str, InlineKeyboardMarkup]:
+    return _("Remplacer l'enregistrement actuel par celui-ci ?"), InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("✅ Oui, remplacer"), callback_data=staff_data(language, key, "yes")
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    _("Non, garder l'ancien"), callback_data=staff_data(language, key, "no")
+                )
+            ],
+        ]
+    )
+
+
+def delete_view(language: str, key: str) -> tuple[str, InlineKeyboardMarkup]:
+    return _("Effacer cet enregistrement ?"), InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("🗑 Oui, effacer"), callback_data=staff_data(language, key, "dely")
+                )
+            ],
+            [InlineKeyboardButton(_("◀️ Retour"), callback_data=staff_data(language, key, "open"))],
+        ]
+    )

@@ -1,0 +1,134 @@
+"""Voice for people who cannot read (issue #15): staff record a message per language with
+/voix; candidates hear it with "🔊 Écouter", or every message with "🔊 Lire à voix haute"."""
+
+from __future__ import annotations
+
+from bot.core.localapi import Chat
+from bot.services import services
+from bot.voice.rules import label_of
+from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
+from tests.journeys import NEUTRAL_COMMAND, nadia
+
+
+def labels(bot: Bot, key: str) -> str:
+    return label_of(services(bot.application).dialogs, key)  # type: ignore[arg-type]
+
+
+def first_step(bot: Bot) -> str:
+    return services(bot.application).dialogs.steps[0].id  # type: ignore[arg-type]
+
+
+def second_step(bot: Bot) -> str:
+    return services(bot.application).dialogs.steps[1].id  # type: ignore[arg-type]
+
+
+async def record(staff: Chat, bot: Bot, language: str, key: str) -> None:
+    await staff.send("/voix")
+    await staff.tap(language)
+    await staff.tap(labels(bot, key))
+    await staff.send_voice()
+
+
+def voices_sent(bot: Bot, chat_id: int) -> list[str]:
+    return [m.file_json["file_id"] for m in bot.api.bot_messages(chat_id) if m.kind == "voice"]
+
+
+async def test_staff_record_a_question_and_a_candidate_hears_it(bot: Bot) -> None:
+    staff = nadia(bot)
+    await staff.send("/voix")
+    assert staff.last.text == "🎙 Voix : dans quelle langue enregistrez-vous ?"
+    await staff.tap("English")
+    assert "🎙 Voix en anglais." in staff.last.text
+    assert labels(bot, first_step(bot)) in staff.buttons()  # nothing recorded: no ✅
+    await staff.tap(labels(bot, first_step(bot)))
+    assert "Envoyez-moi un message vocal en anglais." in staff.last.text
+    await staff.send_voice()
+    assert staff.last.text.startswith("✅ Enregistré.")
+    assert "✅ " + labels(bot, first_step(bot)) in staff.buttons()
+    file_id = bot.store.voice_note(first_step(bot), "en")
+    assert file_id is not None
+
+    candidate = bot.chat(language_code="en")
+    await candidate.send("/start")
+    assert candidate.buttons()[0] == "🔊 Listen"
+    step_before = bot.store.conversation(CANDIDATE_ID).step  # type: ignore[union-attr]
+    await candidate.tap("🔊 Listen")
+    assert voices_sent(bot, CANDIDATE_ID) == [file_id]
+    assert bot.store.conversation(CANDIDATE_ID).step == step_before  # type: ignore[union-attr]
+    # A French reader has no recording in French: no button.
+    french = bot.chat(CANDIDATE_ID + 1)
+    await french.send("/start")
+    assert "🔊 Écouter" not in french.buttons()
+
+
+async def test_a_new_recording_replaces_the_old_after_a_confirmation(bot: Bot) -> None:
+    staff = nadia(bot)
+    key = first_step(bot)
+    await record(staff, bot, "Français", key)
+    first = bot.store.voice_note(key, "fr")
+    await staff.tap("✅ " + labels(bot, key))
+    assert "Un enregistrement existe déjà" in staff.last.text
+    await staff.send_voice()
+    assert staff.last.text == "Remplacer l'enregistrement actuel par celui-ci ?"
+    await staff.tap("Non, garder l'ancien")
+    assert bot.store.voice_note(key, "fr") == first
+    await staff.tap("✅ " + labels(bot, key))
+    await staff.send_voice()
+    await staff.tap("✅ Oui, remplacer")
+    second = bot.store.voice_note(key, "fr")
+    assert second not in (None, first)
+    await staff.tap("✅ " + labels(bot, key))
+    await staff.tap("🗑 Effacer")
+    await staff.tap("🗑 Oui, effacer")
+    assert bot.store.voice_note(key, "fr") is None
+    assert staff.last.text.startswith("🗑 Effacé.")
+    candidate = bot.chat()
+    await candidate.send("/start")
+    assert "🔊 Écouter" not in candidate.buttons()
+
+
+async def test_read_aloud_sends_each_recorded_question_with_its_voice(bot: Bot) -> None:
+    staff = nadia(bot)
+    await record(staff, bot, "Français", "welcome")
+    await record(staff, bot, "Français", second_step(bot))
+    candidate = bot.chat()
+    await candidate.send("/start")
+    welcome = candidate.messages[-2]
+    assert welcome.buttons() == ["🔊 Écouter", "🔊 Lire à voix haute"]
+    await candidate.tap("🔊 Lire à voix haute")
+    assert candidate.alerts[-1].startswith("D'accord. Chaque message arrive aussi")
+    await candidate.tap("J'accepte")  # the next question is recorded: its voice follows
+    assert voices_sent(bot, CANDIDATE_ID) == [bot.store.voice_note(second_step(bot), "fr")]
+    assert candidate.messages[-2].text.endswith("Quel âge avez-vous ?")
+
+
+async def test_a_server_that_refuses_voice_notes_changes_nothing_else(bot: Bot) -> None:
+    staff = nadia(bot)
+    await record(staff, bot, "Français", first_step(bot))
+    candidate = bot.chat()
+    await candidate.send("/start")
+    bot.api.fail("sendVoice", times=None)
+    await candidate.tap("🔊 Écouter")
+    assert candidate.alerts[-1] == "Je ne peux pas envoyer le son. Le texte reste au-dessus."
+    await candidate.tap("J'accepte")
+    assert "Quel âge avez-vous ?" in candidate.last.text
+
+
+async def test_voix_is_for_staff_in_their_private_chat(bot: Bot) -> None:
+    stranger = bot.chat()
+    await stranger.send("/voix")
+    assert stranger.last.text == NEUTRAL_COMMAND
+    assert bot.api.bot_messages(STAFF_ID) == []
+    # A voice message from a candidate is not a recording.
+    await stranger.send_voice()
+    assert bot.store.recorded_keys("fr") == set()
+    # /annuler stops a recording that is awaited.
+    staff = nadia(bot)
+    await staff.send("/voix")
+    await staff.tap("Français")
+    await staff.tap(labels(bot, first_step(bot)))
+    await staff.send("/annuler")
+    assert staff.last.text == "D'accord, c'est annulé."
+    await staff.send_voice()
+    assert staff.last.text == "Pour enregistrer une question, tapez /voix."
+    assert bot.store.recorded_keys("fr") == set()
