@@ -22,6 +22,7 @@ from bot.slots import store as slots
 from bot.slots.followup_store import SlotFollowupStore
 from bot.staff import migrations as staff_tables
 from bot.staff import store as staff
+from bot.staff.proofs_store import ProofStore
 from bot.staff.queue_store import StaffQueueStore
 from bot.voice import migrations as voice_tables
 from bot.voice.store import VoiceStore
@@ -42,6 +43,7 @@ migrations(name="0009_staff_input_place")(journey_tables.migrate_staff_input_pla
 migrations(name="0010_shown_messages")(mentions.migrate)
 migrations(name="0011_user_language")(journey_tables.migrate_user_language)
 migrations(name="0012_voice_notes")(voice_tables.migrate)
+migrations(name="0013_proofs_seen")(staff_tables.migrate_proofs_seen)
 
 
 class Store(
@@ -49,6 +51,7 @@ class Store(
     journey.CandidateStore,
     staff.StaffStore,
     StaffQueueStore,
+    ProofStore,
     slots.SlotStore,
     SlotFollowupStore,
     referrers.ReferrerStore,

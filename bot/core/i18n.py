@@ -225,6 +225,7 @@ TRANSLATABLE_KEYS = frozenset(
         "hours",
         "staff",
         "candidate",
+        "bring",
     }
 )
 

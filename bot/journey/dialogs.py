@@ -82,6 +82,9 @@ class Criterion:
     id: str
     level: int
     label: str
+    short: str = ""  # on a card's button: "RSA"
+    proofs: tuple[str, ...] = ()  # the documents accepted (staff read them)
+    bring: str = ""  # what the person is told to bring, in plain words (one line)
 
 
 BLOCK, DOUBT, NOTE = "block", "doubt", "note"
@@ -144,6 +147,9 @@ class Dialogs:
     flags: dict[str, Flag] = field(default_factory=dict)
     # The person has a counsellor when any of these answers is given (journey.toml [verdict]).
     counsellor_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # What every person brings to a rendez-vous (eligibility.toml [[bring]]), before the
+    # proofs of their own criteria.
+    bring: tuple[str, ...] = ()
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -180,6 +186,8 @@ class Dialogs:
         texts.extend(self.messages.values())
         texts.extend(self.states.values())
         texts.extend(c.label for c in self.criteria.values())
+        texts.extend(c.bring for c in self.criteria.values() if c.bring)
+        texts.extend(self.bring)
         for flag in self.flags.values():
             texts.extend((flag.staff, flag.candidate))
         for workshop in self.workshops:
@@ -298,6 +306,11 @@ def _load(directory: Path) -> tuple[Dialogs | None, list[str]]:
         structure=structure,
         flags=flags,
         counsellor_if=counsellor_if,
+        bring=tuple(
+            str(item.get("text", "")).strip()
+            for item in eligibility.get("bring", [])
+            if isinstance(item, dict) and str(item.get("text", "")).strip()
+        ),
     )
     problems.extend(_cross_checks(dialogs))
     return (None if problems else dialogs), problems
@@ -392,7 +405,20 @@ def _criteria(eligibility: dict[str, Any]) -> dict[str, Criterion]:
         if level not in (1, 2):
             raise DialogError(f"eligibility.toml: criterion {criterion_id!r} level must be 1 or 2")
         label = _text(raw, "label", f"eligibility.toml criterion {criterion_id!r}")
-        result[criterion_id] = Criterion(id=criterion_id, level=level, label=label)
+        proofs = tuple(str(p).strip() for p in raw.get("proofs", []) if str(p).strip())
+        if not proofs:
+            raise DialogError(
+                f"eligibility.toml: criterion {criterion_id!r} needs at least one proof "
+                '(proofs = ["…"])'
+            )
+        result[criterion_id] = Criterion(
+            id=criterion_id,
+            level=level,
+            label=label,
+            short=str(raw.get("short", "")).strip() or label,
+            proofs=proofs,
+            bring=str(raw.get("bring", "")).strip(),
+        )
     return result
 
 

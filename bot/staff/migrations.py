@@ -75,3 +75,19 @@ def migrate(db: Database) -> None:
         "WHERE filed_at IS NOT NULL"
     )
     db.execute("CREATE INDEX staff_events_action ON events(action)")
+
+
+def migrate_proofs_seen(db: Database) -> None:
+    """0013: the proofs staff have seen, per application and criterion (issue #16): who and
+    when, so that the hire can be declared without asking the person again."""
+    db.execute(
+        """
+        CREATE TABLE proofs_seen (
+            application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+            criterion TEXT NOT NULL,
+            seen_by INTEGER NOT NULL,             -- staff user id
+            seen_by_name TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (application_id, criterion)
+        )"""
+    )
