@@ -1,20 +1,34 @@
-"""Load `dialogs/*.toml` into typed, frozen objects, refusing a broken file with a clear error.
+"""Load `dialogs/journey.toml`, `eligibility.toml`, `workshops.toml` and `structure.toml`
+into typed, frozen objects, refusing a broken file with every problem named.
 
 The journey, the eligibility criteria, the workshops and the structure's details are data:
-staff change a question here, never in handler code. `check_dialogs` (used by
-`python -m bot check`) lists every problem at once; `load_dialogs` raises on the first.
+staff change a question here, never in handler code. The reading, the collecting of problems
+and the reloading are `bot.core.dialog_files`'s; this module is the schema. `check_dialogs`
+(used by `python -m bot check`) lists every problem; `load_dialogs` raises DialogError with
+all of them; `JOURNEY.live` is the running version (see `keeps` for when an edit waits for
+a restart).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.core import states
+from bot.core.dialog_files import (
+    ID_RULE,
+    DialogError,
+    DialogSource,
+    Loaded,
+    Problems,
+    failed,
+    is_id,
+    placeholder_problems,
+    read_toml,
+    result,
+)
 from bot.journey.rules import ids as journey_ids
 
 STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
@@ -23,15 +37,12 @@ CONSENTS = frozenset({"main", "sensitive", "referrer"})
 # Facts the handlers put in a draft's answers for `ask_if` (never asked): name → values.
 # `_referrer = "oui"`: the person came through a referrer's link (see bot/referrers/referral.py).
 CONTEXT_FACTS: dict[str, tuple[str, ...]] = {"_referrer": ("oui",)}
-# Ids travel in callback data (64 bytes at most): keep them short and plain.
-ID_PATTERN = re.compile(r"^[a-z0-9_]{1,20}$")
-
-
-T = TypeVar("T")
-
-
-class DialogError(ValueError):
-    """A file in `dialogs/` is malformed; the message names the file and the place."""
+# The texts the code fills in with `str.format`, and the placeholders each may use; any
+# other text of [messages] or [states] may use none.
+PLACEHOLDERS: dict[tuple[str, str], frozenset[str]] = {
+    ("messages", "next_steps"): frozenset({"days"}),
+    **{("states", state.value): frozenset({"reference"}) for state in states.ALL},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,86 +218,53 @@ REQUIRED_MESSAGES = (
 
 
 def load_dialogs(directory: Path) -> Dialogs:
-    """Load and validate the dialogs, or raise DialogError naming the first problem."""
-    dialogs, problems = _load(directory)
-    if problems:
-        raise DialogError(problems[0])
-    assert dialogs is not None
-    return dialogs
+    """The dialogs as they are on disk now, or DialogError naming every problem."""
+    return JOURNEY.load(directory)
 
 
 def check_dialogs(directory: Path) -> list[str]:
-    """Every problem in the dialogs, as French-or-English one-line messages (empty: all good)."""
-    return _load(directory)[1]
+    """Every problem in the dialogs, as one-line English messages (empty: all good)."""
+    return JOURNEY.check(directory)
 
 
-_cached: dict[Path, tuple[int, Any]] = {}
-
-
-def cached_by_mtime(path: Path, load: Callable[[], T]) -> T:
-    """`load()`'s result for the file `path`, computed again only when the file changes
-    (staff may edit a dialogs file while the bot runs; reading it on every update would not
-    do)."""
+def _parse(directory: Path) -> Loaded[Dialogs]:
+    problems = Problems()
+    journey = read_toml(directory / "journey.toml", problems)
+    eligibility = read_toml(directory / "eligibility.toml", problems)
+    workshops_data = read_toml(directory / "workshops.toml", problems)
+    structure_data = read_toml(directory / "structure.toml", problems)
+    if journey is None or eligibility is None or workshops_data is None:
+        return failed(problems)
+    if structure_data is None:
+        return failed(problems)
     try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = -1
-    cached = _cached.get(path)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, load())
-        _cached[path] = cached
-    return cached[1]
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """A dialogs file as data, or DialogError naming the file (missing, not TOML)."""
-    return _read(path)
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise DialogError(f"{path.name}: file is missing") from None
-    except tomllib.TOMLDecodeError as error:
-        raise DialogError(f"{path.name}: not valid TOML ({error})") from None
-
-
-def _load(directory: Path) -> tuple[Dialogs | None, list[str]]:
-    try:
-        journey = _read(directory / "journey.toml")
-        eligibility = _read(directory / "eligibility.toml")
-        workshops_data = _read(directory / "workshops.toml")
-        structure_data = _read(directory / "structure.toml")
-    except DialogError as error:
-        return None, [str(error)]
-    problems: list[str] = []
-    try:
-        criteria = _criteria(eligibility)
-        rule = _rule(eligibility, criteria)
-        flags = _flags(eligibility)
-        counsellor_if = _counsellor_if(journey)
+        criteria = problems.guard(lambda: _criteria(eligibility, problems)) or {}
+        rule = problems.guard(lambda: _rule(eligibility, criteria))
+        flags = _flags(eligibility, problems)
+        counsellor_if = problems.guard(lambda: _counsellor_if(journey)) or ()
         sections = tuple(
-            Section(id=_id(s, "journey.toml [[sections]]"), title=_text(s, "title", "journey.toml"))
-            for s in journey.get("sections", [])
+            section
+            for s in _tables(journey, "sections", "journey.toml", problems)
+            if (section := problems.guard(_section, s)) is not None
         )
-        steps = tuple(_step(raw, n) for n, raw in enumerate(journey.get("steps", []), 1))
-        messages = {str(k): str(v) for k, v in journey.get("messages", {}).items()}
-        states = {str(k): str(v) for k, v in journey.get("states", {}).items()}
+        steps = tuple(
+            step
+            for n, raw in enumerate(_tables(journey, "steps", "journey.toml", problems), 1)
+            if (step := problems.guard(_step, raw, n)) is not None
+        )
+        messages = _strings_table(journey, "messages", "journey.toml", problems)
+        states = _strings_table(journey, "states", "journey.toml", problems)
         workshops = tuple(
-            Workshop(
-                id=_id(w, "workshops.toml"),
-                label=_text(w, "label", "workshops.toml"),
-                work=_text(w, "work", "workshops.toml"),
-            )
-            for w in workshops_data.get("workshops", [])
+            workshop
+            for w in _tables(workshops_data, "workshops", "workshops.toml", problems)
+            if (workshop := problems.guard(_workshop, w)) is not None
         )
-        structure = _structure(structure_data)
-    except DialogError as error:
-        return None, [str(error)]
-    except (KeyError, TypeError, ValueError) as error:
-        return None, [f"dialogs: unexpected value ({error})"]
+        structure = problems.guard(lambda: _structure(structure_data))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        problems.add("dialogs", "", f"unexpected value ({error})")
+        return failed(problems)
+    if problems or rule is None or structure is None:
+        return failed(problems)
     dialogs = Dialogs(
         sections=sections,
         steps=steps,
@@ -300,13 +278,58 @@ def _load(directory: Path) -> tuple[Dialogs | None, list[str]]:
         counsellor_if=counsellor_if,
     )
     problems.extend(_cross_checks(dialogs))
-    return (None if problems else dialogs), problems
+    return result(dialogs, problems)
+
+
+def _tables(data: dict[str, Any], key: str, file: str, problems: Problems) -> list[dict[str, Any]]:
+    """The `[[key]]` tables of a file (anything else is a problem, and skipped)."""
+    raw = data.get(key, [])
+    if not isinstance(raw, list):
+        problems.add(file, key, f"must be a list of [[{key}]] tables")
+        return []
+    tables = []
+    for number, item in enumerate(raw, 1):
+        if isinstance(item, dict):
+            tables.append(item)
+        else:
+            problems.add(file, f"{key} {number}", "must be a table")
+    return tables
+
+
+def _strings_table(data: dict[str, Any], key: str, file: str, problems: Problems) -> dict[str, str]:
+    raw = data.get(key, {})
+    if not isinstance(raw, dict):
+        problems.add(file, f"[{key}]", "must be a table of texts")
+        return {}
+    texts: dict[str, str] = {}
+    for name, value in raw.items():
+        if not isinstance(value, str):
+            problems.add(file, f"[{key}] {name!r}", "must be a text")
+            continue
+        for problem in placeholder_problems(value, PLACEHOLDERS.get((key, str(name)), ())):
+            problems.add(file, f"[{key}] {name!r}", problem)
+        texts[str(name)] = value
+    return texts
+
+
+def _section(raw: dict[str, Any]) -> Section:
+    return Section(
+        id=_id(raw, "journey.toml [[sections]]"), title=_text(raw, "title", "journey.toml")
+    )
+
+
+def _workshop(raw: dict[str, Any]) -> Workshop:
+    return Workshop(
+        id=_id(raw, "workshops.toml"),
+        label=_text(raw, "label", "workshops.toml"),
+        work=_text(raw, "work", "workshops.toml"),
+    )
 
 
 def _id(raw: dict[str, Any], where: str) -> str:
     value = raw.get("id")
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise DialogError(f"{where}: id {value!r} must be 1-20 characters among a-z, 0-9 and _")
+    if not isinstance(value, str) or not is_id(value):
+        raise DialogError(f"{where}: id {value!r} {ID_RULE}")
     return value
 
 
@@ -385,15 +408,26 @@ def _step(raw: dict[str, Any], number: int) -> Step:
     )
 
 
-def _criteria(eligibility: dict[str, Any]) -> dict[str, Criterion]:
+def _criteria(eligibility: dict[str, Any], problems: Problems) -> dict[str, Criterion]:
     result: dict[str, Criterion] = {}
-    for criterion_id, raw in eligibility.get("criteria", {}).items():
-        level = raw.get("level")
-        if level not in (1, 2):
-            raise DialogError(f"eligibility.toml: criterion {criterion_id!r} level must be 1 or 2")
-        label = _text(raw, "label", f"eligibility.toml criterion {criterion_id!r}")
-        result[criterion_id] = Criterion(id=criterion_id, level=level, label=label)
+    raw_criteria = eligibility.get("criteria", {})
+    if not isinstance(raw_criteria, dict):
+        raise DialogError("eligibility.toml: [criteria] must be a table of [criteria.<id>]")
+    for criterion_id, raw in raw_criteria.items():
+        criterion = problems.guard(_criterion, criterion_id, raw)
+        if criterion is not None:
+            result[criterion_id] = criterion
     return result
+
+
+def _criterion(criterion_id: str, raw: Any) -> Criterion:
+    where = f"eligibility.toml criterion {criterion_id!r}"
+    if not isinstance(raw, dict):
+        raise DialogError(f"{where}: must be a table with a level and a label")
+    level = raw.get("level")
+    if level not in (1, 2):
+        raise DialogError(f"eligibility.toml: criterion {criterion_id!r} level must be 1 or 2")
+    return Criterion(id=criterion_id, level=level, label=_text(raw, "label", where))
 
 
 def _rule(eligibility: dict[str, Any], criteria: dict[str, Criterion]) -> EligibilityRule:
@@ -412,20 +446,30 @@ def _rule(eligibility: dict[str, Any], criteria: dict[str, Criterion]) -> Eligib
     )
 
 
-def _flags(eligibility: dict[str, Any]) -> dict[str, Flag]:
+def _flags(eligibility: dict[str, Any], problems: Problems) -> dict[str, Flag]:
     result: dict[str, Flag] = {}
-    for flag_id, raw in eligibility.get("flags", {}).items():
-        where = f"eligibility.toml flag {flag_id!r}"
-        effect = raw.get("effect")
-        if effect not in FLAG_EFFECTS:
-            raise DialogError(f"{where}: effect must be one of {list(FLAG_EFFECTS)}")
-        candidate = str(raw.get("candidate", "")).strip()
-        if effect != NOTE and not candidate:
-            raise DialogError(f"{where}: a {effect} needs a 'candidate' text (the person reads it)")
-        result[flag_id] = Flag(
-            id=flag_id, effect=effect, staff=_text(raw, "staff", where), candidate=candidate
-        )
+    raw_flags = eligibility.get("flags", {})
+    if not isinstance(raw_flags, dict):
+        problems.add("eligibility.toml", "[flags]", "must be a table of [flags.<id>]")
+        return result
+    for flag_id, raw in raw_flags.items():
+        flag = problems.guard(_flag, flag_id, raw)
+        if flag is not None:
+            result[flag_id] = flag
     return result
+
+
+def _flag(flag_id: str, raw: Any) -> Flag:
+    where = f"eligibility.toml flag {flag_id!r}"
+    if not isinstance(raw, dict):
+        raise DialogError(f"{where}: must be a table with an effect and texts")
+    effect = raw.get("effect")
+    if effect not in FLAG_EFFECTS:
+        raise DialogError(f"{where}: effect must be one of {list(FLAG_EFFECTS)}")
+    candidate = str(raw.get("candidate", "")).strip()
+    if effect != NOTE and not candidate:
+        raise DialogError(f"{where}: a {effect} needs a 'candidate' text (the person reads it)")
+    return Flag(id=flag_id, effect=effect, staff=_text(raw, "staff", where), candidate=candidate)
 
 
 def _counsellor_if(journey: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -543,3 +587,37 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
         {section.id for section in dialogs.sections},
     )
     return problems
+
+
+def _keeps(running: Dialogs, new: Dialogs) -> list[str]:
+    """Why a valid new journey must wait for a restart, or nothing (it is used at once).
+
+    A conversation in progress is at a step and keeps the steps it came through (to go
+    back); its answers are read by their step's kind. A new version that removes a step, or
+    changes a step's kind, would leave such a conversation pointing at nothing: the running
+    bot keeps the journey it has until it starts again (a restart is the moment such a
+    change is made, as before). Anything else (texts, options, order, criteria, flags,
+    workshops, the structure, a new step) is used from the next update on."""
+    problems: list[str] = []
+    for step in running.steps:
+        if not new.has_step(step.id):
+            problems.append(
+                f"journey.toml: step {step.id!r} was removed or renamed: "
+                "restart the bot to use the new journey"
+            )
+        elif new.step(step.id).kind != step.kind:
+            problems.append(
+                f"journey.toml: step {step.id!r} changed kind ({step.kind!r} to "
+                f"{new.step(step.id).kind!r}): restart the bot to use the new journey"
+            )
+    return problems
+
+
+# Read again when one of its files changes; see `_keeps`, and `Services.refresh`: a handler
+# sees one version from the start of its update to the end.
+JOURNEY: DialogSource[Dialogs] = DialogSource(
+    name="journey",
+    files=("journey.toml", "eligibility.toml", "workshops.toml", "structure.toml"),
+    parse=_parse,
+    keeps=_keeps,
+)
