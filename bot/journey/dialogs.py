@@ -314,15 +314,15 @@ def _strings_table(data: dict[str, Any], key: str, file: str, problems: Problems
 
 def _section(raw: dict[str, Any]) -> Section:
     return Section(
-        id=_id(raw, "journey.toml [[sections]]"), title=_text(raw, "title", "journey.toml")
+        id=_id(raw, "journey.toml: [[sections]]"), title=_text(raw, "title", "journey.toml")
     )
 
 
 def _workshop(raw: dict[str, Any]) -> Workshop:
     return Workshop(
-        id=_id(raw, "workshops.toml"),
-        label=_text(raw, "label", "workshops.toml"),
-        work=_text(raw, "work", "workshops.toml"),
+        id=_id(raw, "workshops.toml: [[workshops]]"),
+        label=_text(raw, "label", "workshops.toml: [[workshops]]"),
+        work=_text(raw, "work", "workshops.toml: [[workshops]]"),
     )
 
 
@@ -347,16 +347,28 @@ def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _option(raw: dict[str, Any], where: str) -> Option:
+def _option(raw: Any, where: str) -> Option:
+    if not isinstance(raw, dict):
+        raise DialogError(f"{where}: each option must be a table {{ id = …, label = … }}")
+    found = Problems()
     known = {"id", "label", "criteria", "unsure", "flag", "next", "end", "consent"}
     unknown = set(raw) - known
     if unknown:
-        raise DialogError(f"{where}: unknown key(s) {sorted(unknown)} in option {raw.get('id')!r}")
+        found.lines.append(f"{where}: unknown key(s) {sorted(unknown)} in option {raw.get('id')!r}")
+    option_id = found.guard(_id, raw, where)
+    label = found.guard(_text, raw, "label", where)
+    criteria = found.guard(_strings, raw, "criteria", where)
+    unsure = found.guard(_strings, raw, "unsure", where)
+    for key in ("flag", "next", "end", "consent"):
+        if key in raw and not isinstance(raw[key], str):
+            found.lines.append(f"{where}: option {raw.get('id')!r}: {key} must be a text")
+    if found or option_id is None or label is None or criteria is None or unsure is None:
+        raise DialogError(found.lines)
     return Option(
-        id=_id(raw, where),
-        label=_text(raw, "label", where),
-        criteria=_strings(raw, "criteria", where),
-        unsure=_strings(raw, "unsure", where),
+        id=option_id,
+        label=label,
+        criteria=criteria,
+        unsure=unsure,
         flag=raw.get("flag"),
         next=raw.get("next"),
         end=raw.get("end"),
@@ -364,9 +376,8 @@ def _option(raw: dict[str, Any], where: str) -> Option:
     )
 
 
-def _step(raw: dict[str, Any], number: int) -> Step:
-    where = f"journey.toml step {number} ({raw.get('id', '?')})"
-    known = {
+STEP_KEYS = frozenset(
+    {
         "id",
         "kind",
         "section",
@@ -380,32 +391,59 @@ def _step(raw: dict[str, Any], number: int) -> Step:
         "validate",
         "optional",
     }
-    unknown = set(raw) - known
+)
+
+
+def _step(raw: dict[str, Any], number: int) -> Step:
+    """One `[[steps]]` table, or DialogError with every problem found in it."""
+    where = f"journey.toml: step {number} ({raw.get('id', '?')})"
+    found = Problems()
+    unknown = set(raw) - STEP_KEYS
     if unknown:
-        raise DialogError(f"{where}: unknown key(s) {sorted(unknown)}")
+        found.lines.append(f"{where}: unknown key(s) {sorted(unknown)}")
     kind = raw.get("kind")
     if kind not in STEP_KINDS:
-        raise DialogError(f"{where}: kind {kind!r} must be one of {sorted(STEP_KINDS)}")
+        found.lines.append(f"{where}: kind {kind!r} must be one of {sorted(STEP_KINDS)}")
     validate = raw.get("validate")
     if kind == "text" and validate not in VALIDATORS:
-        raise DialogError(f"{where}: validate {validate!r} must be one of {sorted(VALIDATORS)}")
+        found.lines.append(f"{where}: validate {validate!r} must be one of {sorted(VALIDATORS)}")
     ask_if = raw.get("ask_if", {})
-    if not isinstance(ask_if, dict):
-        raise DialogError(f'{where}: ask_if must be a table such as {{ step = ["option"] }}')
+    if not isinstance(ask_if, dict) or not all(
+        isinstance(v, list) and all(isinstance(o, str) for o in v) for v in ask_if.values()
+    ):
+        found.lines.append(f'{where}: ask_if must be a table such as {{ step = ["option"] }}')
+        ask_if = {}
+    for key in ("hint", "summary"):
+        if key in raw and not isinstance(raw[key], str):
+            found.lines.append(f"{where}: {key} must be a text")
+    step_id = found.guard(_id, raw, where)
+    text = found.guard(_text, raw, "text", where)
+    options = [found.guard(_option, o, where) for o in _list(raw, "options", where, found)]
+    quick = [found.guard(_option, o, where) for o in _list(raw, "quick", where, found)]
+    if found or step_id is None or text is None or not isinstance(kind, str):
+        raise DialogError(found.lines)
     return Step(
-        id=_id(raw, where),
+        id=step_id,
         kind=kind,
         section=str(raw.get("section", "")),
-        text=_text(raw, "text", where),
+        text=text,
         hint=raw.get("hint"),
         summary=raw.get("summary"),
-        options=tuple(_option(o, where) for o in raw.get("options", [])),
-        quick=tuple(_option(o, where) for o in raw.get("quick", [])),
+        options=tuple(o for o in options if o is not None),
+        quick=tuple(o for o in quick if o is not None),
         ask_if=tuple((str(k), tuple(v)) for k, v in ask_if.items()),
         skip_when_eligible=bool(raw.get("skip_when_eligible", False)),
         validate=validate,
         optional=bool(raw.get("optional", False)),
     )
+
+
+def _list(raw: dict[str, Any], key: str, where: str, found: Problems) -> list[Any]:
+    value = raw.get(key, [])
+    if isinstance(value, list):
+        return value
+    found.lines.append(f"{where}: {key} must be a list")
+    return []
 
 
 def _criteria(eligibility: dict[str, Any], problems: Problems) -> dict[str, Criterion]:
@@ -421,26 +459,33 @@ def _criteria(eligibility: dict[str, Any], problems: Problems) -> dict[str, Crit
 
 
 def _criterion(criterion_id: str, raw: Any) -> Criterion:
-    where = f"eligibility.toml criterion {criterion_id!r}"
+    where = f"eligibility.toml: criterion {criterion_id!r}"
     if not isinstance(raw, dict):
         raise DialogError(f"{where}: must be a table with a level and a label")
     level = raw.get("level")
     if level not in (1, 2):
-        raise DialogError(f"eligibility.toml: criterion {criterion_id!r} level must be 1 or 2")
+        raise DialogError(f"{where}: level must be 1 or 2")
     return Criterion(id=criterion_id, level=level, label=_text(raw, "label", where))
 
 
 def _rule(eligibility: dict[str, Any], criteria: dict[str, Criterion]) -> EligibilityRule:
     raw = eligibility.get("rule", {})
+    if not isinstance(raw, dict):
+        raise DialogError("eligibility.toml: [rule] must be a table")
+    found: list[str] = []
     needed = raw.get("level2_needed")
-    if not isinstance(needed, int) or needed < 1:
-        raise DialogError("eligibility.toml: [rule] level2_needed must be a whole number ≥ 1")
+    if not isinstance(needed, int) or isinstance(needed, bool) or needed < 1:
+        found.append("eligibility.toml: [rule] level2_needed must be a whole number ≥ 1")
     qpv_criterion = raw.get("qpv_criterion", "qpv")
     if qpv_criterion not in criteria:
-        raise DialogError(f"eligibility.toml: qpv_criterion {qpv_criterion!r} is not a criterion")
+        found.append(f"eligibility.toml: [rule] qpv_criterion {qpv_criterion!r} is not a criterion")
     postcodes = raw.get("qpv_postcodes", [])
-    if not all(isinstance(p, str) and re.fullmatch(r"\d{5}", p) for p in postcodes):
-        raise DialogError("eligibility.toml: qpv_postcodes must be 5-digit strings")
+    if not isinstance(postcodes, list) or not all(
+        isinstance(p, str) and re.fullmatch(r"\d{5}", p) for p in postcodes
+    ):
+        found.append("eligibility.toml: [rule] qpv_postcodes must be 5-digit strings")
+    if found or not isinstance(needed, int):
+        raise DialogError(found)
     return EligibilityRule(
         level2_needed=needed, qpv_postcodes=frozenset(postcodes), qpv_criterion=qpv_criterion
     )
@@ -460,7 +505,7 @@ def _flags(eligibility: dict[str, Any], problems: Problems) -> dict[str, Flag]:
 
 
 def _flag(flag_id: str, raw: Any) -> Flag:
-    where = f"eligibility.toml flag {flag_id!r}"
+    where = f"eligibility.toml: flag {flag_id!r}"
     if not isinstance(raw, dict):
         raise DialogError(f"{where}: must be a table with an effect and texts")
     effect = raw.get("effect")
@@ -481,24 +526,49 @@ def _counsellor_if(journey: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]]
 
 def _structure(raw: dict[str, Any]) -> Structure:
     where = "structure.toml"
+    found = Problems()
     try:
         latitude = float(raw["latitude"])
         longitude = float(raw["longitude"])
     except (KeyError, TypeError, ValueError):
-        raise DialogError(f"{where}: latitude and longitude must be numbers") from None
+        found.add(where, "", "latitude and longitude must be numbers")
+        latitude = longitude = 0.0
+    days = raw.get("answer_within_days", 7)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        found.add(where, "answer_within_days", "must be a whole number of days ≥ 1")
+        days = 7
+    for key in ("phone", "hours"):
+        if not isinstance(raw.get(key, ""), str):
+            found.add(where, key, "must be a text")
+    name = found.guard(_text, raw, "name", where)
+    address = found.guard(_text, raw, "address", where)
+    contacts = [
+        found.guard(_contact, contact, f"{where}: contact {number}")
+        for number, contact in enumerate(_list(raw, "contacts", where, found), 1)
+    ]
+    if found or name is None or address is None:
+        raise DialogError(found.lines)
     return Structure(
-        name=_text(raw, "name", where),
-        address=_text(raw, "address", where),
+        name=name,
+        address=address,
         phone=str(raw.get("phone", "")).strip(),
         hours=str(raw.get("hours", "")).strip(),
         latitude=latitude,
         longitude=longitude,
-        answer_within_days=int(raw.get("answer_within_days", 7)),
-        contacts=tuple(
-            Contact(name=_text(c, "name", where), detail=_text(c, "detail", where))
-            for c in raw.get("contacts", [])
-        ),
+        answer_within_days=days,
+        contacts=tuple(c for c in contacts if c is not None),
     )
+
+
+def _contact(raw: Any, where: str) -> Contact:
+    if not isinstance(raw, dict):
+        raise DialogError(f"{where}: must be a table {{ name = …, detail = … }}")
+    found = Problems()
+    name = found.guard(_text, raw, "name", where)
+    detail = found.guard(_text, raw, "detail", where)
+    if found or name is None or detail is None:
+        raise DialogError(found.lines)
+    return Contact(name=name, detail=detail)
 
 
 def _cross_checks(dialogs: Dialogs) -> list[str]:
@@ -507,7 +577,7 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
     section_ids = {s.id for s in dialogs.sections}
     seen: set[str] = set()
     for step in dialogs.steps:
-        where = f"journey.toml step {step.id!r}"
+        where = f"journey.toml: step {step.id!r}"
         if step.id in seen:
             problems.append(f"{where}: the id is used twice")
         seen.add(step.id)

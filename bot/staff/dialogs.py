@@ -104,7 +104,7 @@ def _parse_file(directory: Path) -> Loaded[StaffDialogs]:
     if raw is None:
         return failed(problems)
     staff = problems.guard(_parse, raw, problems)
-    if staff is None or problems:
+    if staff is None:
         return failed(problems)
     problems.extend(_cross_checks(staff))
     return result(staff, problems)
@@ -113,39 +113,44 @@ def _parse_file(directory: Path) -> Loaded[StaffDialogs]:
 def _text(raw: dict[str, Any], key: str, where: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise DialogError(f"{FILE} {where}: {key!r} is missing or empty")
+        raise DialogError(f"{FILE}: {where}: {key!r} is missing or empty")
     return value.strip()
 
 
 def _only(raw: Any, known: set[str], where: str) -> dict[str, Any]:
+    where = where or "(top level)"
     if not isinstance(raw, dict):
-        raise DialogError(f"{FILE} {where}: expected a table")
+        raise DialogError(f"{FILE}: {where}: expected a table")
     unknown = set(raw) - known
     if unknown:
-        raise DialogError(f"{FILE} {where}: unknown key(s) {sorted(unknown)}")
+        raise DialogError(f"{FILE}: {where}: unknown key(s) {sorted(unknown)}")
     return raw
 
 
 def _parse(raw: dict[str, Any], problems: Problems) -> StaffDialogs:
-    _only(raw, {"card", "reasons", "bring", "messages"}, "")
+    problems.guard(_only, raw, {"card", "reasons", "bring", "messages"}, "")
     card = []
-    for n, item in enumerate(_list(raw, "card"), 1):
+    for n, item in enumerate(problems.guard(_list, raw, "card") or [], 1):
         line = problems.guard(_card_line, item, f"[[card]] {n}")
         if line is not None:
             card.append(line)
     reasons = []
-    for n, item in enumerate(_list(raw, "reasons"), 1):
+    for n, item in enumerate(problems.guard(_list, raw, "reasons") or [], 1):
         reason = problems.guard(_reason, item, f"[[reasons]] {n}")
         if reason is not None:
             reasons.append(reason)
     bring = []
-    for n, item in enumerate(_list(raw, "bring"), 1):
+    for n, item in enumerate(problems.guard(_list, raw, "bring") or [], 1):
         label = problems.guard(_bring, item, f"[[bring]] {n}")
         if label is not None:
             bring.append(label)
     messages = raw.get("messages", {})
-    if not isinstance(messages, dict) or not all(isinstance(v, str) for v in messages.values()):
-        raise DialogError(f"{FILE} [messages]: every message must be text")
+    if not isinstance(messages, dict):
+        raise DialogError(f"{FILE}: [messages]: expected a table of texts")
+    for key, value in list(messages.items()):
+        if not isinstance(value, str):
+            problems.add(FILE, f"messages.{key}", "must be a text")
+            del messages[key]
     return StaffDialogs(
         card=tuple(card),
         reasons=tuple(reasons),
@@ -157,7 +162,7 @@ def _parse(raw: dict[str, Any], problems: Problems) -> StaffDialogs:
 def _list(raw: dict[str, Any], key: str) -> list[Any]:
     value = raw.get(key, [])
     if not isinstance(value, list):
-        raise DialogError(f"{FILE} [[{key}]]: expected a list of tables")
+        raise DialogError(f"{FILE}: [[{key}]]: expected a list of tables")
     return value
 
 
@@ -175,7 +180,7 @@ def _reason(item: Any, where: str) -> Reason:
     reason_id = item.get("id")
     wrong_id = id_problem(reason_id)
     if wrong_id is not None:
-        raise DialogError(f"{FILE} {where}: {wrong_id}")
+        raise DialogError(f"{FILE}: {where}: {wrong_id}")
     return Reason(
         id=reason_id,
         label=_text(item, "label", where),
