@@ -197,8 +197,7 @@ class DialogSource(Generic[T]):
         if running.problems and not running.logged:
             running.logged = True
             log.error(
-                "dialogs/%s changed but cannot be used; the running bot keeps the previous "
-                "version until it is fixed:\n%s",
+                "dialogs/%s changed, but the running bot keeps its previous version:\n%s",
                 "/".join(self.files),
                 "\n".join(f"  {p}" for p in running.problems),
             )

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from bot.core.catalogs import missing_translations
+from bot.core.dialog_files import DialogError
 from bot.core.settings import Settings, load_settings
-from bot.journey.dialogs import DialogError, load_dialogs
+from bot.journey.dialogs import load_dialogs
 from bot.referrers.rules import Catalog, clean_contact, clean_name, deep_link
 
 EXIT_NOT_FOUND = 1
