@@ -27,8 +27,10 @@ class Services:
 
     def refresh(self) -> None:
         """Take the journey's running version (read again if a file changed; the last good
-        one while an edit is broken). Called once at the start of each update, so that a
-        handler sees one journey from its start to its end, never a mix of two."""
+        one while an edit is broken). Called once at the start of each update (bot/core/
+        polling.py); updates are handled one at a time (PTB's default, kept here), so a
+        handler sees one journey from its start to its end, never a mix of two. Jobs (the
+        drafts' nudge) use the version of the last update."""
         self.dialogs = JOURNEY.live(self.settings.dialogs_dir)
 
 
