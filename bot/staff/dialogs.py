@@ -78,24 +78,26 @@ class StaffDialogs:
 
 def load_staff_dialogs(directory: Path, dialogs: Dialogs | None = None) -> StaffDialogs:
     """staff.toml as it is on disk now, or DialogError naming every problem."""
-    problems = check_staff_dialogs(directory, dialogs)
-    if problems:
+    staff, problems = _checked(directory, dialogs)
+    if staff is None or problems:
         raise DialogError(problems)
-    return STAFF.load(directory)
+    return staff
 
 
 def check_staff_dialogs(directory: Path, dialogs: Dialogs | None = None) -> list[str]:
     """Every problem in staff.toml, and its card lines naming no step of `dialogs` (empty:
     all good)."""
+    return _checked(directory, dialogs)[1]
+
+
+def _checked(directory: Path, dialogs: Dialogs | None) -> tuple[StaffDialogs | None, list[str]]:
     loaded = STAFF.read(directory)
-    if loaded.value is None:
-        return list(loaded.problems)
-    problems: list[str] = []
-    if dialogs is not None:
+    problems = list(loaded.problems)
+    if loaded.value is not None and dialogs is not None:
         for line in loaded.value.card:
             if not dialogs.has_step(line.step):
                 problems.append(f"{FILE}: [[card]] names unknown step {line.step!r}")
-    return problems
+    return loaded.value, problems
 
 
 def _parse_file(directory: Path) -> Loaded[StaffDialogs]:
