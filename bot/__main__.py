@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.dialog_files import DialogError
 from bot.core.settings import SettingsError, load_settings
 from bot.features import FEATURES
-from bot.journey.dialogs import DialogError
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
@@ -85,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tremplin: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
     except DialogError as error:
-        print(f"tremplin: dialogs/{error}", file=sys.stderr)
+        for problem in error.problems:  # every problem of every file, one a line
+            print(f"tremplin: dialogs/{problem}", file=sys.stderr)
         return EXIT_UNUSABLE
     except _store_error() as error:
         print(f"tremplin: {error}", file=sys.stderr)

@@ -11,13 +11,14 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.core import i18n
+from bot.core.dialog_files import start_all
 from bot.core.polling import TremplinApplication
 from bot.core.ratelimit import RetryingRateLimiter
 from bot.core.settings import Settings
 from bot.core.store import utcnow
 from bot.core.telegram_bot import make_bot
 from bot.features import FEATURES, staff_commands
-from bot.journey.dialogs import Dialogs, load_dialogs
+from bot.journey.dialogs import JOURNEY
 from bot.services import KEY, Services
 from bot.store import Store
 
@@ -31,14 +32,18 @@ def build_application(
     settings: Settings,
     *,
     store: Store | None = None,
-    dialogs: Dialogs | None = None,
     request: BaseRequest | None = None,
     clock: Callable[[], datetime] = utcnow,
     rate_limit: bool = False,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot, ready to `initialize()`; `request` replaces the network (localapi)."""
+    """The bot, ready to `initialize()`; `request` replaces the network (localapi).
+
+    Every feature's `dialogs/*.toml` is read and validated first: DialogError lists every
+    problem of every file (the bot does not start on broken dialogs). While it runs, each
+    file is read again when it changes (bot.core.dialog_files)."""
     i18n.setup(settings.locales_dir, timezone=settings.timezone)
-    dialogs = dialogs or load_dialogs(settings.dialogs_dir)
+    start_all(settings.dialogs_dir, (f for feature in FEATURES for f in feature.dialog_files))
+    dialogs = JOURNEY.live(settings.dialogs_dir)
     store = store or Store.open(settings.database, clock=clock)
     bot = make_bot(
         token=settings.token or OFFLINE_TOKEN,

@@ -11,20 +11,29 @@ from telegram.ext import Application, CallbackContext
 
 from bot.core import i18n
 from bot.core.settings import Settings
-from bot.journey.dialogs import Dialogs
+from bot.journey.dialogs import JOURNEY, Dialogs
 from bot.store import Store
 
 KEY = "tremplin"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Services:
     settings: Settings
     store: Store
+    # The journey's dialogs: the version in use for the update being handled (`refresh`).
     dialogs: Dialogs
     clock: Callable[[], datetime]
     # The staff's command menu, gathered from every feature (bot/features.py).
     staff_commands: tuple[tuple[str, str], ...] = ()
+
+    def refresh(self) -> None:
+        """Take the journey's running version (read again if a file changed; the last good
+        one while an edit is broken). Called once at the start of each update (bot/core/
+        polling.py); updates are handled one at a time (PTB's default, kept here), so a
+        handler sees one journey from its start to its end, never a mix of two. Jobs (the
+        drafts' nudge) use the version of the last update."""
+        self.dialogs = JOURNEY.live(self.settings.dialogs_dir)
 
 
 def services(context: CallbackContext | Application) -> Services:  # type: ignore[type-arg]

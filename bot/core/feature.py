@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 
 from telegram.ext import Application
 
+from bot.core.dialog_files import DialogSource
 from bot.core.settings import Settings
 
 # PTB's Application is generic in six types we never narrow.
@@ -29,8 +30,10 @@ class Feature:
     candidate's catch-alls come last); `on_start` runs after the bot is initialised (jobs,
     command menus, overdue work); `add_parsers` adds `python -m bot` commands; `check` adds
     problems to `python -m bot check`; `staff_commands` go in the staff's command menu and
-    their /aide. Tables are not here: each feature's `store.py` has its migrations, which
-    `bot/store.py` orders (the store must not depend on handlers).
+    their /aide; `dialog_files` are the `dialogs/*.toml` it reads (bot.core.dialog_files),
+    read and validated together when the bot starts. Tables are not here: each feature's
+    `store.py` has its migrations, which `bot/store.py` orders (the store must not depend
+    on handlers).
     """
 
     name: str
@@ -39,3 +42,4 @@ class Feature:
     add_parsers: Callable[[SubParsers], None] | None = None
     check: Callable[[Settings], list[str]] = _nothing_to_check
     staff_commands: tuple[tuple[str, str], ...] = ()
+    dialog_files: tuple[DialogSource[Any], ...] = ()

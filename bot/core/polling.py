@@ -33,7 +33,9 @@ class TremplinApplication(Application):  # type: ignore[type-arg]
         if not isinstance(update, Update):
             await super().process_update(update)
             return
-        store = services(self).store
+        svc = services(self)
+        svc.refresh()  # an edited dialogs/journey.toml is used from this update on
+        store = svc.store
         if store.was_processed(update.update_id):
             log.info("update %s was already processed: skipped", update.update_id)
             return

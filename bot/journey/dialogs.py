@@ -1,20 +1,34 @@
-"""Load `dialogs/*.toml` into typed, frozen objects, refusing a broken file with a clear error.
+"""Load `dialogs/journey.toml`, `eligibility.toml`, `workshops.toml` and `structure.toml`
+into typed, frozen objects, refusing a broken file with every problem named.
 
 The journey, the eligibility criteria, the workshops and the structure's details are data:
-staff change a question here, never in handler code. `check_dialogs` (used by
-`python -m bot check`) lists every problem at once; `load_dialogs` raises on the first.
+staff change a question here, never in handler code. The reading, the collecting of problems
+and the reloading are `bot.core.dialog_files`'s; this module is the schema. `check_dialogs`
+(used by `python -m bot check`) lists every problem; `load_dialogs` raises DialogError with
+all of them; `JOURNEY.live` is the running version (see `keeps` for when an edit waits for
+a restart).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.core import states
+from bot.core.dialog_files import (
+    ID_RULE,
+    DialogError,
+    DialogSource,
+    Loaded,
+    Problems,
+    failed,
+    is_id,
+    placeholder_problems,
+    read_toml,
+    result,
+)
 from bot.journey.rules import ids as journey_ids
 
 STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
@@ -23,15 +37,12 @@ CONSENTS = frozenset({"main", "sensitive", "referrer"})
 # Facts the handlers put in a draft's answers for `ask_if` (never asked): name → values.
 # `_referrer = "oui"`: the person came through a referrer's link (see bot/referrers/referral.py).
 CONTEXT_FACTS: dict[str, tuple[str, ...]] = {"_referrer": ("oui",)}
-# Ids travel in callback data (64 bytes at most): keep them short and plain.
-ID_PATTERN = re.compile(r"^[a-z0-9_]{1,20}$")
-
-
-T = TypeVar("T")
-
-
-class DialogError(ValueError):
-    """A file in `dialogs/` is malformed; the message names the file and the place."""
+# The texts the code fills in with `str.format`, and the placeholders each may use; any
+# other text of [messages] or [states] may use none.
+PLACEHOLDERS: dict[tuple[str, str], frozenset[str]] = {
+    ("messages", "next_steps"): frozenset({"days"}),
+    **{("states", state.value): frozenset({"reference"}) for state in states.ALL},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,86 +226,53 @@ REQUIRED_MESSAGES = (
 
 
 def load_dialogs(directory: Path) -> Dialogs:
-    """Load and validate the dialogs, or raise DialogError naming the first problem."""
-    dialogs, problems = _load(directory)
-    if problems:
-        raise DialogError(problems[0])
-    assert dialogs is not None
-    return dialogs
+    """The dialogs as they are on disk now, or DialogError naming every problem."""
+    return JOURNEY.load(directory)
 
 
 def check_dialogs(directory: Path) -> list[str]:
-    """Every problem in the dialogs, as French-or-English one-line messages (empty: all good)."""
-    return _load(directory)[1]
+    """Every problem in the dialogs, as one-line English messages (empty: all good)."""
+    return JOURNEY.check(directory)
 
 
-_cached: dict[Path, tuple[int, Any]] = {}
-
-
-def cached_by_mtime(path: Path, load: Callable[[], T]) -> T:
-    """`load()`'s result for the file `path`, computed again only when the file changes
-    (staff may edit a dialogs file while the bot runs; reading it on every update would not
-    do)."""
+def _parse(directory: Path) -> Loaded[Dialogs]:
+    problems = Problems()
+    journey = read_toml(directory / "journey.toml", problems)
+    eligibility = read_toml(directory / "eligibility.toml", problems)
+    workshops_data = read_toml(directory / "workshops.toml", problems)
+    structure_data = read_toml(directory / "structure.toml", problems)
+    if journey is None or eligibility is None or workshops_data is None:
+        return failed(problems)
+    if structure_data is None:
+        return failed(problems)
     try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = -1
-    cached = _cached.get(path)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, load())
-        _cached[path] = cached
-    return cached[1]
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """A dialogs file as data, or DialogError naming the file (missing, not TOML)."""
-    return _read(path)
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise DialogError(f"{path.name}: file is missing") from None
-    except tomllib.TOMLDecodeError as error:
-        raise DialogError(f"{path.name}: not valid TOML ({error})") from None
-
-
-def _load(directory: Path) -> tuple[Dialogs | None, list[str]]:
-    try:
-        journey = _read(directory / "journey.toml")
-        eligibility = _read(directory / "eligibility.toml")
-        workshops_data = _read(directory / "workshops.toml")
-        structure_data = _read(directory / "structure.toml")
-    except DialogError as error:
-        return None, [str(error)]
-    problems: list[str] = []
-    try:
-        criteria = _criteria(eligibility)
-        rule = _rule(eligibility, criteria)
-        flags = _flags(eligibility)
-        counsellor_if = _counsellor_if(journey)
+        criteria = problems.guard(lambda: _criteria(eligibility, problems)) or {}
+        rule = problems.guard(lambda: _rule(eligibility, criteria))
+        flags = _flags(eligibility, problems)
+        counsellor_if = problems.guard(lambda: _counsellor_if(journey)) or ()
         sections = tuple(
-            Section(id=_id(s, "journey.toml [[sections]]"), title=_text(s, "title", "journey.toml"))
-            for s in journey.get("sections", [])
+            section
+            for s in _tables(journey, "sections", "journey.toml", problems)
+            if (section := problems.guard(_section, s)) is not None
         )
-        steps = tuple(_step(raw, n) for n, raw in enumerate(journey.get("steps", []), 1))
-        messages = {str(k): str(v) for k, v in journey.get("messages", {}).items()}
-        states = {str(k): str(v) for k, v in journey.get("states", {}).items()}
+        steps = tuple(
+            step
+            for n, raw in enumerate(_tables(journey, "steps", "journey.toml", problems), 1)
+            if (step := problems.guard(_step, raw, n)) is not None
+        )
+        messages = _strings_table(journey, "messages", "journey.toml", problems)
+        states = _strings_table(journey, "states", "journey.toml", problems)
         workshops = tuple(
-            Workshop(
-                id=_id(w, "workshops.toml"),
-                label=_text(w, "label", "workshops.toml"),
-                work=_text(w, "work", "workshops.toml"),
-            )
-            for w in workshops_data.get("workshops", [])
+            workshop
+            for w in _tables(workshops_data, "workshops", "workshops.toml", problems)
+            if (workshop := problems.guard(_workshop, w)) is not None
         )
-        structure = _structure(structure_data)
-    except DialogError as error:
-        return None, [str(error)]
-    except (KeyError, TypeError, ValueError) as error:
-        return None, [f"dialogs: unexpected value ({error})"]
+        structure = problems.guard(lambda: _structure(structure_data))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        problems.add("dialogs", "", f"unexpected value ({error})")
+        return failed(problems)
+    if problems or rule is None or structure is None:
+        return failed(problems)
     dialogs = Dialogs(
         sections=sections,
         steps=steps,
@@ -313,13 +291,58 @@ def _load(directory: Path) -> tuple[Dialogs | None, list[str]]:
         ),
     )
     problems.extend(_cross_checks(dialogs))
-    return (None if problems else dialogs), problems
+    return result(dialogs, problems)
+
+
+def _tables(data: dict[str, Any], key: str, file: str, problems: Problems) -> list[dict[str, Any]]:
+    """The `[[key]]` tables of a file (anything else is a problem, and skipped)."""
+    raw = data.get(key, [])
+    if not isinstance(raw, list):
+        problems.add(file, key, f"must be a list of [[{key}]] tables")
+        return []
+    tables = []
+    for number, item in enumerate(raw, 1):
+        if isinstance(item, dict):
+            tables.append(item)
+        else:
+            problems.add(file, f"{key} {number}", "must be a table")
+    return tables
+
+
+def _strings_table(data: dict[str, Any], key: str, file: str, problems: Problems) -> dict[str, str]:
+    raw = data.get(key, {})
+    if not isinstance(raw, dict):
+        problems.add(file, f"[{key}]", "must be a table of texts")
+        return {}
+    texts: dict[str, str] = {}
+    for name, value in raw.items():
+        if not isinstance(value, str):
+            problems.add(file, f"[{key}] {name!r}", "must be a text")
+            continue
+        for problem in placeholder_problems(value, PLACEHOLDERS.get((key, str(name)), ())):
+            problems.add(file, f"[{key}] {name!r}", problem)
+        texts[str(name)] = value
+    return texts
+
+
+def _section(raw: dict[str, Any]) -> Section:
+    return Section(
+        id=_id(raw, "journey.toml: [[sections]]"), title=_text(raw, "title", "journey.toml")
+    )
+
+
+def _workshop(raw: dict[str, Any]) -> Workshop:
+    return Workshop(
+        id=_id(raw, "workshops.toml: [[workshops]]"),
+        label=_text(raw, "label", "workshops.toml: [[workshops]]"),
+        work=_text(raw, "work", "workshops.toml: [[workshops]]"),
+    )
 
 
 def _id(raw: dict[str, Any], where: str) -> str:
     value = raw.get("id")
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise DialogError(f"{where}: id {value!r} must be 1-20 characters among a-z, 0-9 and _")
+    if not isinstance(value, str) or not is_id(value):
+        raise DialogError(f"{where}: id {value!r} {ID_RULE}")
     return value
 
 
@@ -337,16 +360,28 @@ def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _option(raw: dict[str, Any], where: str) -> Option:
+def _option(raw: Any, where: str) -> Option:
+    if not isinstance(raw, dict):
+        raise DialogError(f"{where}: each option must be a table {{ id = …, label = … }}")
+    found = Problems()
     known = {"id", "label", "criteria", "unsure", "flag", "next", "end", "consent"}
     unknown = set(raw) - known
     if unknown:
-        raise DialogError(f"{where}: unknown key(s) {sorted(unknown)} in option {raw.get('id')!r}")
+        found.lines.append(f"{where}: unknown key(s) {sorted(unknown)} in option {raw.get('id')!r}")
+    option_id = found.guard(_id, raw, where)
+    label = found.guard(_text, raw, "label", where)
+    criteria = found.guard(_strings, raw, "criteria", where)
+    unsure = found.guard(_strings, raw, "unsure", where)
+    for key in ("flag", "next", "end", "consent"):
+        if key in raw and not isinstance(raw[key], str):
+            found.lines.append(f"{where}: option {raw.get('id')!r}: {key} must be a text")
+    if found or option_id is None or label is None or criteria is None or unsure is None:
+        raise DialogError(found.lines)
     return Option(
-        id=_id(raw, where),
-        label=_text(raw, "label", where),
-        criteria=_strings(raw, "criteria", where),
-        unsure=_strings(raw, "unsure", where),
+        id=option_id,
+        label=label,
+        criteria=criteria,
+        unsure=unsure,
         flag=raw.get("flag"),
         next=raw.get("next"),
         end=raw.get("end"),
@@ -354,9 +389,8 @@ def _option(raw: dict[str, Any], where: str) -> Option:
     )
 
 
-def _step(raw: dict[str, Any], number: int) -> Step:
-    where = f"journey.toml step {number} ({raw.get('id', '?')})"
-    known = {
+STEP_KEYS = frozenset(
+    {
         "id",
         "kind",
         "section",
@@ -370,27 +404,46 @@ def _step(raw: dict[str, Any], number: int) -> Step:
         "validate",
         "optional",
     }
-    unknown = set(raw) - known
+)
+
+
+def _step(raw: dict[str, Any], number: int) -> Step:
+    """One `[[steps]]` table, or DialogError with every problem found in it."""
+    where = f"journey.toml: step {number} ({raw.get('id', '?')})"
+    found = Problems()
+    unknown = set(raw) - STEP_KEYS
     if unknown:
-        raise DialogError(f"{where}: unknown key(s) {sorted(unknown)}")
+        found.lines.append(f"{where}: unknown key(s) {sorted(unknown)}")
     kind = raw.get("kind")
     if kind not in STEP_KINDS:
-        raise DialogError(f"{where}: kind {kind!r} must be one of {sorted(STEP_KINDS)}")
+        found.lines.append(f"{where}: kind {kind!r} must be one of {sorted(STEP_KINDS)}")
     validate = raw.get("validate")
     if kind == "text" and validate not in VALIDATORS:
-        raise DialogError(f"{where}: validate {validate!r} must be one of {sorted(VALIDATORS)}")
+        found.lines.append(f"{where}: validate {validate!r} must be one of {sorted(VALIDATORS)}")
     ask_if = raw.get("ask_if", {})
-    if not isinstance(ask_if, dict):
-        raise DialogError(f'{where}: ask_if must be a table such as {{ step = ["option"] }}')
+    if not isinstance(ask_if, dict) or not all(
+        isinstance(v, list) and all(isinstance(o, str) for o in v) for v in ask_if.values()
+    ):
+        found.lines.append(f'{where}: ask_if must be a table such as {{ step = ["option"] }}')
+        ask_if = {}
+    for key in ("hint", "summary"):
+        if key in raw and not isinstance(raw[key], str):
+            found.lines.append(f"{where}: {key} must be a text")
+    step_id = found.guard(_id, raw, where)
+    text = found.guard(_text, raw, "text", where)
+    options = [found.guard(_option, o, where) for o in _list(raw, "options", where, found)]
+    quick = [found.guard(_option, o, where) for o in _list(raw, "quick", where, found)]
+    if found or step_id is None or text is None or not isinstance(kind, str):
+        raise DialogError(found.lines)
     return Step(
-        id=_id(raw, where),
+        id=step_id,
         kind=kind,
         section=str(raw.get("section", "")),
-        text=_text(raw, "text", where),
+        text=text,
         hint=raw.get("hint"),
         summary=raw.get("summary"),
-        options=tuple(_option(o, where) for o in raw.get("options", [])),
-        quick=tuple(_option(o, where) for o in raw.get("quick", [])),
+        options=tuple(o for o in options if o is not None),
+        quick=tuple(o for o in quick if o is not None),
         ask_if=tuple((str(k), tuple(v)) for k, v in ask_if.items()),
         skip_when_eligible=bool(raw.get("skip_when_eligible", False)),
         validate=validate,
@@ -398,60 +451,97 @@ def _step(raw: dict[str, Any], number: int) -> Step:
     )
 
 
-def _criteria(eligibility: dict[str, Any]) -> dict[str, Criterion]:
+def _list(raw: dict[str, Any], key: str, where: str, found: Problems) -> list[Any]:
+    value = raw.get(key, [])
+    if isinstance(value, list):
+        return value
+    found.lines.append(f"{where}: {key} must be a list")
+    return []
+
+
+def _criteria(eligibility: dict[str, Any], problems: Problems) -> dict[str, Criterion]:
     result: dict[str, Criterion] = {}
-    for criterion_id, raw in eligibility.get("criteria", {}).items():
-        level = raw.get("level")
-        if level not in (1, 2):
-            raise DialogError(f"eligibility.toml: criterion {criterion_id!r} level must be 1 or 2")
-        label = _text(raw, "label", f"eligibility.toml criterion {criterion_id!r}")
-        proofs = tuple(str(p).strip() for p in raw.get("proofs", []) if str(p).strip())
-        if not proofs:
-            raise DialogError(
-                f"eligibility.toml: criterion {criterion_id!r} needs at least one proof "
-                '(proofs = ["…"])'
-            )
-        result[criterion_id] = Criterion(
-            id=criterion_id,
-            level=level,
-            label=label,
-            short=str(raw.get("short", "")).strip() or label,
-            proofs=proofs,
-            bring=str(raw.get("bring", "")).strip(),
-        )
+    raw_criteria = eligibility.get("criteria", {})
+    if not isinstance(raw_criteria, dict):
+        raise DialogError("eligibility.toml: [criteria] must be a table of [criteria.<id>]")
+    for criterion_id, raw in raw_criteria.items():
+        criterion = problems.guard(_criterion, criterion_id, raw)
+        if criterion is not None:
+            result[criterion_id] = criterion
     return result
+
+
+def _criterion(criterion_id: str, raw: Any) -> Criterion:
+    where = f"eligibility.toml: criterion {criterion_id!r}"
+    if not isinstance(raw, dict):
+        raise DialogError(f"{where}: must be a table with a level and a label")
+    level = raw.get("level")
+    if level not in (1, 2):
+        raise DialogError(f"{where}: level must be 1 or 2")
+    label = _text(raw, "label", where)
+    proofs = raw.get("proofs", [])
+    if not isinstance(proofs, list) or not all(isinstance(p, str) and p.strip() for p in proofs):
+        raise DialogError(f"{where}: proofs must be a list of texts")
+    if not proofs:
+        # Staff check each criterion with a document (les emplois de l'inclusion's list).
+        raise DialogError(f'{where}: needs at least one proof (proofs = ["…"])')
+    return Criterion(
+        id=criterion_id,
+        level=level,
+        label=label,
+        short=str(raw.get("short", "")).strip() or label,
+        proofs=tuple(p.strip() for p in proofs),
+        bring=str(raw.get("bring", "")).strip(),
+    )
 
 
 def _rule(eligibility: dict[str, Any], criteria: dict[str, Criterion]) -> EligibilityRule:
     raw = eligibility.get("rule", {})
+    if not isinstance(raw, dict):
+        raise DialogError("eligibility.toml: [rule] must be a table")
+    found: list[str] = []
     needed = raw.get("level2_needed")
-    if not isinstance(needed, int) or needed < 1:
-        raise DialogError("eligibility.toml: [rule] level2_needed must be a whole number ≥ 1")
+    if not isinstance(needed, int) or isinstance(needed, bool) or needed < 1:
+        found.append("eligibility.toml: [rule] level2_needed must be a whole number ≥ 1")
     qpv_criterion = raw.get("qpv_criterion", "qpv")
     if qpv_criterion not in criteria:
-        raise DialogError(f"eligibility.toml: qpv_criterion {qpv_criterion!r} is not a criterion")
+        found.append(f"eligibility.toml: [rule] qpv_criterion {qpv_criterion!r} is not a criterion")
     postcodes = raw.get("qpv_postcodes", [])
-    if not all(isinstance(p, str) and re.fullmatch(r"\d{5}", p) for p in postcodes):
-        raise DialogError("eligibility.toml: qpv_postcodes must be 5-digit strings")
+    if not isinstance(postcodes, list) or not all(
+        isinstance(p, str) and re.fullmatch(r"\d{5}", p) for p in postcodes
+    ):
+        found.append("eligibility.toml: [rule] qpv_postcodes must be 5-digit strings")
+    if found or not isinstance(needed, int):
+        raise DialogError(found)
     return EligibilityRule(
         level2_needed=needed, qpv_postcodes=frozenset(postcodes), qpv_criterion=qpv_criterion
     )
 
 
-def _flags(eligibility: dict[str, Any]) -> dict[str, Flag]:
+def _flags(eligibility: dict[str, Any], problems: Problems) -> dict[str, Flag]:
     result: dict[str, Flag] = {}
-    for flag_id, raw in eligibility.get("flags", {}).items():
-        where = f"eligibility.toml flag {flag_id!r}"
-        effect = raw.get("effect")
-        if effect not in FLAG_EFFECTS:
-            raise DialogError(f"{where}: effect must be one of {list(FLAG_EFFECTS)}")
-        candidate = str(raw.get("candidate", "")).strip()
-        if effect != NOTE and not candidate:
-            raise DialogError(f"{where}: a {effect} needs a 'candidate' text (the person reads it)")
-        result[flag_id] = Flag(
-            id=flag_id, effect=effect, staff=_text(raw, "staff", where), candidate=candidate
-        )
+    raw_flags = eligibility.get("flags", {})
+    if not isinstance(raw_flags, dict):
+        problems.add("eligibility.toml", "[flags]", "must be a table of [flags.<id>]")
+        return result
+    for flag_id, raw in raw_flags.items():
+        flag = problems.guard(_flag, flag_id, raw)
+        if flag is not None:
+            result[flag_id] = flag
     return result
+
+
+def _flag(flag_id: str, raw: Any) -> Flag:
+    where = f"eligibility.toml: flag {flag_id!r}"
+    if not isinstance(raw, dict):
+        raise DialogError(f"{where}: must be a table with an effect and texts")
+    effect = raw.get("effect")
+    if effect not in FLAG_EFFECTS:
+        raise DialogError(f"{where}: effect must be one of {list(FLAG_EFFECTS)}")
+    candidate = str(raw.get("candidate", "")).strip()
+    if effect != NOTE and not candidate:
+        raise DialogError(f"{where}: a {effect} needs a 'candidate' text (the person reads it)")
+    return Flag(id=flag_id, effect=effect, staff=_text(raw, "staff", where), candidate=candidate)
 
 
 def _counsellor_if(journey: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -463,24 +553,49 @@ def _counsellor_if(journey: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]]
 
 def _structure(raw: dict[str, Any]) -> Structure:
     where = "structure.toml"
+    found = Problems()
     try:
         latitude = float(raw["latitude"])
         longitude = float(raw["longitude"])
     except (KeyError, TypeError, ValueError):
-        raise DialogError(f"{where}: latitude and longitude must be numbers") from None
+        found.add(where, "", "latitude and longitude must be numbers")
+        latitude = longitude = 0.0
+    days = raw.get("answer_within_days", 7)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        found.add(where, "answer_within_days", "must be a whole number of days ≥ 1")
+        days = 7
+    for key in ("phone", "hours"):
+        if not isinstance(raw.get(key, ""), str):
+            found.add(where, key, "must be a text")
+    name = found.guard(_text, raw, "name", where)
+    address = found.guard(_text, raw, "address", where)
+    contacts = [
+        found.guard(_contact, contact, f"{where}: contact {number}")
+        for number, contact in enumerate(_list(raw, "contacts", where, found), 1)
+    ]
+    if found or name is None or address is None:
+        raise DialogError(found.lines)
     return Structure(
-        name=_text(raw, "name", where),
-        address=_text(raw, "address", where),
+        name=name,
+        address=address,
         phone=str(raw.get("phone", "")).strip(),
         hours=str(raw.get("hours", "")).strip(),
         latitude=latitude,
         longitude=longitude,
-        answer_within_days=int(raw.get("answer_within_days", 7)),
-        contacts=tuple(
-            Contact(name=_text(c, "name", where), detail=_text(c, "detail", where))
-            for c in raw.get("contacts", [])
-        ),
+        answer_within_days=days,
+        contacts=tuple(c for c in contacts if c is not None),
     )
+
+
+def _contact(raw: Any, where: str) -> Contact:
+    if not isinstance(raw, dict):
+        raise DialogError(f"{where}: must be a table {{ name = …, detail = … }}")
+    found = Problems()
+    name = found.guard(_text, raw, "name", where)
+    detail = found.guard(_text, raw, "detail", where)
+    if found or name is None or detail is None:
+        raise DialogError(found.lines)
+    return Contact(name=name, detail=detail)
 
 
 def _cross_checks(dialogs: Dialogs) -> list[str]:
@@ -489,7 +604,7 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
     section_ids = {s.id for s in dialogs.sections}
     seen: set[str] = set()
     for step in dialogs.steps:
-        where = f"journey.toml step {step.id!r}"
+        where = f"journey.toml: step {step.id!r}"
         if step.id in seen:
             problems.append(f"{where}: the id is used twice")
         seen.add(step.id)
@@ -569,3 +684,37 @@ def _cross_checks(dialogs: Dialogs) -> list[str]:
         {section.id for section in dialogs.sections},
     )
     return problems
+
+
+def _keeps(running: Dialogs, new: Dialogs) -> list[str]:
+    """Why a valid new journey must wait for a restart, or nothing (it is used at once).
+
+    A conversation in progress is at a step and keeps the steps it came through (to go
+    back); its answers are read by their step's kind. A new version that removes a step, or
+    changes a step's kind, would leave such a conversation pointing at nothing: the running
+    bot keeps the journey it has until it starts again (a restart is the moment such a
+    change is made, as before). Anything else (texts, options, order, criteria, flags,
+    workshops, the structure, a new step) is used from the next update on."""
+    problems: list[str] = []
+    for step in running.steps:
+        if not new.has_step(step.id):
+            problems.append(
+                f"journey.toml: step {step.id!r} was removed or renamed: "
+                "restart the bot to use the new journey"
+            )
+        elif new.step(step.id).kind != step.kind:
+            problems.append(
+                f"journey.toml: step {step.id!r} changed kind ({step.kind!r} to "
+                f"{new.step(step.id).kind!r}): restart the bot to use the new journey"
+            )
+    return problems
+
+
+# Read again when one of its files changes; see `_keeps`, and `Services.refresh`: a handler
+# sees one version from the start of its update to the end.
+JOURNEY: DialogSource[Dialogs] = DialogSource(
+    name="journey",
+    files=("journey.toml", "eligibility.toml", "workshops.toml", "structure.toml"),
+    parse=_parse,
+    keeps=_keeps,
+)

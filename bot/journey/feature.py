@@ -22,7 +22,7 @@ from bot.core.i18n import N_, _
 from bot.core.settings import Settings
 from bot.journey import cli, common, drafts, language, rights
 from bot.journey import handlers as candidate
-from bot.journey.dialogs import check_dialogs
+from bot.journey.dialogs import JOURNEY, check_dialogs
 
 log = logging.getLogger(__name__)
 
@@ -122,4 +122,5 @@ FEATURE = Feature(
     on_start=on_start,
     add_parsers=cli.add_parsers,
     check=check,
+    dialog_files=(JOURNEY,),
 )

@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tomllib
 from pathlib import Path
 
 from bot.core.catalogs import missing_translations
+from bot.core.dialog_files import DialogError
 from bot.core.settings import Settings, load_settings
-from bot.journey.dialogs import DialogError, load_dialogs
-from bot.referrers.rules import Catalog, clean_contact, clean_name, deep_link, parse_catalog
+from bot.journey.dialogs import load_dialogs
+from bot.referrers.rules import Catalog, clean_contact, clean_name, deep_link
 
 EXIT_NOT_FOUND = 1
 EXIT_UNUSABLE = 2
@@ -88,18 +88,13 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 def check(settings: Settings) -> list[str]:
     """Problems in this feature's data files, for `python -m bot check`."""
-    path = settings.dialogs_dir / "referrers.toml"
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        return ["referrers.toml: file is missing"]
-    except tomllib.TOMLDecodeError as error:
-        return [f"referrers.toml: not valid TOML ({error})"]
-    catalog, problems = parse_catalog(data)
-    if catalog is not None:
-        problems += _check_journey(settings) + _check_catalogs(settings, catalog)
-    return problems
+    from bot.referrers.referral import CATALOG
+
+    problems = CATALOG.check(settings.dialogs_dir)
+    if problems:
+        return problems
+    catalog = CATALOG.load(settings.dialogs_dir)
+    return _check_journey(settings) + _check_catalogs(settings, catalog)
 
 
 def _check_journey(settings: Settings) -> list[str]:

@@ -2,6 +2,7 @@
 
 from bot.core.feature import Feature
 from bot.referrers import cli, handlers
+from bot.referrers.referral import CATALOG
 
 FEATURE = Feature(
     name="referrers",
@@ -9,5 +10,6 @@ FEATURE = Feature(
     on_start=handlers.on_start,
     add_parsers=cli.add_parsers,
     check=cli.check,
+    dialog_files=(CATALOG,),
     staff_commands=handlers.STAFF_COMMANDS,
 )

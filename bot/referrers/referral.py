@@ -15,9 +15,10 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core import i18n, mentions
+from bot.core.dialog_files import DialogSource, Loaded, Problems, failed, read_toml, result
 from bot.core.i18n import _, in_french
 from bot.core.states import NOTIFIED, labels
-from bot.journey.dialogs import DialogError, Option, Step, cached_by_mtime, read_toml
+from bot.journey.dialogs import Option, Step
 from bot.journey.store import CandidateApplication
 from bot.referrers.rules import LINK_PREFIX, PAYLOAD, Catalog, of_name, parse_catalog, short_name
 from bot.services import Services
@@ -31,17 +32,24 @@ REFERRER_FACT = "_referrer"
 FOLLOWUP_CONSENT = "referrer"
 
 
+def _parse(directory: Path) -> Loaded[Catalog]:
+    problems = Problems()
+    data = read_toml(directory / CATALOG_FILE, problems)
+    if data is None:
+        return failed(problems)
+    catalog, found = parse_catalog(data)
+    problems.extend(found)
+    return failed(problems) if catalog is None else result(catalog, problems)
+
+
+# Read again when the file changes (the last good version is kept while it is broken).
+CATALOG: DialogSource[Catalog] = DialogSource(name="referrers", files=(CATALOG_FILE,), parse=_parse)
+
+
 def load_catalog(dialogs_dir: Path) -> Catalog:
-    """`dialogs/referrers.toml`, read again only when the file changes."""
-    path = dialogs_dir / CATALOG_FILE
-    return cached_by_mtime(path, lambda: _read_catalog(path))
-
-
-def _read_catalog(path: Path) -> Catalog:
-    catalog, problems = parse_catalog(read_toml(path))
-    if catalog is None:
-        raise DialogError(problems[0])
-    return catalog
+    """The running `dialogs/referrers.toml` (read again when the file changed; a broken
+    edit keeps the last good version)."""
+    return CATALOG.live(dialogs_dir)
 
 
 def catalog(svc: Services) -> Catalog:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.dialog_files import ID_RULE, is_id
+
 # What Telegram allows as a `/start` payload.
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # A one-time link that ties a referrer's Telegram account: `/start lien-<token>`.
@@ -22,7 +24,6 @@ CODE_LENGTH = 10  # 64^10 = 2^60 codes: unguessable, short enough to type from a
 CODE_ALPHABET = string.ascii_letters + string.digits + "_-"
 NAME_MAX = 100
 CONTACT_MAX = 200
-ID_PATTERN = re.compile(r"^[a-z0-9_]{1,20}$")
 VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüœæ")
 
 
@@ -71,10 +72,8 @@ def parse_catalog(data: Mapping[str, Any]) -> tuple[Catalog | None, list[str]]:
         if extra:
             problems.append(f"{where}: kind {number}: unknown key(s) {sorted(extra)}")
         kind_id, label, diagnosis = raw.get("id"), raw.get("label"), raw.get("diagnosis", False)
-        if not isinstance(kind_id, str) or not ID_PATTERN.match(kind_id):
-            problems.append(
-                f"{where}: kind {number}: id {kind_id!r} must be 1-20 characters among a-z, 0-9, _"
-            )
+        if not isinstance(kind_id, str) or not is_id(kind_id):
+            problems.append(f"{where}: kind {number}: id {kind_id!r} {ID_RULE}")
             continue
         if any(k.id == kind_id for k in kinds):
             problems.append(f"{where}: kind {kind_id!r} is defined twice")

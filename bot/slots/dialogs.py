@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from string import Formatter
 from typing import Any
 
-from bot.journey.dialogs import DialogError, cached_by_mtime, read_toml
+from bot.core.dialog_files import (
+    DialogSource,
+    Loaded,
+    Problems,
+    failed,
+    placeholder_problems,
+    read_toml,
+    result,
+)
 from bot.slots.rules import KINDS, ReminderRule, TimeError, parse_clock
 
 FILE = "slots.toml"
@@ -65,74 +72,104 @@ class SlotDialogs:
         ]
 
 
-def load_slot_dialogs(directory: Path) -> SlotDialogs:
-    """The slots' dialogs (read again only when the file changed), or DialogError."""
-    path = directory / FILE
-    return cached_by_mtime(path, lambda: _parse(read_toml(path)))
+def _parse(directory: Path) -> Loaded[SlotDialogs]:
+    problems = Problems()
+    data = read_toml(directory / FILE, problems)
+    if data is None:
+        return failed(problems)
 
+    def problem(key: str, message: str) -> None:
+        problems.add(FILE, key, message)
 
-def check_slot_dialogs(directory: Path) -> list[str]:
-    try:
-        load_slot_dialogs(directory)
-    except DialogError as error:
-        return [str(error)]
-    return []
-
-
-def _parse(data: dict[str, Any]) -> SlotDialogs:
     unknown = set(data) - {"reminders", "offer", "kinds", "bring", "messages"}
     if unknown:
-        raise DialogError(f"{FILE}: unknown key(s) {sorted(unknown)}")
-    reminders = data.get("reminders", {})
+        problem("", f"unknown key(s) {sorted(unknown)}")
+    reminders = _table(data, "reminders", problems)
+    evening = None
     try:
         evening = parse_clock(str(reminders.get("evening_before", "")))
     except TimeError as error:
-        raise DialogError(f"{FILE}: [reminders] evening_before: {error}") from None
+        problem("reminders.evening_before", str(error))
     hours = reminders.get("hours_before")
     if not isinstance(hours, int | float) or isinstance(hours, bool) or not 1 <= hours <= 12:
-        raise DialogError(f"{FILE}: [reminders] hours_before must be a number from 1 to 12")
-    offer = data.get("offer", {})
+        problem("reminders.hours_before", "must be a number from 1 to 12")
+        hours = 1
+    offer = _table(data, "offer", problems)
     count = offer.get("count", 4)
-    if not isinstance(count, int) or not 1 <= count <= 8:
-        raise DialogError(f"{FILE}: [offer] count must be a whole number from 1 to 8")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 8:
+        problem("offer.count", "must be a whole number from 1 to 8")
     offer_kinds = offer.get("kinds", ["information_collective"])
     if not isinstance(offer_kinds, list) or not set(offer_kinds) <= set(KINDS):
-        raise DialogError(f"{FILE}: [offer] kinds must be a list among {list(KINDS)}")
+        problem("offer.kinds", f"must be a list among {list(KINDS)}")
+        offer_kinds = []
+    raw_kinds = _table(data, "kinds", problems)
     kinds: dict[str, KindInfo] = {}
     for kind in KINDS:
-        raw = data.get("kinds", {}).get(kind)
+        raw = raw_kinds.get(kind)
         if not isinstance(raw, dict) or not str(raw.get("label", "")).strip():
-            raise DialogError(f"{FILE}: [kinds.{kind}] needs a label")
+            problem(f"kinds.{kind}", "needs a label")
+            continue
         duration = raw.get("duration", 90)
-        if not isinstance(duration, int) or not 5 <= duration <= 600:
-            raise DialogError(f"{FILE}: [kinds.{kind}] duration must be minutes from 5 to 600")
+        if not isinstance(duration, int) or isinstance(duration, bool) or not 5 <= duration <= 600:
+            problem(f"kinds.{kind}.duration", "must be minutes from 5 to 600")
+            continue
         kinds[kind] = KindInfo(label=str(raw["label"]).strip(), duration=duration)
-    bring = tuple(str(b.get("text", "")).strip() for b in data.get("bring", []))
-    if any(not b for b in bring):
-        raise DialogError(f"{FILE}: each [[bring]] needs a text")
-    raw_messages = data.get("messages", {})
+    raw_bring = data.get("bring", [])
+    bring: list[str] = []
+    for number, item in enumerate(raw_bring if isinstance(raw_bring, list) else [None], 1):
+        text = item.get("text") if isinstance(item, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            problem(f"bring {number}", "each [[bring]] needs a text")
+            continue
+        bring.append(text.strip())
+    raw_messages = _table(data, "messages", problems)
     messages: dict[str, str] = {}
     for key, allowed in MESSAGES.items():
         text = raw_messages.get(key)
         if not isinstance(text, str) or not text.strip():
-            raise DialogError(f"{FILE}: [messages] lacks {key!r}")
-        used = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-        if used - allowed:
-            raise DialogError(
-                f"{FILE}: [messages] {key!r} uses unknown placeholder(s) {sorted(used - allowed)}"
-            )
+            problem("[messages]", f"lacks {key!r}")
+            continue
+        for wrong in placeholder_problems(text, allowed):
+            problem(f"messages.{key}", wrong)
+        if key in BUTTONS and len(text.split()) > 5:
+            problem(f"messages.{key}", "is a button: 1 to 4 words")
         messages[key] = text.strip()
     extra = set(raw_messages) - set(MESSAGES)
     if extra:
-        raise DialogError(f"{FILE}: [messages] unknown key(s) {sorted(extra)}")
-    for key in BUTTONS:
-        if len(messages[key].split()) > 5:
-            raise DialogError(f"{FILE}: [messages] {key!r} is a button: 1 to 4 words")
-    return SlotDialogs(
-        reminders=ReminderRule(evening_at=evening, hours_before=float(hours)),
-        offer_count=count,
-        offer_kinds=tuple(offer_kinds),
-        kinds=kinds,
-        bring=bring,
-        messages=messages,
+        problem("[messages]", f"unknown key(s) {sorted(extra)}")
+    if evening is None or problems:
+        return failed(problems)
+    return result(
+        SlotDialogs(
+            reminders=ReminderRule(evening_at=evening, hours_before=float(hours)),
+            offer_count=count,
+            offer_kinds=tuple(offer_kinds),
+            kinds=kinds,
+            bring=tuple(bring),
+            messages=messages,
+        ),
+        problems,
     )
+
+
+def _table(data: dict[str, Any], key: str, problems: Problems) -> dict[str, Any]:
+    value = data.get(key, {})
+    if isinstance(value, dict):
+        return value
+    problems.add(FILE, f"[{key}]", "must be a table")
+    return {}
+
+
+# Read again when the file changes (the last good version is kept while it is broken).
+SLOTS: DialogSource[SlotDialogs] = DialogSource(name="slots", files=(FILE,), parse=_parse)
+
+
+def load_slot_dialogs(directory: Path) -> SlotDialogs:
+    """The running slots' dialogs (read again when the file changed; a broken edit keeps
+    the last good version), or DialogError when there never was a good one."""
+    return SLOTS.live(directory)
+
+
+def check_slot_dialogs(directory: Path) -> list[str]:
+    """Every problem in slots.toml as it is on disk now (empty: all good)."""
+    return SLOTS.check(directory)

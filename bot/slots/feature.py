@@ -2,6 +2,7 @@
 
 from bot.core.feature import Feature
 from bot.slots import cli, handlers
+from bot.slots.dialogs import SLOTS
 
 FEATURE = Feature(
     name="slots",
@@ -9,5 +10,6 @@ FEATURE = Feature(
     on_start=handlers.on_start,
     add_parsers=cli.add_parsers,
     check=cli.check,
+    dialog_files=(SLOTS,),
     staff_commands=handlers.STAFF_COMMANDS,
 )

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from bot.core.catalogs import missing_translations
+from bot.core.dialog_files import DialogError
 from bot.core.settings import Settings, load_settings
-from bot.journey.dialogs import DialogError, load_dialogs
+from bot.journey.dialogs import load_dialogs
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -3,12 +3,22 @@ interview and the messages the candidate gets after each decision (issue #4)."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.journey.dialogs import ID_PATTERN, DialogError, Dialogs, cached_by_mtime
+from bot.core.dialog_files import (
+    DialogError,
+    DialogSource,
+    Loaded,
+    Problems,
+    failed,
+    id_problem,
+    placeholder_problems,
+    read_toml,
+    result,
+)
+from bot.journey.dialogs import Dialogs
 
 FILE = "staff.toml"
 REQUIRED_MESSAGES = (
@@ -67,117 +77,141 @@ class StaffDialogs:
 
 
 def load_staff_dialogs(directory: Path, dialogs: Dialogs | None = None) -> StaffDialogs:
-    """Load and validate staff.toml, or raise DialogError naming the first problem."""
-    staff, problems = _load(directory, dialogs)
-    if problems:
-        raise DialogError(problems[0])
-    assert staff is not None
+    """staff.toml as it is on disk now, or DialogError naming every problem."""
+    staff, problems = _checked(directory, dialogs)
+    if staff is None or problems:
+        raise DialogError(problems)
     return staff
 
 
 def check_staff_dialogs(directory: Path, dialogs: Dialogs | None = None) -> list[str]:
-    """Every problem in staff.toml (empty: all good)."""
-    return _load(directory, dialogs)[1]
+    """Every problem in staff.toml, and its card lines naming no step of `dialogs` (empty:
+    all good)."""
+    return _checked(directory, dialogs)[1]
 
 
-def _load(directory: Path, dialogs: Dialogs | None) -> tuple[StaffDialogs | None, list[str]]:
-    path = directory / FILE
-    try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except FileNotFoundError:
-        return None, [f"{FILE}: file is missing"]
-    except tomllib.TOMLDecodeError as error:
-        return None, [f"{FILE}: not valid TOML ({error})"]
-    try:
-        staff = _parse(raw)
-    except DialogError as error:
-        return None, [str(error)]
-    return staff, _cross_checks(staff, dialogs)
+def _checked(directory: Path, dialogs: Dialogs | None) -> tuple[StaffDialogs | None, list[str]]:
+    loaded = STAFF.read(directory)
+    problems = list(loaded.problems)
+    if loaded.value is not None and dialogs is not None:
+        for line in loaded.value.card:
+            if not dialogs.has_step(line.step):
+                problems.append(f"{FILE}: [[card]] names unknown step {line.step!r}")
+    return loaded.value, problems
+
+
+def _parse_file(directory: Path) -> Loaded[StaffDialogs]:
+    problems = Problems()
+    raw = read_toml(directory / FILE, problems)
+    if raw is None:
+        return failed(problems)
+    staff = problems.guard(_parse, raw, problems)
+    if staff is None:
+        return failed(problems)
+    problems.extend(_cross_checks(staff))
+    return result(staff, problems)
 
 
 def _text(raw: dict[str, Any], key: str, where: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise DialogError(f"{FILE} {where}: {key!r} is missing or empty")
+        raise DialogError(f"{FILE}: {where}: {key!r} is missing or empty")
     return value.strip()
 
 
 def _only(raw: Any, known: set[str], where: str) -> dict[str, Any]:
+    where = where or "(top level)"
     if not isinstance(raw, dict):
-        raise DialogError(f"{FILE} {where}: expected a table")
+        raise DialogError(f"{FILE}: {where}: expected a table")
     unknown = set(raw) - known
     if unknown:
-        raise DialogError(f"{FILE} {where}: unknown key(s) {sorted(unknown)}")
+        raise DialogError(f"{FILE}: {where}: unknown key(s) {sorted(unknown)}")
     return raw
 
 
-def _parse(raw: dict[str, Any]) -> StaffDialogs:
-    _only(raw, {"card", "reasons", "bring", "messages"}, "")
+def _parse(raw: dict[str, Any], problems: Problems) -> StaffDialogs:
+    problems.guard(_only, raw, {"card", "reasons", "bring", "messages"}, "")
     card = []
-    for n, item in enumerate(raw.get("card", []), 1):
-        item = _only(item, {"step", "label"}, f"[[card]] {n}")
-        card.append(
-            CardLine(
-                step=_text(item, "step", f"[[card]] {n}"),
-                label=_text(item, "label", f"[[card]] {n}"),
-            )
-        )
+    for n, item in enumerate(problems.guard(_list, raw, "card") or [], 1):
+        line = problems.guard(_card_line, item, f"[[card]] {n}")
+        if line is not None:
+            card.append(line)
     reasons = []
-    for n, item in enumerate(raw.get("reasons", []), 1):
-        where = f"[[reasons]] {n}"
-        item = _only(item, {"id", "label", "text", "note"}, where)
-        reason_id = item.get("id")
-        if not isinstance(reason_id, str) or not ID_PATTERN.match(reason_id):
-            raise DialogError(
-                f"{FILE} {where}: id {reason_id!r} must be 1-20 characters among a-z, 0-9 and _"
-            )
-        reasons.append(
-            Reason(
-                id=reason_id,
-                label=_text(item, "label", where),
-                text=_text(item, "text", where),
-                note=bool(item.get("note", False)),
-            )
-        )
-    bring = tuple(
-        _text(_only(item, {"label"}, f"[[bring]] {n}"), "label", f"[[bring]] {n}")
-        for n, item in enumerate(raw.get("bring", []), 1)
-    )
+    for n, item in enumerate(problems.guard(_list, raw, "reasons") or [], 1):
+        reason = problems.guard(_reason, item, f"[[reasons]] {n}")
+        if reason is not None:
+            reasons.append(reason)
+    bring = []
+    for n, item in enumerate(problems.guard(_list, raw, "bring") or [], 1):
+        label = problems.guard(_bring, item, f"[[bring]] {n}")
+        if label is not None:
+            bring.append(label)
     messages = raw.get("messages", {})
-    if not isinstance(messages, dict) or not all(isinstance(v, str) for v in messages.values()):
-        raise DialogError(f"{FILE} [messages]: every message must be text")
+    if not isinstance(messages, dict):
+        raise DialogError(f"{FILE}: [messages]: expected a table of texts")
+    for key, value in list(messages.items()):
+        if not isinstance(value, str):
+            problems.add(FILE, f"messages.{key}", "must be a text")
+            del messages[key]
     return StaffDialogs(
         card=tuple(card),
         reasons=tuple(reasons),
-        bring=bring,
+        bring=tuple(bring),
         messages={str(k): v.strip() for k, v in messages.items()},
     )
 
 
-def _cross_checks(staff: StaffDialogs, dialogs: Dialogs | None) -> list[str]:
-    problems: list[str] = []
+def _list(raw: dict[str, Any], key: str) -> list[Any]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise DialogError(f"{FILE}: [[{key}]]: expected a list of tables")
+    return value
+
+
+def _card_line(item: Any, where: str) -> CardLine:
+    item = _only(item, {"step", "label"}, where)
+    return CardLine(step=_text(item, "step", where), label=_text(item, "label", where))
+
+
+def _bring(item: Any, where: str) -> str:
+    return _text(_only(item, {"label"}, where), "label", where)
+
+
+def _reason(item: Any, where: str) -> Reason:
+    item = _only(item, {"id", "label", "text", "note"}, where)
+    reason_id = item.get("id")
+    wrong_id = id_problem(reason_id)
+    if wrong_id is not None:
+        raise DialogError(f"{FILE}: {where}: {wrong_id}")
+    return Reason(
+        id=reason_id,
+        label=_text(item, "label", where),
+        text=_text(item, "text", where),
+        note=bool(item.get("note", False)),
+    )
+
+
+def _cross_checks(staff: StaffDialogs) -> list[str]:
+    problems = Problems()
     if not staff.reasons:
-        problems.append(f"{FILE}: at least one [[reasons]] is needed")
+        problems.add(FILE, "", "at least one [[reasons]] is needed")
     ids = [r.id for r in staff.reasons]
     if len(ids) != len(set(ids)):
-        problems.append(f"{FILE}: two [[reasons]] share an id")
+        problems.add(FILE, "", "two [[reasons]] share an id")
     for key in REQUIRED_MESSAGES:
         if key not in staff.messages:
-            problems.append(f"{FILE}: [messages] lacks {key!r}")
+            problems.add(FILE, "", f"[messages] lacks {key!r}")
     for key, text in staff.messages.items():
-        allowed = PLACEHOLDERS.get(key, set())
-        try:
-            text.format(**{name: "" for name in allowed})
-        except (KeyError, IndexError, ValueError) as error:
-            problems.append(f"{FILE}: [messages] {key!r} has an unknown placeholder ({error})")
-    if dialogs is not None:
-        for line in staff.card:
-            if not dialogs.has_step(line.step):
-                problems.append(f"{FILE}: [[card]] names unknown step {line.step!r}")
-    return problems
+        for wrong in placeholder_problems(text, PLACEHOLDERS.get(key, set())):
+            problems.add(FILE, f"messages.{key}", wrong)
+    return problems.lines
+
+
+# Read again when the file changes (the last good version is kept while it is broken).
+STAFF: DialogSource[StaffDialogs] = DialogSource(name="staff", files=(FILE,), parse=_parse_file)
 
 
 def staff_dialogs_in(directory: Path) -> StaffDialogs:
-    """staff.toml of `directory`, loaded once (again when the file changes)."""
-    return cached_by_mtime(directory / FILE, lambda: load_staff_dialogs(directory))
+    """The running staff.toml of `directory` (read again when the file changed; a broken
+    edit keeps the last good version)."""
+    return STAFF.live(directory)

@@ -2,6 +2,7 @@
 
 from bot.core.feature import Feature
 from bot.staff import cli, handlers
+from bot.staff.dialogs import STAFF
 
 FEATURE = Feature(
     name="staff",
@@ -9,5 +10,6 @@ FEATURE = Feature(
     on_start=handlers.on_start,
     add_parsers=cli.add_parsers,
     check=cli.check,
+    dialog_files=(STAFF,),
     staff_commands=handlers.STAFF_COMMANDS,
 )
