@@ -77,7 +77,7 @@ def check_catalogs(settings: Settings) -> list[str]:
     )
     buttons = [o.label for s in dialogs.steps for o in (*s.options, *s.quick)]
     buttons += [w.label for w in dialogs.workshops]
-    return problems + language_problems(settings, [*texts, *candidate_code], buttons)
+    return problems + language_problems(settings, candidate_code, buttons)
 
 
 def check_database(path: Path) -> list[str]:

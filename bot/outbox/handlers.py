@@ -18,6 +18,7 @@ from bot.core import i18n
 from bot.core.i18n import _
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_or_edit, send_text
+from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
 from bot.maintenance import redactions
 from bot.outbox.store import Duty
@@ -52,12 +53,15 @@ def owed_by_filing(svc: Services, user_id: int) -> list[tuple[str, int]]:
 
 
 def filed_text(svc: Services, application: CandidateApplication) -> str:
-    return "\n".join(
-        [
-            _(svc.dialogs.messages["filed"]),
-            _("Votre numéro de candidature : {reference}").format(reference=application.reference),
-        ]
-    )
+    """Received, its number, and what to bring to the rendez-vous (the person's own list)."""
+    lines = [
+        _(svc.dialogs.messages["filed"]),
+        _("Votre numéro de candidature : {reference}").format(reference=application.reference),
+    ]
+    bring = proofs.bring_lines(svc.dialogs, application.criteria)
+    if bring:
+        lines += ["", _("À apporter au rendez-vous :"), *(f"• {_(thing)}" for thing in bring)]
+    return "\n".join(lines)
 
 
 def next_steps_text(svc: Services) -> str:

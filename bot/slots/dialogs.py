@@ -61,13 +61,11 @@ class SlotDialogs:
     offer_count: int
     offer_kinds: tuple[str, ...]
     kinds: dict[str, KindInfo]
-    bring: tuple[str, ...]
     messages: dict[str, str]
 
     def translatable_strings(self) -> list[str]:
         return [
             *(k.label for k in self.kinds.values()),
-            *self.bring,
             *self.messages.values(),
         ]
 
@@ -81,7 +79,7 @@ def _parse(directory: Path) -> Loaded[SlotDialogs]:
     def problem(key: str, message: str) -> None:
         problems.add(FILE, key, message)
 
-    unknown = set(data) - {"reminders", "offer", "kinds", "bring", "messages"}
+    unknown = set(data) - {"reminders", "offer", "kinds", "messages"}
     if unknown:
         problem("", f"unknown key(s) {sorted(unknown)}")
     reminders = _table(data, "reminders", problems)
@@ -114,14 +112,6 @@ def _parse(directory: Path) -> Loaded[SlotDialogs]:
             problem(f"kinds.{kind}.duration", "must be minutes from 5 to 600")
             continue
         kinds[kind] = KindInfo(label=str(raw["label"]).strip(), duration=duration)
-    raw_bring = data.get("bring", [])
-    bring: list[str] = []
-    for number, item in enumerate(raw_bring if isinstance(raw_bring, list) else [None], 1):
-        text = item.get("text") if isinstance(item, dict) else None
-        if not isinstance(text, str) or not text.strip():
-            problem(f"bring {number}", "each [[bring]] needs a text")
-            continue
-        bring.append(text.strip())
     raw_messages = _table(data, "messages", problems)
     messages: dict[str, str] = {}
     for key, allowed in MESSAGES.items():
@@ -145,7 +135,6 @@ def _parse(directory: Path) -> Loaded[SlotDialogs]:
             offer_count=count,
             offer_kinds=tuple(offer_kinds),
             kinds=kinds,
-            bring=tuple(bring),
             messages=messages,
         ),
         problems,

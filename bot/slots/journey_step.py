@@ -280,8 +280,9 @@ async def _send_confirmation(
 ) -> None:
     slot = booking.slot
     chat_id = booking.user_id
+    bring = slot_offers.bring_for(svc, booking.application_id)
     try:
-        await send_text(context.bot, chat_id, slot_views.confirmation_text(svc, slot))
+        await send_text(context.bot, chat_id, slot_views.confirmation_text(svc, slot, bring))
     except TelegramError as error:
         log.warning("booking confirmation not sent: %s", type(error).__name__)
         return
@@ -293,7 +294,7 @@ async def _send_confirmation(
             kind=slot_views.kind_label(svc, slot.kind), name=svc.dialogs.structure.name
         ),
         location=slot_views.place_of(svc, slot),
-        description=slot_views.calendar_description(svc, slot),
+        description=slot_views.calendar_description(svc, slot, bring),
         geo=(svc.dialogs.structure.latitude, svc.dialogs.structure.longitude)
         if slot_views.at_structure(svc, slot)
         else None,

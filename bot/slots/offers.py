@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.core.i18n import format_moment
 from bot.core.states import State
 from bot.journey import views
+from bot.journey.rules import proofs
 from bot.services import Services
 from bot.slots import rules as rules
 from bot.slots.store import Slot
@@ -94,3 +95,10 @@ def chosen_workshops(svc: Services, answers: Mapping[str, object]) -> set[str]:
     step = next((s for s in svc.dialogs.steps if s.kind == "multi"), None)
     chosen = answers.get(step.id) if step is not None else None
     return {w for w in chosen if isinstance(w, str)} if isinstance(chosen, list) else set()
+
+
+def bring_for(svc: Services, application_id: int) -> list[str]:
+    """What this person brings (French source texts): an identity document, then the proofs
+    of the criteria they said "oui" or "je ne sais pas" to, five lines at most."""
+    application = svc.store.application(application_id)
+    return proofs.bring_lines(svc.dialogs, application.criteria)

@@ -77,14 +77,16 @@ async def my_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await message.reply_text(_(svc.dialogs.states[State.DRAFT]))
         return
     booking = svc.store.active_booking_of(application.id)
+    bring = slot_views.bring_block(svc, slot_offers.bring_for(svc, application.id))
     if booking is not None:
         await message.reply_text(
-            slot_views.booking_text(svc, booking.slot), reply_markup=slot_views.rdv_markup(svc)
+            "\n".join([slot_views.booking_text(svc, booking.slot), *bring]),
+            reply_markup=slot_views.rdv_markup(svc),
         )
         return
     interview = slot_offers.interview_text(svc, application.id)
     if interview is not None:  # a date the team typed: no seat to move or cancel here
-        await message.reply_text(interview)
+        await message.reply_text("\n".join([interview, *bring]))
         return
     offers = slot_offers.open_for(svc, slot_offers.workshops_of(svc, application.id))
     lines = [slot_views.message(svc, "no_booking")]

@@ -178,7 +178,7 @@ async def process(bot: Bot, svc: Services, booking: Booking, kind: str) -> None:
         outcome = await send(
             bot,
             booking.user_id,
-            slot_views.fill(svc, "reminder", booking.slot),
+            _reminder_text(svc, booking, kind),
             slot_views.reminder_markup(svc, booking.id),
         )
     if outcome is Outcome.RETRY:
@@ -226,3 +226,12 @@ async def _send_notice(bot: Bot, svc: Services, booking: Booking) -> Outcome:
         lines.append(slot_views.message(svc, "team_will_call"))
         markup = None
     return await send(bot, booking.user_id, "\n".join(lines), markup)
+
+
+def _reminder_text(svc: Services, booking: Booking, kind: str) -> str:
+    """The reminder; the evening before, with what to bring (the person's own list)."""
+    text = slot_views.fill(svc, "reminder", booking.slot)
+    if kind != rules.EVENING:
+        return text
+    bring = slot_views.bring_block(svc, slot_offers.bring_for(svc, booking.application_id))
+    return "\n".join([text, *bring])

@@ -92,12 +92,14 @@ def fill(svc: Services, key: str, slot: Slot) -> str:
     return message(svc, key).format(**_values(svc, slot))
 
 
-def confirmation_text(svc: Services, slot: Slot) -> str:
+def bring_block(svc: Services, bring: list[str]) -> list[str]:
+    """ "À apporter :" and one line per thing (the person's own list: see offers.bring_for)."""
+    return ["", message(svc, "bring_title"), *(f"• {_(b)}" for b in bring)] if bring else []
+
+
+def confirmation_text(svc: Services, slot: Slot, bring: list[str]) -> str:
     """The date in words, the address, what to bring."""
-    lines = [fill(svc, "confirmed", slot)]
-    bring = texts(svc).bring
-    if bring:
-        lines += ["", message(svc, "bring_title"), *(f"• {_(b)}" for b in bring)]
+    lines = [fill(svc, "confirmed", slot), *bring_block(svc, bring)]
     if svc.dialogs.structure.phone:
         lines += ["", f"📞 {svc.dialogs.structure.phone}"]
     lines += ["", message(svc, "reminder_promise")]
@@ -109,11 +111,10 @@ def booking_text(svc: Services, slot: Slot) -> str:
     return fill(svc, "confirmed", slot)
 
 
-def calendar_description(svc: Services, slot: Slot) -> str:
+def calendar_description(svc: Services, slot: Slot, bring: list[str]) -> str:
     lines = [svc.dialogs.structure.name, place_of(svc, slot)]
     if svc.dialogs.structure.phone:
         lines.append(svc.dialogs.structure.phone)
-    bring = texts(svc).bring
     if bring:
         lines += ["", message(svc, "bring_title"), *(f"- {_(b)}" for b in bring)]
     return "\n".join(lines)

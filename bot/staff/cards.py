@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 from bot.access import neutral_button_answer
 from bot.core.i18n import _
 from bot.core.store import NotFoundError, iso
+from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
 from bot.services import Services
 from bot.staff import forms as card_forms
@@ -68,6 +69,9 @@ async def on_card_button(
     action: str,
 ) -> None:
     base, _dot, detail = action.partition(".")
+    if base.startswith(staff_views.PROOF):
+        await proof_seen(context, svc, query, message, user, application, version, base, detail)
+        return
     if base not in (*lifecycle.TARGET, lifecycle.NOTE, "card"):
         await query.answer(neutral_button_answer())
         return
@@ -76,7 +80,7 @@ async def on_card_button(
     if base == "card" and version == review.version:
         await query.answer()
         await staff_notice.refresh_cards(context, svc, application.id)
-        await edit_markup(message, staff_views.card_keyboard(application, review))
+        await edit_markup(message, staff_notice.card_markup(svc, application, review))
         return
     if version != review.version or not lifecycle.allowed(application.state, base):
         await answer_stale(context, svc, query, message, application.id)
@@ -97,10 +101,13 @@ async def on_card_button(
             blocking = (
                 staff_views.blocking(svc.dialogs, application) if base == lifecycle.ACCEPT else []
             )
-            if blocking:
+            # Proofs not seen yet are named too; only answers that block hiring make it
+            # "accepter quand même".
+            missing = unverified(svc, application) if base == lifecycle.ACCEPT else []
+            if blocking or missing:
                 await query.answer(
                     _("Attention : {why}. Vérifiez avant d'accepter.").format(
-                        why=" ; ".join(line.lstrip("⛔ ") for line in blocking)
+                        why=" ; ".join([*(line.lstrip("⛔ ") for line in blocking), *missing])
                     ),
                     show_alert=True,
                 )
@@ -220,3 +227,50 @@ async def _ask(
     await typed_input.start(
         context, message, user, form, {**about, "reference": application.reference}
     )
+
+
+def unverified(svc: Services, application: CandidateApplication) -> list[str]:
+    """Before "Accepter": what is missing for the proofs to make her eligible (issue #16)."""
+    seen = svc.store.proofs_seen(application.id)
+    if proofs.verified(svc.dialogs, seen):
+        return []
+    missing = proofs.missing(svc.dialogs, application.criteria, seen)
+    if not missing:
+        return [_("éligibilité pas vérifiée : aucun justificatif vu")]
+    return [_("justificatifs pas encore vus : {names}").format(names=", ".join(missing))]
+
+
+async def proof_seen(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    query: CallbackQuery,
+    message: Message,
+    user: User,
+    application: CandidateApplication,
+    version: int,
+    base: str,
+    detail: str,
+) -> None:
+    """ "📄 Justificatif vu": two taps, like a decision; recorded with who and when (and in
+    the audit); the card is edited in place."""
+    criterion = base.removeprefix(staff_views.PROOF)
+    known = svc.dialogs.criteria.get(criterion)
+    review = svc.store.review(application.id)
+    if known is None or criterion not in application.criteria or detail not in ("", "y"):
+        await query.answer(neutral_button_answer())
+        return
+    if version != review.version or not lifecycle.is_open(application.state):
+        await answer_stale(context, svc, query, message, application.id)
+        return
+    svc.store.remember_card(application.id, message.chat_id, message.message_id)
+    if not detail:
+        await query.answer()
+        markup = staff_views.proof_confirm_keyboard(application, review, criterion, known.short)
+        await edit_markup(message, markup)
+        return
+    svc.store.remember_staff(user.id, user.first_name)
+    recorded = svc.store.mark_proof_seen(
+        application.id, criterion, staff_id=user.id, staff_name=user.first_name
+    )
+    await query.answer(_("C'est noté.") if recorded else _("C'était déjà noté."))
+    await staff_notice.refresh_cards(context, svc, application.id)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bot.core.i18n import _, format_moment
 from bot.core.states import State
 from bot.journey.dialogs import Dialogs
+from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
 from bot.journey.views import cannot_come_text, contacts_text
 from bot.slots.store import Slot
@@ -32,7 +33,9 @@ def decision_messages(
         place = _(messages["entretien_lieu"]).format(
             place=review.interview_place or default_place(dialogs)
         )
-        things = "\n".join(f"• {_(thing)}" for thing in staff.bring)
+        things = "\n".join(
+            f"• {_(thing)}" for thing in proofs.bring_lines(dialogs, application.criteria)
+        )
         bring = _(messages["entretien_apporter"]).format(things=things) if things else ""
         after = cannot_come_text(dialogs.structure)
         return [f"{invite}\n{place}", "\n\n".join(p for p in (bring, after) if p)]

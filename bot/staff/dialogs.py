@@ -63,7 +63,6 @@ class Reason:
 class StaffDialogs:
     card: tuple[CardLine, ...]
     reasons: tuple[Reason, ...]
-    bring: tuple[str, ...]
     messages: dict[str, str]
 
     def reason(self, reason_id: str | None) -> Reason | None:
@@ -73,7 +72,7 @@ class StaffDialogs:
         texts = [line.label for line in self.card]
         for reason in self.reasons:
             texts += [reason.label, reason.text]
-        return [*texts, *self.bring, *self.messages.values()]
+        return [*texts, *self.messages.values()]
 
 
 def load_staff_dialogs(directory: Path, dialogs: Dialogs | None = None) -> StaffDialogs:
@@ -130,7 +129,7 @@ def _only(raw: Any, known: set[str], where: str) -> dict[str, Any]:
 
 
 def _parse(raw: dict[str, Any], problems: Problems) -> StaffDialogs:
-    problems.guard(_only, raw, {"card", "reasons", "bring", "messages"}, "")
+    problems.guard(_only, raw, {"card", "reasons", "messages"}, "")
     card = []
     for n, item in enumerate(problems.guard(_list, raw, "card") or [], 1):
         line = problems.guard(_card_line, item, f"[[card]] {n}")
@@ -141,11 +140,6 @@ def _parse(raw: dict[str, Any], problems: Problems) -> StaffDialogs:
         reason = problems.guard(_reason, item, f"[[reasons]] {n}")
         if reason is not None:
             reasons.append(reason)
-    bring = []
-    for n, item in enumerate(problems.guard(_list, raw, "bring") or [], 1):
-        label = problems.guard(_bring, item, f"[[bring]] {n}")
-        if label is not None:
-            bring.append(label)
     messages = raw.get("messages", {})
     if not isinstance(messages, dict):
         raise DialogError(f"{FILE}: [messages]: expected a table of texts")
@@ -156,7 +150,6 @@ def _parse(raw: dict[str, Any], problems: Problems) -> StaffDialogs:
     return StaffDialogs(
         card=tuple(card),
         reasons=tuple(reasons),
-        bring=tuple(bring),
         messages={str(k): v.strip() for k, v in messages.items()},
     )
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.i18n import _, local
+from bot.core.i18n import N_, _, local
 from bot.core.states import State
 from bot.core.store import iso
+from bot.journey.rules import proofs
 from bot.journey.rules.contact import display_phone, visible
 from bot.journey.store import CandidateApplication
 from bot.journey.views import answer_label
@@ -23,6 +24,7 @@ from bot.referrers import referral
 from bot.services import Services
 from bot.slots.store import Booking
 from bot.staff.dialogs import staff_dialogs_in
+from bot.staff.proofs_store import ProofSeen
 from bot.staff.stats import Figures, attendance_text, collect, state_name
 from bot.staff.store import Review
 
@@ -83,6 +85,13 @@ def headers(svc: Services) -> list[str]:
         _("Type de rendez-vous"),
         _("Rendez-vous le"),
         _("Lieu du rendez-vous"),
+        # Per criterion, for declaring the hire in les emplois without asking again (#16).
+        *[
+            title
+            for c in svc.dialogs.criteria.values()
+            for title in (c.short, _("{criterion} : justificatif vu le").format(criterion=c.short))
+        ],
+        _("Éligibilité vérifiée le"),
     ]
 
 
@@ -98,6 +107,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
 
     def flush(batch: list[CandidateApplication]) -> Iterator[list[Any]]:
         reviews = svc.store.reviews([a.id for a in batch])
+        seen_of = svc.store.proofs_seen_of([a.id for a in batch])
         for application in batch:
             review = reviews[application.id]
             criteria = application.criteria
@@ -143,6 +153,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
                 _when(review.decided_at),
                 _(reason.label) if reason else None,
                 *rendez_vous(svc, application, review, bookings.get(application.id)),
+                *proof_cells(svc, application, seen_of.get(application.id, {})),
             ]
 
     for application in svc.store.filed_applications():
@@ -152,6 +163,27 @@ def rows(svc: Services) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield from flush(batch)
+
+
+STATUS_WORDS = {"rempli": N_("déclaré"), "a_verifier": N_("à vérifier")}
+
+
+def proof_cells(
+    svc: Services, application: CandidateApplication, seen: Mapping[str, ProofSeen]
+) -> list[Any]:
+    """For each criterion: its status (déclaré, à vérifier, justificatif vu) and the date the
+    proof was seen; then the date the proofs made the person eligible."""
+    cells: list[Any] = []
+    for criterion in svc.dialogs.criteria:
+        proof = seen.get(criterion)
+        status = application.criteria.get(criterion)
+        if proof is not None:
+            cells += [_("justificatif vu"), _when(proof.at)]
+        else:
+            cells += [_(STATUS_WORDS[status]) if status in STATUS_WORDS else None, None]
+    verified = proofs.verified(svc.dialogs, seen) if seen else False
+    cells.append(_when(max(p.at for p in seen.values())) if verified else None)
+    return cells
 
 
 def rendez_vous(

@@ -8,6 +8,7 @@ failure to reach staff never breaks the candidate's journey: the application is 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
@@ -20,6 +21,7 @@ from bot.referrers import referral
 from bot.services import Services
 from bot.staff import views as staff_views
 from bot.staff.dialogs import StaffDialogs, staff_dialogs_in
+from bot.staff.store import Review
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +54,29 @@ def card(svc: Services, application: CandidateApplication) -> tuple[str, InlineK
         referrer=referrer_of(svc, application),
         booking=svc.store.active_booking_of(application.id),
         language=svc.store.language_of(application.user_id) or FRENCH,
+        proofs=svc.store.proofs_seen(application.id),
     )
     text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
-    return text, staff_views.card_keyboard(application, review)
+    return text, card_markup(svc, application, review, data.proofs)
+
+
+def proofs_to_see(
+    svc: Services, application: CandidateApplication, seen: Mapping[str, object]
+) -> list[tuple[str, str]]:
+    """(criterion, short name) of each criterion declared whose proof is not seen yet."""
+    criteria = svc.dialogs.criteria
+    return [(c, criteria[c].short) for c in application.criteria if c in criteria and c not in seen]
+
+
+def card_markup(
+    svc: Services,
+    application: CandidateApplication,
+    review: Review,
+    seen: Mapping[str, object] | None = None,
+) -> InlineKeyboardMarkup:
+    if seen is None:
+        seen = svc.store.proofs_seen(application.id)
+    return staff_views.card_keyboard(application, review, proofs_to_see(svc, application, seen))
 
 
 @in_french

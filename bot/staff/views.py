@@ -7,8 +7,8 @@ version (`s:<id>.<version>:<action>`): a button from before a decision is recogn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -17,7 +17,7 @@ from bot.core import callbacks
 from bot.core.i18n import FRENCH, N_, _, format_day, format_moment, french_name
 from bot.core.states import State, labels
 from bot.journey.dialogs import BLOCK, Dialogs
-from bot.journey.rules import eligibility
+from bot.journey.rules import eligibility, proofs
 from bot.journey.rules.contact import display_phone, visible
 from bot.journey.rules.steps import active_path
 from bot.journey.store import CandidateApplication
@@ -25,6 +25,7 @@ from bot.journey.views import answer_label, workshop_list
 from bot.slots.store import Booking
 from bot.staff import rules as lifecycle
 from bot.staff.dialogs import StaffDialogs
+from bot.staff.proofs_store import ProofSeen
 from bot.staff.store import Note, Review
 
 MAX_NOTE = 1000  # characters of a typed note
@@ -54,6 +55,10 @@ def moment_text(stamp: str | None) -> str:
     return format_moment(datetime.fromisoformat(stamp)) if stamp else "—"
 
 
+def _utc(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
 def _who(name: str | None) -> str:
     return name or _("l'équipe")
 
@@ -76,6 +81,7 @@ class CardData:
     referrer: str | None  # the referrer's name (or code); None: came on their own
     booking: Booking | None = None  # the seat she holds (an information session, …)
     language: str = FRENCH  # the language she reads the bot in (staff call her in it)
+    proofs: Mapping[str, ProofSeen] = field(default_factory=dict)  # seen by staff, per criterion
 
 
 BOOKING_NOTES = {
@@ -174,10 +180,21 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
     for criterion_id, status in application.criteria.items():
         criterion = dialogs.criteria.get(criterion_id)
         label = _(criterion.label) if criterion else criterion_id
-        if status == "rempli":
-            lines.append(f"  ✅ {label}")
+        seen = data.proofs.get(criterion_id)
+        if seen is not None:
+            lines.append(
+                "  📄 "
+                + _("{criterion} : justificatif vu par {name} le {day}").format(
+                    criterion=label, name=_who(seen.by), day=format_day(_utc(seen.at))
+                )
+            )
+        elif status == "rempli":
+            lines.append("  ✅ " + _("{criterion} (déclaré)").format(criterion=label))
         else:
             lines.append("  ❓ " + _("{criterion} (à vérifier)").format(criterion=label))
+    if data.proofs and proofs.verified(dialogs, data.proofs):
+        last = max(_utc(seen.at) for seen in data.proofs.values())
+        lines.append(_("✔️ Éligibilité vérifiée le {day}").format(day=format_day(last)))
     if not application.criteria:
         lines.append("  " + _("aucun critère"))
     lines.append(
@@ -240,8 +257,13 @@ ACTION_LABELS = {
 }
 
 
-def card_keyboard(application: CandidateApplication, review: Review) -> InlineKeyboardMarkup:
-    """The decisions allowed in the application's state, and a note."""
+def card_keyboard(
+    application: CandidateApplication,
+    review: Review,
+    to_see: Sequence[tuple[str, str]] = (),
+) -> InlineKeyboardMarkup:
+    """The decisions allowed in the application's state, a note, and "📄 Justificatif vu"
+    for each criterion (id, short name) whose proof is not seen yet."""
     allowed = lifecycle.actions_for(application.state)
 
     def button(action: str) -> InlineKeyboardButton:
@@ -257,7 +279,37 @@ def card_keyboard(application: CandidateApplication, review: Review) -> InlineKe
     if pair:
         rows.append(pair)
     rows += [[button(a)] for a in (lifecycle.WAIT, lifecycle.NOTE) if a in allowed]
+    if lifecycle.is_open(application.state):
+        rows += [
+            [
+                data_button(
+                    _("📄 Justificatif vu : {criterion}").format(criterion=short),
+                    card_data(application.id, review.version, f"{PROOF}{criterion}"),
+                )
+            ]
+            for criterion, short in to_see
+        ]
     return InlineKeyboardMarkup(rows)
+
+
+PROOF = "p-"  # s:<id>.<version>:p-<criterion> (then .y: confirmed)
+
+
+def proof_confirm_keyboard(
+    application: CandidateApplication, review: Review, criterion: str, short: str
+) -> InlineKeyboardMarkup:
+    """The second tap: a proof is recorded for good, like a decision."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                data_button(
+                    _("📄 Oui, justificatif vu : {criterion}").format(criterion=short),
+                    card_data(application.id, review.version, f"{PROOF}{criterion}.y"),
+                )
+            ],
+            [back_button(application, review)],
+        ]
+    )
 
 
 def back_button(application: CandidateApplication, review: Review) -> InlineKeyboardButton:

@@ -119,11 +119,11 @@ async def test_a_broken_staff_edit_keeps_the_last_good_version(
     from bot.staff.dialogs import staff_dialogs_in
 
     good = staff_dialogs_in(dialogs)
-    _edit(dialogs / "staff.toml", "[[bring]]", "[[apporter]]")
+    _edit(dialogs / "staff.toml", "[[reasons]]", "[[motifs]]")
     assert staff_dialogs_in(dialogs) is good
     assert staff_dialogs_in(dialogs) is good
     told = _told(caplog)
-    assert len(told) == 1 and "staff.toml: (top level): unknown key(s) ['apporter']" in told[0]
+    assert len(told) == 1 and "staff.toml: (top level): unknown key(s) ['motifs']" in told[0]
     chat = running.chat()
     await chat.send("/start")
     assert chat.last.text  # the bot answers

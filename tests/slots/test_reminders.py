@@ -56,7 +56,11 @@ async def test_each_reminder_is_sent_once_even_across_restarts(bot: Bot) -> None
     await run_job(bot, f"reminder:{number}:veille")
     assert reminders(bot) == [
         "📅 C'est demain à 14 h : votre rendez-vous à Initiatives Solidaires.\n"
-        "📍 95 boulevard Félix Faure, 93300 Aubervilliers\nVous venez ?"
+        "📍 95 boulevard Félix Faure, 93300 Aubervilliers\nVous venez ?\n\n"
+        # The evening before: what she brings, from her own answers (RSA "oui", QPV to check).
+        "À apporter :\n• Une pièce d'identité ou un titre de séjour.\n"
+        "• Pour le RSA : votre attestation de la CAF, de moins de 3 mois.\n"
+        "• Pour votre adresse : une facture ou un papier avec votre adresse, de moins de 3 mois."
     ]
     assert bot.api.last(CANDIDATE_ID).buttons() == ["Je viens", "Je ne peux pas"]
     await run_job(bot, "slots:sweep")  # the job and the sweep never both send

@@ -20,7 +20,7 @@ async def test_card_goes_to_each_staff_member_privately_with_everything(bot: Bot
     assert "🆕 Nouvelle candidature" in text
     assert "Reçue le lundi 2 mars à 10 h" in text  # 9 h UTC, in Paris
     assert "Résultat du questionnaire : éligible probable" in text
-    assert "✅ Bénéficiaire du RSA" in text
+    assert "✅ Bénéficiaire du RSA (déclaré)" in text
     assert "❓ Résident d'un quartier prioritaire (QPV) ou d'une ZRR (à vérifier)" in text
     assert "Ateliers : 1. Atelier bois, 2. Métallerie" in text
     assert "Âge : 26 à 49 ans" in text
@@ -34,6 +34,8 @@ async def test_card_goes_to_each_staff_member_privately_with_everything(bot: Bot
         "❌ Refuser",
         "⏸ Mettre en attente",
         "📝 Ajouter une note",
+        "📄 Justificatif vu : RSA",
+        "📄 Justificatif vu : QPV",
     ]
     application = bot.store.active_application(CANDIDATE_ID)
     assert application is not None

@@ -82,6 +82,8 @@ async def test_waiting_list_says_what_it_means(bot: Bot) -> None:
         "✅ Accepter",
         "❌ Refuser",
         "📝 Ajouter une note",
+        "📄 Justificatif vu : RSA",
+        "📄 Justificatif vu : QPV",
     ]
 
 
@@ -255,7 +257,8 @@ async def test_convene_in_an_open_slot_books_a_seat_and_tells_the_candidate(bot:
     assert "L'équipe vous invite à un entretien. C'est le mardi 10 mars à 14 h." in told[0]
     assert "📍 Le lieu : Salle 2, au 1er étage" in told[0]
     assert "Apportez, s'il vous plaît :" in told[1]
-    assert "une pièce d'identité" in told[1]
+    assert "Une pièce d'identité ou un titre de séjour." in told[1]
+    assert "Pour le RSA : votre attestation de la CAF, de moins de 3 mois." in told[1]
     # No phone in structure.toml: the front desk, with its address and hours, never an
     # empty "Prévenez l'équipe".
     assert told[1].endswith(

@@ -82,7 +82,7 @@ def dialogs_copy(tmp_path: Path) -> Path:
         ('id = "autre"', 'id = "injoignable"', "two [[reasons]] share an id"),
         ("acceptee = ", "acceptation = ", "[messages] lacks 'acceptee'"),
         ("{moment}.", "{moment} {when}.", "unknown placeholder"),
-        ("[[bring]]", "[[apporter]]", "unknown key(s) ['apporter']"),
+        ("[[reasons]]", "[[motifs]]", "unknown key(s) ['motifs']"),
     ],
 )
 def test_broken_staff_toml_is_reported(
