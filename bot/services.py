@@ -11,7 +11,8 @@ from telegram.ext import Application, CallbackContext
 
 from bot.core import i18n
 from bot.core.settings import Settings
-from bot.journey.dialogs import JOURNEY, Dialogs
+from bot.journey.dialog_types import Dialogs
+from bot.journey.dialogs import JOURNEY
 from bot.store import Store
 
 KEY = "tremplin"

@@ -18,7 +18,7 @@ from bot.core.i18n import _
 from bot.core.states import State
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
-from bot.journey.dialogs import Step
+from bot.journey.dialog_types import Step
 from bot.journey.language import welcome_markup
 from bot.journey.moves import advance, change_one, choose, file, go_back
 from bot.journey.rules.contact import (

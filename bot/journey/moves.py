@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot.core.i18n import _
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
-from bot.journey.dialogs import Option, Step
+from bot.journey.dialog_types import Option, Step
 from bot.journey.language import keep_language
 from bot.journey.rules import ids as journey_ids
 from bot.journey.rules.steps import (

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.core.i18n import N_, _, format_moment
 from bot.core.states import labels
-from bot.journey.dialogs import Dialogs
+from bot.journey.dialog_types import Dialogs
 from bot.journey.rules import eligibility
 from bot.journey.rules.contact import NAME_OFFER
 from bot.journey.views import answer_label, workshop_list

@@ -19,7 +19,7 @@ from bot.core.i18n import _
 from bot.core.states import State
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
-from bot.journey.dialogs import Step
+from bot.journey.dialog_types import Step
 from bot.journey.rules import eligibility
 from bot.journey.rules.steps import (
     Path,

@@ -11,7 +11,7 @@ from bot.core import callbacks
 from bot.core.i18n import _
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
-from bot.journey.dialogs import Option, Step
+from bot.journey.dialog_types import Option, Step
 from bot.journey.moves import advance
 from bot.journey.rules import ids as journey_ids
 from bot.journey.rules.contact import (

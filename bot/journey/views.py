@@ -18,7 +18,7 @@ from telegram import (
 
 from bot.core import callbacks, i18n
 from bot.core.i18n import _
-from bot.journey.dialogs import Dialogs, Step, Structure
+from bot.journey.dialog_types import Dialogs, Step, Structure
 from bot.journey.rules import eligibility
 from bot.journey.rules import ids as journey_ids
 from bot.journey.rules.contact import display_phone

@@ -18,7 +18,7 @@ from bot.core import i18n, mentions
 from bot.core.dialog_files import DialogSource, Loaded, Problems, failed, read_toml, result
 from bot.core.i18n import _, in_french
 from bot.core.states import NOTIFIED, labels
-from bot.journey.dialogs import Option, Step
+from bot.journey.dialog_types import Option, Step
 from bot.journey.store import CandidateApplication
 from bot.referrers.rules import LINK_PREFIX, PAYLOAD, Catalog, of_name, parse_catalog, short_name
 from bot.services import Services

@@ -31,7 +31,7 @@ from bot.core.i18n import _, format_moment
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_text
 from bot.journey import views
-from bot.journey.dialogs import Step
+from bot.journey.dialog_types import Step
 from bot.journey.rules import ids as journey_ids
 from bot.journey.store import CandidateApplication, Conversation
 from bot.services import Services, in_language_of

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.core.i18n import _, format_moment
 from bot.core.states import State
-from bot.journey.dialogs import Dialogs
+from bot.journey.dialog_types import Dialogs
 from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
 from bot.journey.views import cannot_come_text, contacts_text

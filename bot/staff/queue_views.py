@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks
 from bot.core.i18n import _, format_day
-from bot.journey.dialogs import Dialogs
+from bot.journey.dialog_types import Dialogs
 from bot.journey.store import CandidateApplication
 from bot.staff.store import QueueFilter
 from bot.staff.views import data_button, full_name, open_data, state_label, verdict_label

@@ -15,7 +15,7 @@ from babel.dates import format_date
 
 from bot.core.i18n import LOCALE, N_, _
 from bot.core.states import FILED, labels
-from bot.journey.dialogs import Dialogs
+from bot.journey.dialog_types import Dialogs
 from bot.referrers import referral
 from bot.services import Services
 from bot.staff.store import JourneyCounts

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core import callbacks
 from bot.core.i18n import FRENCH, N_, _, format_day, format_moment, french_name
 from bot.core.states import State, labels
-from bot.journey.dialogs import BLOCK, Dialogs
+from bot.journey.dialog_types import BLOCK, Dialogs
 from bot.journey.rules import eligibility, proofs
 from bot.journey.rules.contact import display_phone, visible
 from bot.journey.rules.steps import active_path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.journey.dialogs import Dialogs
+from bot.journey.dialog_types import Dialogs
 
 WELCOME = "welcome"
 FILED = "filed"

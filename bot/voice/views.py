@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMa
 
 from bot.core import callbacks, i18n
 from bot.core.i18n import _
-from bot.journey.dialogs import Dialogs
+from bot.journey.dialog_types import Dialogs
 from bot.voice.rules import label_of, recordable
 
 PLAY, ALOUD = "play", "aloud"

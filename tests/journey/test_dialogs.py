@@ -9,7 +9,8 @@ import pytest
 
 from bot.checks import run_checks
 from bot.core.settings import PROJECT_ROOT
-from bot.journey.dialogs import DialogError, check_dialogs, load_dialogs
+from bot.journey.dialog_fields import DialogError
+from bot.journey.dialogs import check_dialogs, load_dialogs
 from bot.journey.rules import eligibility
 from bot.journey.rules.steps import active_path
 from tests.conftest import make_settings

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.journey.dialogs import BLOCK, DOUBT, Dialogs, Step
+from bot.journey.dialog_types import BLOCK, DOUBT, Dialogs, Step
 
 PROBABLE = "probable"
 A_CONFIRMER = "a_confirmer"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.journey.dialogs import Dialogs, Step
+from bot.journey.dialog_types import Dialogs, Step
 from bot.journey.rules import eligibility
 
 SUMMARY = "summary"  # return_to while a whole part is walked again

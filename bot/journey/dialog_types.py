@@ -1,0 +1,201 @@
+"""The journey's dialogs as typed, frozen objects: steps and their options, sections,
+criteria, flags, workshops, the structure (what `dialogs.py` reads from the TOML files)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core import states
+
+STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
+VALIDATORS = frozenset({"name", "postcode", "email"})
+CONSENTS = frozenset({"main", "sensitive", "referrer"})
+# Facts the handlers put in a draft's answers for `ask_if` (never asked): name → values.
+# `_referrer = "oui"`: the person came through a referrer's link (see bot/referrers/referral.py).
+CONTEXT_FACTS: dict[str, tuple[str, ...]] = {"_referrer": ("oui",)}
+# The texts the code fills in with `str.format`, and the placeholders each may use; any
+# other text of [messages] or [states] may use none.
+PLACEHOLDERS: dict[tuple[str, str], frozenset[str]] = {
+    ("messages", "next_steps"): frozenset({"days"}),
+    **{("states", state.value): frozenset({"reference"}) for state in states.ALL},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    label: str
+    criteria: tuple[str, ...] = ()
+    unsure: tuple[str, ...] = ()
+    flag: str | None = None  # an answer that matters before the criteria (eligibility.toml)
+    next: str | None = None
+    end: str | None = None
+    consent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    kind: str
+    section: str
+    text: str
+    hint: str | None = None
+    summary: str | None = None
+    options: tuple[Option, ...] = ()
+    quick: tuple[Option, ...] = ()
+    ask_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    skip_when_eligible: bool = False
+    validate: str | None = None
+    optional: bool = False
+    # Options by id: looked up for every answer of every step, at every update.
+    _by_id: dict[str, Option] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for option in reversed((*self.options, *self.quick)):  # the first of an id wins
+            self._by_id[option.id] = option
+
+    def option(self, option_id: str) -> Option | None:
+        return self._by_id.get(option_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    level: int
+    label: str
+    short: str = ""  # on a card's button: "RSA"
+    proofs: tuple[str, ...] = ()  # the documents accepted (staff read them)
+    bring: str = ""  # what the person is told to bring, in plain words (one line)
+
+
+BLOCK, DOUBT, NOTE = "block", "doubt", "note"
+FLAG_EFFECTS = (BLOCK, DOUBT, NOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """An answer that matters before any criterion: it blocks hiring (`block`: no right to
+    work), lowers the verdict to "à confirmer" (`doubt`), or only tells staff (`note`)."""
+
+    id: str
+    effect: str
+    staff: str  # first on the card, read by staff
+    candidate: str  # under the verdict, read by the person ("" for a note)
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    id: str
+    label: str
+    work: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    name: str
+    address: str
+    phone: str
+    hours: str
+    latitude: float
+    longitude: float
+    answer_within_days: int
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityRule:
+    level2_needed: int
+    qpv_postcodes: frozenset[str]
+    qpv_criterion: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dialogs:
+    sections: tuple[Section, ...]
+    steps: tuple[Step, ...]
+    messages: dict[str, str]
+    states: dict[str, str]
+    criteria: dict[str, Criterion]
+    rule: EligibilityRule
+    workshops: tuple[Workshop, ...]
+    structure: Structure
+    flags: dict[str, Flag] = field(default_factory=dict)
+    # The person has a counsellor when any of these answers is given (journey.toml [verdict]).
+    counsellor_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # What every person brings to a rendez-vous (eligibility.toml [[bring]]), before the
+    # proofs of their own criteria.
+    bring: tuple[str, ...] = ()
+    _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({step.id: n for n, step in enumerate(self.steps)})
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[self._index[step_id]]
+
+    def has_step(self, step_id: str) -> bool:
+        return step_id in self._index
+
+    def position(self, step_id: str) -> int:
+        return self._index[step_id]
+
+    def section_number(self, section_id: str) -> int:
+        return next(n for n, s in enumerate(self.sections, 1) if s.id == section_id)
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def first_step_of(self, section_id: str) -> Step:
+        return next(s for s in self.steps if s.section == section_id)
+
+    def workshop(self, workshop_id: str) -> Workshop | None:
+        return next((w for w in self.workshops if w.id == workshop_id), None)
+
+    def translatable_strings(self) -> list[str]:
+        """Every French text of the dialogs, for the catalogs and for `check`."""
+        texts: list[str] = [s.title for s in self.sections]
+        for step in self.steps:
+            texts.append(step.text)
+            texts.extend(t for t in (step.hint, step.summary) if t)
+            texts.extend(o.label for o in (*step.options, *step.quick))
+        texts.extend(self.messages.values())
+        texts.extend(self.states.values())
+        texts.extend(c.label for c in self.criteria.values())
+        texts.extend(c.bring for c in self.criteria.values() if c.bring)
+        texts.extend(self.bring)
+        for flag in self.flags.values():
+            texts.extend((flag.staff, flag.candidate))
+        for workshop in self.workshops:
+            texts.extend((workshop.label, workshop.work))
+        texts.append(self.structure.hours)
+        for contact in self.structure.contacts:
+            texts.extend((contact.name, contact.detail))
+        return [t for t in texts if t]
+
+
+APPLICATION_STATES = states.ALL  # each one has its sentence in journey.toml's [states]
+REQUIRED_MESSAGES = (
+    "welcome",
+    "welcome_back",
+    "refus_accord",
+    "fin_sans_suite",
+    "verdict_probable",
+    "verdict_a_confirmer",
+    "verdict_a_confirmer_conseiller",
+    "verdict_pas_pour_vous",
+    "filed",
+    "next_steps",
+    "nudge",
+)
