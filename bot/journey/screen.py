@@ -30,6 +30,7 @@ from bot.referrers import referral
 from bot.services import Services
 from bot.slots import journey_step as slot_step
 from bot.voice import handlers as voice
+from bot.voice.rules import verdict_key
 
 
 def draft_answers(svc: Services, conversation: Conversation) -> dict[str, Any]:
@@ -60,7 +61,15 @@ def step_message(
         text, markup = _step_view(svc, conversation, answers, step)
     if step.id == svc.dialogs.steps[0].id and not conversation.history:
         markup = _with_languages(markup)
-    return text, voice.listen_markup(svc, markup, step.id)
+    return text, voice.listen_markup(svc, markup, voice_key(svc, conversation, answers))
+
+
+def voice_key(svc: Services, conversation: Conversation, answers: dict[str, Any]) -> str:
+    """The recording of the step shown: the result has one per verdict."""
+    step = svc.dialogs.step(conversation.step)
+    if step.kind != "verdict":
+        return step.id
+    return verdict_key(step.id, verdict_of(svc, answers, conversation.source))
 
 
 def _with_languages(markup: views.Markup) -> views.Markup:
@@ -98,7 +107,8 @@ async def show(
     new message after typed text. The phone step needs a new message (a reply keyboard).
     Then its voice note, for a person who hears every message."""
     await _show(source, svc, conversation, answers, noted=noted, from_step=from_step)
-    await voice.read_aloud(source.get_bot(), svc, conversation.user_id, conversation.step)
+    key = voice_key(svc, conversation, answers)
+    await voice.read_aloud(source.get_bot(), svc, conversation.user_id, key)
 
 
 async def _show(
@@ -145,7 +155,8 @@ async def send_step(
         answers = draft_answers(svc, conversation)
     text, markup = step_message(svc, conversation, answers)
     await reply(message, text, reply_markup=markup)
-    await voice.read_aloud(message.get_bot(), svc, conversation.user_id, conversation.step)
+    key = voice_key(svc, conversation, answers)
+    await voice.read_aloud(message.get_bot(), svc, conversation.user_id, key)
 
 
 async def take_away(query: CallbackQuery) -> None:

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 from bot.journey.dialog_types import Dialogs
+from bot.journey.rules.eligibility import VERDICTS
 
 WELCOME = "welcome"
 FILED = "filed"
 
 
 def recordable(dialogs: Dialogs) -> list[str]:
-    """The keys staff can record, in the order a candidate meets them."""
-    return [WELCOME, *(step.id for step in dialogs.steps), FILED]
+    """The keys staff can record, in the order a candidate meets them; the result step has
+    one per verdict ("resultat.probable"), since each reads differently."""
+    keys = [WELCOME]
+    for step in dialogs.steps:
+        if step.kind == "verdict":
+            keys += [verdict_key(step.id, verdict) for verdict in VERDICTS]
+        else:
+            keys.append(step.id)
+    return [*keys, FILED]
+
+
+def verdict_key(step_id: str, verdict: str) -> str:
+    return f"{step_id}.{verdict}"
 
 
 def label_of(dialogs: Dialogs, key: str) -> str:
     """What staff read in the list: the French text's start, or the step's section."""
+    verdict = key.partition(".")[2]
     if key in (WELCOME, FILED):
         text = dialogs.messages[key]
+    elif verdict in VERDICTS:
+        text = dialogs.messages.get(f"verdict_{verdict}", key)
     elif dialogs.has_step(key):
         text = dialogs.step(key).text
     else:

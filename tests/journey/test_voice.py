@@ -7,7 +7,7 @@ from bot.core.localapi import Chat
 from bot.services import services
 from bot.voice.rules import label_of
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.journeys import NEUTRAL_COMMAND, nadia
+from tests.journeys import NEUTRAL_COMMAND, PAS_POUR_VOUS, PROBABLE, nadia, play
 
 
 def labels(bot: Bot, key: str) -> str:
@@ -132,3 +132,29 @@ async def test_voix_is_for_staff_in_their_private_chat(bot: Bot) -> None:
     await staff.send_voice()
     assert staff.last.text == "Pour enregistrer une question, tapez /voix."
     assert bot.store.recorded_keys("fr") == set()
+
+
+async def test_each_verdict_has_its_own_recording(bot: Bot) -> None:
+    verdict_step = next(
+        s.id for s in services(bot.application).dialogs.steps if s.kind == "verdict"
+    )  # type: ignore[arg-type]
+    staff = nadia(bot)
+    await staff.send("/voix")
+    await staff.tap("Français")
+    # One line per verdict in the list, each with its own text.
+    assert labels(bot, f"{verdict_step}.probable").startswith("Bonne nouvelle")
+    assert labels(bot, f"{verdict_step}.pas_pour_vous") in staff.buttons()
+    await staff.tap(labels(bot, f"{verdict_step}.probable"))
+    await staff.send_voice()
+    candidate = bot.chat()
+    await candidate.send("/start")
+    await play(candidate, PROBABLE)
+    assert candidate.buttons()[0] == "🔊 Écouter"  # the verdict "probable" is recorded
+    await candidate.tap("🔊 Écouter")
+    assert voices_sent(bot, CANDIDATE_ID) == [
+        bot.store.voice_note(f"{verdict_step}.probable", "fr")
+    ]
+    other = bot.chat(CANDIDATE_ID + 1)
+    await other.send("/start")
+    await play(other, PAS_POUR_VOUS)
+    assert "🔊 Écouter" not in other.buttons()  # "pas pour vous" is not recorded
