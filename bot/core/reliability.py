@@ -120,6 +120,7 @@ class ReliabilityStore(StoreBase):
                 "DELETE FROM users WHERE id NOT IN (SELECT user_id FROM applications) "
                 "AND id NOT IN (SELECT user_id FROM conversations)"
             )
+        self.forget_people()
         if expired:
             self.checkpoint()  # the erased bytes leave the WAL too (see erase_user)
         return len(expired)

@@ -59,6 +59,24 @@ class StoreBase:
         self._processed: set[int] | None = None
         self._stamped = 0
         self._blocked: set[int] | None = None
+        # What is read about a person at every update (her language…), kept in memory:
+        # dropped when it changes, and all of it whenever people are deleted.
+        self._per_person: dict[str, dict[int, Any]] = {}
+
+    # -- per-person values kept in memory ------------------------------------------------
+
+    def remembered(self, name: str, user_id: int, read: Callable[[], Any]) -> Any:
+        values = self._per_person.setdefault(name, {})
+        if user_id not in values:
+            values[user_id] = read()
+        return values[user_id]
+
+    def forget(self, name: str, user_id: int) -> None:
+        self._per_person.get(name, {}).pop(user_id, None)
+
+    def forget_people(self) -> None:
+        """After people are deleted (erasure, a draft abandoned, a purge)."""
+        self._per_person.clear()
 
     # -- the update being processed ------------------------------------------------------
 

@@ -58,6 +58,7 @@ class RightsStore(CandidateStore):
             self.db.execute("DELETE FROM applications WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
             self._event("candidate", "erased", None, None, None)
+        self.forget_people()
         # secure_delete zeroes the freed bytes in the file; the WAL still holds the old pages
         # until a checkpoint: fold it in and empty it now, so the bytes are gone everywhere.
         self.checkpoint()

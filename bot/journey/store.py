@@ -119,13 +119,19 @@ class CandidateStore(StoreBase):
 
     def language_of(self, user_id: int) -> str | None:
         """The language the person reads, None before they have one (then: French)."""
-        row = self.db.execute("SELECT language FROM users WHERE id = ?", [user_id]).fetchone()
-        return row[0] if row else None
+
+        def read() -> str | None:
+            row = self.db.execute("SELECT language FROM users WHERE id = ?", [user_id]).fetchone()
+            return row[0] if row else None
+
+        language: str | None = self.remembered("language", user_id, read)
+        return language
 
     def set_language(self, user_id: int, language: str) -> None:
         with self.transaction():
             self.ensure_user(user_id)
             self.db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
+        self.forget("language", user_id)
 
     # -- conversations -------------------------------------------------------------------
 
@@ -347,6 +353,7 @@ class CandidateStore(StoreBase):
                 "DELETE FROM users WHERE id = ? AND id NOT IN (SELECT user_id FROM applications)",
                 [user_id],
             )
+        self.forget_people()
 
     def stale_conversations(self, *, older_than: datetime) -> list[Conversation]:
         rows = self.db.execute(

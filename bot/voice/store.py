@@ -19,15 +19,21 @@ class VoiceRequest:
 
 
 class VoiceStore(StoreBase):
+    # Every recording, read once and again after a change (a few hundred rows at most): each
+    # step shown asks whether it has one.
+    _voice_notes: dict[tuple[str, str], str] | None = None
+
+    def _recordings(self) -> dict[tuple[str, str], str]:
+        if self._voice_notes is None:
+            rows = self.db.execute("SELECT key, language, file_id FROM voice_notes")
+            self._voice_notes = {(key, language): file_id for key, language, file_id in rows}
+        return self._voice_notes
+
     def voice_note(self, key: str, language: str) -> str | None:
-        row = self.db.execute(
-            "SELECT file_id FROM voice_notes WHERE key = ? AND language = ?", [key, language]
-        ).fetchone()
-        return row[0] if row else None
+        return self._recordings().get((key, language))
 
     def recorded_keys(self, language: str) -> set[str]:
-        rows = self.db.execute("SELECT key FROM voice_notes WHERE language = ?", [language])
-        return {key for (key,) in rows}
+        return {key for key, lang in self._recordings() if lang == language}
 
     def save_voice_note(self, key: str, language: str, file_id: str, *, staff_id: int) -> None:
         with self.transaction():
@@ -40,6 +46,7 @@ class VoiceStore(StoreBase):
             )
             self.db.execute("DELETE FROM voice_requests WHERE staff_id = ?", [staff_id])
             self._event(f"staff:{staff_id}", "voice:recorded", None, None, f"{language}:{key}")
+        self._voice_notes = None
 
     def delete_voice_note(self, key: str, language: str, *, staff_id: int) -> bool:
         with self.transaction():
@@ -48,6 +55,7 @@ class VoiceStore(StoreBase):
             )
             if cursor.rowcount:
                 self._event(f"staff:{staff_id}", "voice:deleted", None, None, f"{language}:{key}")
+        self._voice_notes = None
         return bool(cursor.rowcount)
 
     def expect_voice(
@@ -73,8 +81,12 @@ class VoiceStore(StoreBase):
             self.db.execute("DELETE FROM voice_requests WHERE staff_id = ?", [staff_id])
 
     def reads_aloud(self, user_id: int) -> bool:
-        row = self.db.execute("SELECT read_aloud FROM users WHERE id = ?", [user_id]).fetchone()
-        return bool(row and row[0])
+        def read() -> bool:
+            row = self.db.execute("SELECT read_aloud FROM users WHERE id = ?", [user_id])
+            found = row.fetchone()
+            return bool(found and found[0])
+
+        return bool(self.remembered("read_aloud", user_id, read))
 
     def set_read_aloud(self, user_id: int, on: bool) -> None:
         with self.transaction():
@@ -83,3 +95,4 @@ class VoiceStore(StoreBase):
                 [user_id, self._now()],
             )
             self.db.execute("UPDATE users SET read_aloud = ? WHERE id = ?", [int(on), user_id])
+        self.forget("read_aloud", user_id)
