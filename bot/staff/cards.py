@@ -15,10 +15,11 @@ from bot.core.i18n import _
 from bot.core.store import NotFoundError, iso
 from bot.journey.store import CandidateApplication
 from bot.services import Services
+from bot.staff import digest as staff_digest
+from bot.staff import digest_views, typed_input
 from bot.staff import forms as card_forms
 from bot.staff import notice as staff_notice
 from bot.staff import rules as lifecycle
-from bot.staff import typed_input
 from bot.staff import views as staff_views
 from bot.staff.decide import answer_stale, decide, deliver_decision
 from bot.staff.store import SlotTaken
@@ -68,6 +69,9 @@ async def on_card_button(
     action: str,
 ) -> None:
     base, _dot, detail = action.partition(".")
+    if base == digest_views.KEEP:  # the 60-day ask's "⏸ Garder en attente" (issue #16)
+        await staff_digest.keep_waiting(context, svc, query, message, user, application, version)
+        return
     if base not in (*lifecycle.TARGET, lifecycle.NOTE, "card"):
         await query.answer(neutral_button_answer())
         return

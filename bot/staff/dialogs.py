@@ -113,7 +113,7 @@ def _only(raw: Any, known: set[str], where: str) -> dict[str, Any]:
 
 
 def _parse(raw: dict[str, Any]) -> StaffDialogs:
-    _only(raw, {"card", "reasons", "bring", "messages"}, "")
+    _only(raw, {"card", "reasons", "bring", "messages", "digest"}, "")  # digest: digest.py
     card = []
     for n, item in enumerate(raw.get("card", []), 1):
         item = _only(item, {"step", "label"}, f"[[card]] {n}")

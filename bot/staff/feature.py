@@ -1,7 +1,7 @@
 """Staff review's part of the bot (declared for `bot/features.py`)."""
 
 from bot.core.feature import Feature
-from bot.staff import cli, handlers
+from bot.staff import cli, digest, handlers
 
 FEATURE = Feature(
     name="staff",
@@ -11,3 +11,6 @@ FEATURE = Feature(
     check=cli.check,
     staff_commands=handlers.STAFF_COMMANDS,
 )
+
+# The daily digest to staff (issue #16): its job at every start, its `[digest]` checked.
+DIGEST = Feature(name="staff_digest", on_start=digest.start, check=digest.check)

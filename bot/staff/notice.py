@@ -18,6 +18,7 @@ from bot.core.store import NotFoundError
 from bot.journey.store import CandidateApplication
 from bot.referrers import referral
 from bot.services import Services
+from bot.staff import digest_rules, digest_views
 from bot.staff import views as staff_views
 from bot.staff.dialogs import StaffDialogs, staff_dialogs_in
 
@@ -54,7 +55,15 @@ def card(svc: Services, application: CandidateApplication) -> tuple[str, InlineK
         language=svc.store.language_of(application.user_id) or FRENCH,
     )
     text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
-    return text, staff_views.card_keyboard(application, review)
+    markup = staff_views.card_keyboard(application, review)
+    return digest_views.with_ask(text, markup, application, review, ask_days(svc, application))
+
+
+def ask_days(svc: Services, application: CandidateApplication) -> int | None:
+    """The card's 60-day ask (decide, or keep it waiting), if it has one now (issue #16)."""
+    if application.state not in digest_rules.UNDECIDED:
+        return None
+    return digest_rules.ask_days(application, svc.clock(), svc.store.last_kept(application.id))
 
 
 @in_french
