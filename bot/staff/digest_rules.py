@@ -142,7 +142,9 @@ def make_digest(
         (
             Waiting(a, days_since(a.filed_at, now))
             for a in undecided
-            if a.state in UNDECIDED and days_since(a.filed_at, now) > WAITING_DAYS
+            if a.state in UNDECIDED
+            and a.filed_at
+            and now - datetime.fromisoformat(a.filed_at) > timedelta(days=WAITING_DAYS)
         ),
         key=lambda w: (-w.days, w.application.id),
     )
