@@ -25,22 +25,26 @@ class DigestStore(StoreBase):
         return date.fromordinal(int(row[0])) if row else None
 
     def claim_digest(self, day: date) -> datetime | bool | None:
-        """Record `day` as done, if no digest did it yet: False when one did; otherwise
-        when the previous digest was done (None: never)."""
+        """Record `day` as done, if no digest did it yet (one conditional upsert, so that two
+        processes cannot both claim it): False when one did; otherwise when the previous
+        digest was done (None: never)."""
         now = self.clock()
         with self.db.atomic():
-            last = self.last_digest_day()
-            if last is not None and last >= day:
+            claimed = self.db.execute(
+                "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                "SET value = excluded.value WHERE bot_state.value < excluded.value",
+                [DIGEST_DAY, day.toordinal()],
+            )
+            if claimed.rowcount != 1:
                 return False
             row = self.db.execute(
                 "SELECT value FROM bot_state WHERE key = ?", [DIGEST_AT]
             ).fetchone()
-            for key, value in ((DIGEST_DAY, day.toordinal()), (DIGEST_AT, int(now.timestamp()))):
-                self.db.execute(
-                    "INSERT INTO bot_state (key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [key, value],
-                )
+            self.db.execute(
+                "INSERT INTO bot_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [DIGEST_AT, int(now.timestamp())],
+            )
         return datetime.fromtimestamp(int(row[0]), UTC) if row else None
 
     def filed_since(self, since: datetime) -> int:

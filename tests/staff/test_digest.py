@@ -247,3 +247,23 @@ def test_due_day_in_the_structures_time_zone() -> None:
     assert digest_rules.median_days([]) is None
     assert digest_rules.median_days([("2026-03-01T00:00:00+00:00", "2026-03-04T12:00:00+00:00")])
     assert digest_rules.interview_moment("salle B") is None
+
+
+async def test_a_day_is_claimed_once_and_a_bad_digest_table_is_reported(
+    bot: Bot, tmp_path: Path
+) -> None:
+    day = date(2026, 3, 10)
+    assert bot.store.claim_digest(day) is None  # never done before
+    assert bot.store.claim_digest(day) is False
+    assert bot.store.claim_digest(date(2026, 3, 9)) is False
+    assert isinstance(bot.store.claim_digest(date(2026, 3, 11)), datetime)
+    dialogs = tmp_path / "dialogs"
+    shutil.copytree(PROJECT_ROOT / "dialogs", dialogs)
+    toml = dialogs / "staff.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('hour = "08:30"', 'hour = "8 h 30"'),
+        encoding="utf-8",
+    )
+    problems = staff_digest.check(make_settings(tmp_path, TREMPLIN_DIALOGS=str(dialogs)))
+    assert problems == ["staff.toml [digest]: hour '8 h 30' must read like \"08:30\""]
+    assert staff_digest.check(bot.settings) == []
