@@ -73,6 +73,7 @@ class DigestStore(StoreBase):
         rows = self.db.execute(
             "SELECT r.interview_at, a.id FROM reviews r JOIN applications a "
             "ON a.id = r.application_id WHERE a.state = 'entretien' "
+            "AND coalesce(r.interview_kind, 'entretien') = 'entretien' "
             "AND r.interview_at >= ? AND r.interview_at < ? "
             "UNION SELECT s.start, a.id FROM bookings b JOIN slots s ON s.id = b.slot_id "
             "JOIN applications a ON a.id = b.application_id WHERE s.kind = 'entretien' "
