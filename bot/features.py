@@ -13,12 +13,22 @@ from bot.maintenance.feature import FEATURE as MAINTENANCE
 from bot.outbox.feature import FEATURE as OUTBOX
 from bot.referrers.feature import FEATURE as REFERRERS
 from bot.slots.feature import FEATURE as SLOTS
+from bot.staff.feature import DIGEST
 from bot.staff.feature import FEATURE as STAFF
 from bot.voice.feature import FEATURE as VOICE
 
 # Staff first (its typed inputs take a staff member's reply before anything else); the
 # journey last, because its catch-alls take whatever no other feature wanted.
-FEATURES: tuple[Feature, ...] = (STAFF, SLOTS, REFERRERS, VOICE, OUTBOX, MAINTENANCE, JOURNEY)
+FEATURES: tuple[Feature, ...] = (
+    STAFF,
+    DIGEST,
+    SLOTS,
+    REFERRERS,
+    VOICE,
+    OUTBOX,
+    MAINTENANCE,
+    JOURNEY,
+)
 
 
 def staff_commands() -> tuple[tuple[str, str], ...]:

@@ -22,6 +22,7 @@ from bot.slots import store as slots
 from bot.slots.followup_store import SlotFollowupStore
 from bot.staff import migrations as staff_tables
 from bot.staff import store as staff
+from bot.staff.digest_store import DigestStore
 from bot.staff.proofs_store import ProofStore
 from bot.staff.queue_store import StaffQueueStore
 from bot.voice import migrations as voice_tables
@@ -52,6 +53,7 @@ class Store(
     staff.StaffStore,
     StaffQueueStore,
     ProofStore,
+    DigestStore,
     slots.SlotStore,
     SlotFollowupStore,
     referrers.ReferrerStore,

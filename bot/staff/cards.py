@@ -16,10 +16,11 @@ from bot.core.store import NotFoundError, iso
 from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
 from bot.services import Services
+from bot.staff import digest as staff_digest
+from bot.staff import digest_views, typed_input
 from bot.staff import forms as card_forms
 from bot.staff import notice as staff_notice
 from bot.staff import rules as lifecycle
-from bot.staff import typed_input
 from bot.staff import views as staff_views
 from bot.staff.decide import answer_stale, decide, deliver_decision
 from bot.staff.store import SlotTaken
@@ -71,6 +72,8 @@ async def on_card_button(
     base, _dot, detail = action.partition(".")
     if base.startswith(staff_views.PROOF):
         await proof_seen(context, svc, query, message, user, application, version, base, detail)
+    if base == digest_views.KEEP:  # the 60-day ask's "⏸ Garder en attente" (issue #16)
+        await staff_digest.keep_waiting(context, svc, query, message, user, application, version)
         return
     if base not in (*lifecycle.TARGET, lifecycle.NOTE, "card"):
         await query.answer(neutral_button_answer())
@@ -80,7 +83,7 @@ async def on_card_button(
     if base == "card" and version == review.version:
         await query.answer()
         await staff_notice.refresh_cards(context, svc, application.id)
-        await edit_markup(message, staff_notice.card_markup(svc, application, review))
+        await edit_markup(message, staff_notice.card(svc, application)[1])
         return
     if version != review.version or not lifecycle.allowed(application.state, base):
         await answer_stale(context, svc, query, message, application.id)

@@ -129,7 +129,7 @@ def _only(raw: Any, known: set[str], where: str) -> dict[str, Any]:
 
 
 def _parse(raw: dict[str, Any], problems: Problems) -> StaffDialogs:
-    problems.guard(_only, raw, {"card", "reasons", "messages"}, "")
+    problems.guard(_only, raw, {"card", "reasons", "messages", "digest"}, "")  # digest: digest.py
     card = []
     for n, item in enumerate(problems.guard(_list, raw, "card") or [], 1):
         line = problems.guard(_card_line, item, f"[[card]] {n}")

@@ -1,7 +1,7 @@
 """Staff review's part of the bot (declared for `bot/features.py`)."""
 
 from bot.core.feature import Feature
-from bot.staff import cli, handlers
+from bot.staff import cli, digest, handlers
 from bot.staff.dialogs import STAFF
 
 FEATURE = Feature(
@@ -13,3 +13,6 @@ FEATURE = Feature(
     dialog_files=(STAFF,),
     staff_commands=handlers.STAFF_COMMANDS,
 )
+
+# The daily digest to staff (issue #16): its job at every start, its `[digest]` checked.
+DIGEST = Feature(name="staff_digest", on_start=digest.start, check=digest.check)

@@ -19,6 +19,7 @@ from bot.core.store import NotFoundError
 from bot.journey.store import CandidateApplication
 from bot.referrers import referral
 from bot.services import Services
+from bot.staff import digest_rules, digest_views
 from bot.staff import views as staff_views
 from bot.staff.dialogs import StaffDialogs, staff_dialogs_in
 from bot.staff.store import Review
@@ -57,7 +58,8 @@ def card(svc: Services, application: CandidateApplication) -> tuple[str, InlineK
         proofs=svc.store.proofs_seen(application.id),
     )
     text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
-    return text, card_markup(svc, application, review, data.proofs)
+    markup = card_markup(svc, application, review, data.proofs)
+    return digest_views.with_ask(text, markup, application, review, ask_days(svc, application))
 
 
 def proofs_to_see(
@@ -77,6 +79,13 @@ def card_markup(
     if seen is None:
         seen = svc.store.proofs_seen(application.id)
     return staff_views.card_keyboard(application, review, proofs_to_see(svc, application, seen))
+
+
+def ask_days(svc: Services, application: CandidateApplication) -> int | None:
+    """The card's 60-day ask (decide, or keep it waiting), if it has one now (issue #16)."""
+    if application.state not in digest_rules.UNDECIDED:
+        return None
+    return digest_rules.ask_days(application, svc.clock(), svc.store.last_kept(application.id))
 
 
 @in_french

@@ -18,6 +18,8 @@ from bot.core.states import FILED, labels
 from bot.journey.dialog_types import Dialogs
 from bot.referrers import referral
 from bot.services import Services
+from bot.staff import digest_rules
+from bot.staff.digest_views import days_text
 from bot.staff.store import JourneyCounts
 
 Counts = list[tuple[str, int]]
@@ -34,6 +36,8 @@ class Figures:
     stopped: Counts  # where the others are or stopped
     attended: int | None  # None: no attendance marked yet (or no slots)
     no_show: int | None
+    decision_days: float | None = None  # median, filing to first decision (None: no data)
+    interview_days: float | None = None  # median, filing to the interview's date
 
     @property
     def no_show_rate(self) -> float | None:
@@ -147,7 +151,20 @@ def collect(svc: Services) -> Figures:
         stopped=stopped,
         attended=attended,
         no_show=no_show,
+        **delays(svc),
     )
+
+
+def delays(svc: Services) -> dict[str, float | None]:
+    """The medians of /stats: filing to first decision, filing to the interview (days)."""
+    store = svc.store
+    interviews = [
+        (filed, digest_rules.interview_moment(note)) for filed, note in store.first_convenings()
+    ]
+    return {
+        "decision_days": digest_rules.median_days(store.decision_delays()),
+        "interview_days": digest_rules.median_days(interviews),
+    }
 
 
 def _line(title: str, counts: Counts) -> str:
@@ -165,6 +182,17 @@ def attendance_text(figures: Figures) -> str:
     ).format(attended=figures.attended or 0, no_show=figures.no_show or 0, rate=round(rate * 100))
 
 
+def delays_text(figures: Figures) -> list[str]:
+    return [
+        _("⏱ Délai médian de la réception à la première décision : {days}").format(
+            days=days_text(figures.decision_days)
+        ),
+        _("⏱ Délai médian de la réception à l'entretien : {days}").format(
+            days=days_text(figures.interview_days)
+        ),
+    ]
+
+
 def figures_text(figures: Figures) -> str:
     """The figures as one staff message (plain text)."""
     lines = [
@@ -180,7 +208,7 @@ def figures_text(figures: Figures) -> str:
     if figures.stopped:
         lines.append(_("Où les autres en sont ou se sont arrêtés :"))
         lines += [f"• {label} : {n}" for label, n in figures.stopped]
-    lines += ["", attendance_text(figures)]
+    lines += ["", attendance_text(figures), *delays_text(figures)]
     text = "\n".join(lines)
     return text if len(text) <= 4000 else text[:3999] + "…"
 
