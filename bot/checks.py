@@ -46,6 +46,7 @@ CANDIDATE_CODE = (
     "core/states.py",
     "journey/*.py",
     "slots/views.py",
+    "slots/rdv.py",
     "slots/offers.py",
     "slots/journey_step.py",
     "slots/reminders.py",
