@@ -15,7 +15,7 @@ import functools
 import gettext
 import io
 import tomllib
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -159,6 +159,12 @@ def _(message: str) -> str:
     extraction too). A text missing from a catalog is shown in French."""
     catalog = _catalogs.get(_language.get()) or _catalogs[FRENCH]
     return catalog.gettext(message)
+
+
+def translated(texts: Mapping[str, str], key: str) -> str:
+    """`_(texts[key])`, written so that `pybabel extract` does not take the key for a text (it
+    reads every string inside `_()`): the texts themselves come from dialogs/*.toml."""
+    return _(texts[key])
 
 
 def N_(message: str) -> str:

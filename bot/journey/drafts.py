@@ -13,7 +13,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.core import callbacks
-from bot.core.i18n import _
+from bot.core.i18n import _, translated
 from bot.services import in_language_of, services
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ async def sweep_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:
         # Marked first: if sending fails halfway, the person is never nudged twice.
         svc.store.mark_nudged(conversation.user_id)
         with in_language_of(svc, conversation.user_id):
-            text = _(svc.dialogs.messages["nudge"])
+            text = translated(svc.dialogs.messages, "nudge")
             resume = InlineKeyboardButton(
                 _("Continuer"),
                 callback_data=callbacks.journey(conversation.step, callbacks.RESUME),

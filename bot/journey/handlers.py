@@ -14,7 +14,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core import callbacks
-from bot.core.i18n import _
+from bot.core.i18n import _, translated
 from bot.core.states import State
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
@@ -68,7 +68,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     conversation = svc.store.conversation(user.id)
     if conversation is not None and svc.dialogs.has_step(conversation.step):
-        await reply(message, _(svc.dialogs.messages["welcome_back"]))
+        await reply(message, translated(svc.dialogs.messages, "welcome_back"))
         await send_step(message, svc, conversation)
         return
     await begin(message, svc, user.id, source)
@@ -78,7 +78,7 @@ async def begin(message: Message, svc: Services, user_id: int, source: str | Non
     """The welcome, then the consent question (nothing personal is kept before it)."""
     conversation = Conversation(user_id=user_id, step=svc.dialogs.steps[0].id, source=source)
     svc.store.save_conversation(conversation)
-    welcome = _(svc.dialogs.messages["welcome"])
+    welcome = translated(svc.dialogs.messages, "welcome")
     note = referral.welcome_note(svc, source)
     await reply(
         message,

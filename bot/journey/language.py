@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.access import own_private
 from bot.core import callbacks, i18n
-from bot.core.i18n import _
+from bot.core.i18n import _, translated
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
 from bot.journey.screen import draft_answers, send_step, step_message
@@ -88,7 +88,7 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     on_step = conversation is not None and svc.dialogs.has_step(conversation.step)
     if data.subject == WELCOME and conversation is not None and on_step:
         # The first question, with the welcome again above it, in the new language.
-        welcome = _(svc.dialogs.messages["welcome"])
+        welcome = translated(svc.dialogs.messages, "welcome")
         note = referral.welcome_note(svc, conversation.source)
         text, markup = step_message(svc, conversation, draft_answers(svc, conversation))
         await send_or_edit(query, "\n\n".join(filter(None, [welcome, note, text])), markup)

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.core import i18n
-from bot.core.i18n import _
+from bot.core.i18n import _, translated
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_or_edit, send_text
 from bot.journey.rules import proofs
@@ -55,7 +55,7 @@ def owed_by_filing(svc: Services, user_id: int) -> list[tuple[str, int]]:
 def filed_text(svc: Services, application: CandidateApplication) -> str:
     """Received, its number, and what to bring to the rendez-vous (the person's own list)."""
     lines = [
-        _(svc.dialogs.messages["filed"]),
+        translated(svc.dialogs.messages, "filed"),
         _("Votre numéro de candidature : {reference}").format(reference=application.reference),
     ]
     bring = proofs.bring_lines(svc.dialogs, application.criteria)
@@ -65,7 +65,7 @@ def filed_text(svc: Services, application: CandidateApplication) -> str:
 
 
 def next_steps_text(svc: Services) -> str:
-    return _(svc.dialogs.messages["next_steps"]).format(
+    return translated(svc.dialogs.messages, "next_steps").format(
         days=svc.dialogs.structure.answer_within_days
     )
 

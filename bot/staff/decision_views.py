@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.i18n import _, format_moment
+from bot.core.i18n import _, format_moment, translated
 from bot.core.states import State
 from bot.journey.dialog_types import Dialogs
 from bot.journey.rules import proofs
@@ -30,32 +30,32 @@ def decision_messages(
             else "entretien"
         )
         invite = _(messages[key]).format(moment=moment_text(review.interview_at))
-        place = _(messages["entretien_lieu"]).format(
+        place = translated(messages, "entretien_lieu").format(
             place=review.interview_place or default_place(dialogs)
         )
         things = "\n".join(
             f"• {_(thing)}" for thing in proofs.bring_lines(dialogs, application.criteria)
         )
-        bring = _(messages["entretien_apporter"]).format(things=things) if things else ""
+        bring = translated(messages, "entretien_apporter").format(things=things) if things else ""
         after = cannot_come_text(dialogs.structure)
         return [f"{invite}\n{place}", "\n\n".join(p for p in (bring, after) if p)]
     if state == State.ACCEPTED:
         return [
-            _(messages["acceptee"]),
-            _(messages["acceptee_suite"]).format(place=structure_place(dialogs)),
+            translated(messages, "acceptee"),
+            translated(messages, "acceptee_suite").format(place=structure_place(dialogs)),
         ]
     if state == State.REFUSED:
         reason = staff.reason(review.reason)
         return [
-            _(messages["refusee"])
+            translated(messages, "refusee")
             .format(reference=reference, reason=_(reason.text) if reason else "")
             .strip(),
-            _(messages["refusee_suite"]) + "\n" + contacts_text(dialogs),
+            translated(messages, "refusee_suite") + "\n" + contacts_text(dialogs),
         ]
     if state == State.WAITING:
         return [
-            _(messages["en_attente"]).format(reference=reference),
-            _(messages["en_attente_suite"]),
+            translated(messages, "en_attente").format(reference=reference),
+            translated(messages, "en_attente_suite"),
         ]
     return []
 
