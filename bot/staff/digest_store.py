@@ -129,9 +129,12 @@ class DigestStore(StoreBase):
 
     def first_convenings(self) -> list[tuple[str, str | None]]:
         """(filed_at, audit note) of the first convening of each application."""
+        # The convenings first (an index on the state changes), then their applications:
+        # not one subquery per application.
         rows = self.db.execute(
-            "SELECT a.filed_at, e.note FROM applications a JOIN events e "
-            "ON e.id = (SELECT min(id) FROM events WHERE application_id = a.id "
-            "AND action = 'state' AND to_state = 'entretien') WHERE a.filed_at IS NOT NULL"
+            "SELECT a.filed_at, e.note FROM (SELECT application_id, min(id) AS first "
+            "FROM events WHERE action = 'state' AND to_state = 'entretien' "
+            "GROUP BY application_id) f JOIN events e ON e.id = f.first "
+            "JOIN applications a ON a.id = f.application_id WHERE a.filed_at IS NOT NULL"
         ).fetchall()
         return [(row[0], row[1]) for row in rows]

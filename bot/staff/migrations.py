@@ -91,3 +91,9 @@ def migrate_proofs_seen(db: Database) -> None:
             PRIMARY KEY (application_id, criterion)
         )"""
     )
+
+
+def migrate_state_changes_index(db: Database) -> None:
+    """0014: the state changes by the state they led to, for /stats' medians (filing to the
+    first decision, to the interview): read from the index, not from every event."""
+    db.execute("CREATE INDEX events_state_changes ON events(action, to_state, application_id)")
