@@ -129,10 +129,6 @@ def in_french(
     return wrapper
 
 
-def is_right_to_left() -> bool:
-    return Locale.parse(current_language()).character_order == "right-to-left"
-
-
 def load_translations(locales_dir: Path, language: str = "fr") -> gettext.NullTranslations:
     folder = locales_dir / language / "LC_MESSAGES"
     po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"

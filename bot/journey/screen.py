@@ -55,21 +55,35 @@ def step_message(
     svc: Services, conversation: Conversation, answers: dict[str, Any]
 ) -> tuple[str, views.Markup]:
     step = svc.dialogs.step(conversation.step)
+    verdict = verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None
     if step.kind == "slot":
         text, markup = slot_step.view(svc, step, answers, can_go_back=bool(conversation.history))
     else:
-        text, markup = _step_view(svc, conversation, answers, step)
+        text, markup = _step_view(svc, conversation, answers, step, verdict)
     if step.id == svc.dialogs.steps[0].id and not conversation.history:
         markup = _with_languages(markup)
-    return text, voice.listen_markup(svc, markup, voice_key(svc, conversation, answers))
+    return text, voice.listen_markup(svc, markup, _voice_key(step, verdict))
 
 
-def voice_key(svc: Services, conversation: Conversation, answers: dict[str, Any]) -> str:
+def _voice_key(step: Step, verdict: str | None) -> str:
     """The recording of the step shown: the result has one per verdict."""
+    return verdict_key(step.id, verdict) if verdict is not None else step.id
+
+
+async def _read_aloud(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+) -> None:
+    """The step's voice note, for a person who hears every message (only then is the key,
+    the verdict's included, worked out)."""
+    if not svc.store.reads_aloud(conversation.user_id):
+        return
     step = svc.dialogs.step(conversation.step)
-    if step.kind != "verdict":
-        return step.id
-    return verdict_key(step.id, verdict_of(svc, answers, conversation.source))
+    verdict = verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None
+    key = _voice_key(step, verdict)
+    await voice.read_aloud(source.get_bot(), svc, conversation.user_id, key)
 
 
 def _with_languages(markup: views.Markup) -> views.Markup:
@@ -82,14 +96,18 @@ def _with_languages(markup: views.Markup) -> views.Markup:
 
 
 def _step_view(
-    svc: Services, conversation: Conversation, answers: dict[str, Any], step: Step
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    verdict: str | None,
 ) -> tuple[str, views.Markup]:
     return views.step_view(
         svc.dialogs,
         step,
         answers,
         can_go_back=bool(conversation.history),
-        verdict=verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None,
+        verdict=verdict,
         labels=slot_step.summary_labels(svc, answers) if step.kind == "summary" else None,
     )
 
@@ -107,8 +125,7 @@ async def show(
     new message after typed text. The phone step needs a new message (a reply keyboard).
     Then its voice note, for a person who hears every message."""
     await _show(source, svc, conversation, answers, noted=noted, from_step=from_step)
-    key = voice_key(svc, conversation, answers)
-    await voice.read_aloud(source.get_bot(), svc, conversation.user_id, key)
+    await _read_aloud(source, svc, conversation, answers)
 
 
 async def _show(
@@ -155,8 +172,7 @@ async def send_step(
         answers = draft_answers(svc, conversation)
     text, markup = step_message(svc, conversation, answers)
     await reply(message, text, reply_markup=markup)
-    key = voice_key(svc, conversation, answers)
-    await voice.read_aloud(message.get_bot(), svc, conversation.user_id, key)
+    await _read_aloud(message, svc, conversation, answers)
 
 
 async def take_away(query: CallbackQuery) -> None:

@@ -297,3 +297,8 @@ def language_rows(where: str) -> list[list[InlineKeyboardButton]]:
         for code in codes
     ]
     return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+
+
+def bring_bullets(things: Sequence[str]) -> list[str]:
+    """What to bring, one "• " line each, in the reader's language (see rules/proofs)."""
+    return [f"• {_(thing)}" for thing in things]

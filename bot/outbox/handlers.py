@@ -20,6 +20,7 @@ from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_or_edit, send_text
 from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
+from bot.journey.views import bring_bullets
 from bot.maintenance import redactions
 from bot.outbox.store import Duty
 from bot.services import Services, in_language_of, services
@@ -60,7 +61,7 @@ def filed_text(svc: Services, application: CandidateApplication) -> str:
     ]
     bring = proofs.bring_lines(svc.dialogs, application.criteria)
     if bring:
-        lines += ["", _("À apporter au rendez-vous :"), *(f"• {_(thing)}" for thing in bring)]
+        lines += ["", _("À apporter au rendez-vous :"), *bring_bullets(bring)]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from bot.core import callbacks
 from bot.core.i18n import N_, _, format_moment, local
 from bot.core.states import State
 from bot.journey.rules.contact import display_phone
+from bot.journey.views import bring_bullets
 from bot.services import Services
 from bot.slots import rules as rules
 from bot.slots.dialogs import SlotDialogs, load_slot_dialogs
@@ -94,7 +95,7 @@ def fill(svc: Services, key: str, slot: Slot) -> str:
 
 def bring_block(svc: Services, bring: list[str]) -> list[str]:
     """ "À apporter :" and one line per thing (the person's own list: see offers.bring_for)."""
-    return ["", message(svc, "bring_title"), *(f"• {_(b)}" for b in bring)] if bring else []
+    return ["", message(svc, "bring_title"), *bring_bullets(bring)] if bring else []
 
 
 def confirmation_text(svc: Services, slot: Slot, bring: list[str]) -> str:

@@ -9,7 +9,7 @@ from bot.core.states import State
 from bot.journey.dialog_types import Dialogs
 from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
-from bot.journey.views import cannot_come_text, contacts_text
+from bot.journey.views import bring_bullets, cannot_come_text, contacts_text
 from bot.slots.store import Slot
 from bot.staff.dialogs import StaffDialogs
 from bot.staff.store import Review
@@ -33,9 +33,7 @@ def decision_messages(
         place = translated(messages, "entretien_lieu").format(
             place=review.interview_place or default_place(dialogs)
         )
-        things = "\n".join(
-            f"• {_(thing)}" for thing in proofs.bring_lines(dialogs, application.criteria)
-        )
+        things = "\n".join(bring_bullets(proofs.bring_lines(dialogs, application.criteria)))
         bring = translated(messages, "entretien_apporter").format(things=things) if things else ""
         after = cannot_come_text(dialogs.structure)
         return [f"{invite}\n{place}", "\n\n".join(p for p in (bring, after) if p)]

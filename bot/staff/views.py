@@ -55,10 +55,6 @@ def moment_text(stamp: str | None) -> str:
     return format_moment(datetime.fromisoformat(stamp)) if stamp else "—"
 
 
-def _utc(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp)
-
-
 def _who(name: str | None) -> str:
     return name or _("l'équipe")
 
@@ -185,7 +181,9 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
             lines.append(
                 "  📄 "
                 + _("{criterion} : justificatif vu par {name} le {day}").format(
-                    criterion=label, name=_who(seen.by), day=format_day(_utc(seen.at))
+                    criterion=label,
+                    name=_who(seen.by),
+                    day=format_day(datetime.fromisoformat(seen.at)),
                 )
             )
         elif status == "rempli":
@@ -193,7 +191,7 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
         else:
             lines.append("  ❓ " + _("{criterion} (à vérifier)").format(criterion=label))
     if data.proofs and proofs.verified(dialogs, data.proofs):
-        last = max(_utc(seen.at) for seen in data.proofs.values())
+        last = max(datetime.fromisoformat(seen.at) for seen in data.proofs.values())
         lines.append(_("✔️ Éligibilité vérifiée le {day}").format(day=format_day(last)))
     if not application.criteria:
         lines.append("  " + _("aucun critère"))

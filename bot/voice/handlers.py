@@ -50,12 +50,8 @@ async def read_aloud(bot: Bot, svc: Services, user_id: int, key: str) -> None:
     if not svc.store.reads_aloud(user_id):
         return
     file_id = svc.store.voice_note(key, i18n.current_language())
-    if file_id is None:
-        return
-    try:
-        await bot.send_voice(user_id, file_id)
-    except TelegramError as error:  # a server without voice notes: the text is enough
-        log.info("voice note not sent: %s", type(error).__name__)
+    if file_id is not None:
+        await _send_voice(bot, user_id, file_id)
 
 
 async def _play(update: Update, svc: Services, key: str) -> None:
@@ -67,10 +63,7 @@ async def _play(update: Update, svc: Services, key: str) -> None:
     if file_id is None:
         await query.answer(_("Il n'y a pas de son pour ce message."))
         return
-    try:
-        await query.get_bot().send_voice(user.id, file_id)
-    except TelegramError as error:
-        log.info("voice note not sent: %s", type(error).__name__)
+    if not await _send_voice(query.get_bot(), user.id, file_id):
         await query.answer(_("Je ne peux pas envoyer le son. Le texte reste au-dessus."))
         return
     await query.answer()
@@ -158,11 +151,14 @@ async def _settle_replacement(
     await send_or_edit(query, f"{said}\n\n{view[0]}", view[1])  # type: ignore[arg-type]
 
 
-async def _send_voice(bot: Bot, chat_id: int, file_id: str) -> None:
+async def _send_voice(bot: Bot, chat_id: int, file_id: str) -> bool:
+    """False when the server refused it (one without voice notes): the text is enough."""
     try:
         await bot.send_voice(chat_id, file_id)
     except TelegramError as error:
         log.info("voice note not sent: %s", type(error).__name__)
+        return False
+    return True
 
 
 @in_french
