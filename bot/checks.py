@@ -78,6 +78,7 @@ def check_catalogs(settings: Settings) -> list[str]:
     )
     buttons = [o.label for s in dialogs.steps for o in (*s.options, *s.quick)]
     buttons += [w.label for w in dialogs.workshops]
+    buttons += [s.short for s in dialogs.steps if s.short]  # "✏️ <short>" at the summary
     return problems + language_problems(settings, candidate_code, buttons)
 
 

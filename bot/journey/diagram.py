@@ -12,7 +12,7 @@ def journey_mermaid(dialogs: Dialogs) -> str:
     for section in dialogs.sections:
         lines.append(f'    subgraph part_{section.id}["{section.title}"]')
         lines.extend(
-            f'        {step.id}["{_label(step.text)}"]'
+            f'        {step.id}["{_label(step.short or step.text)}"]'
             for step in dialogs.steps
             if step.section == section.id
         )

@@ -11,6 +11,7 @@ from bot.core.dialog_files import (
     is_id,
 )
 from bot.journey.dialog_types import (
+    SHORT_CHARACTERS,
     STEP_KINDS,
     VALIDATORS,
     Option,
@@ -76,6 +77,7 @@ STEP_KEYS = frozenset(
         "text",
         "hint",
         "summary",
+        "short",
         "options",
         "quick",
         "ask_if",
@@ -105,9 +107,17 @@ def read_step(raw: dict[str, Any], number: int) -> Step:
     ):
         found.lines.append(f'{where}: ask_if must be a table such as {{ step = ["option"] }}')
         ask_if = {}
-    for key in ("hint", "summary"):
+    for key in ("hint", "summary", "short"):
         if key in raw and not isinstance(raw[key], str):
             found.lines.append(f"{where}: {key} must be a text")
+    short = raw.get("short")
+    if isinstance(short, str) and not short.strip():
+        found.lines.append(f"{where}: short must not be empty")
+    if isinstance(short, str) and len(short.strip()) > SHORT_CHARACTERS:
+        found.lines.append(
+            f"{where}: short {short.strip()!r} has {len(short.strip())} characters: "
+            f"{SHORT_CHARACTERS} at most (with « ✏️ » before it, a phone shows 32)"
+        )
     step_id = found.guard(read_id, raw, where)
     text = found.guard(read_text, raw, "text", where)
     options = [found.guard(read_option, o, where) for o in read_list(raw, "options", where, found)]
@@ -121,6 +131,7 @@ def read_step(raw: dict[str, Any], number: int) -> Step:
         text=text,
         hint=raw.get("hint"),
         summary=raw.get("summary"),
+        short=raw["short"].strip() if isinstance(raw.get("short"), str) else None,
         options=tuple(o for o in options if o is not None),
         quick=tuple(o for o in quick if o is not None),
         ask_if=tuple((str(k), tuple(v)) for k, v in ask_if.items()),

@@ -9,6 +9,8 @@ from bot.core import states
 
 STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
 VALIDATORS = frozenset({"name", "postcode", "email"})
+# A question's `short` label goes on a button after "✏️ " (3 characters): a phone shows 32.
+SHORT_CHARACTERS = 29
 CONSENTS = frozenset({"main", "sensitive", "referrer"})
 # Facts the handlers put in a draft's answers for `ask_if` (never asked): name → values.
 # `_referrer = "oui"`: the person came through a referrer's link (see bot/referrers/referral.py).
@@ -41,6 +43,7 @@ class Step:
     text: str
     hint: str | None = None
     summary: str | None = None
+    short: str | None = None  # the question on a button ("✏️ Droit de travailler en France")
     options: tuple[Option, ...] = ()
     quick: tuple[Option, ...] = ()
     ask_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -137,6 +140,9 @@ class Dialogs:
     # What every person brings to a rendez-vous (eligibility.toml [[bring]]), before the
     # proofs of their own criteria.
     bring: tuple[str, ...] = ()
+    # The card's line for a person sent by an authorised referrer (eligibility.toml
+    # [diagnosis]): their diagnosis can make her eligible (staff read it, in French).
+    diagnosis_staff: str = ""
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -168,7 +174,7 @@ class Dialogs:
         texts: list[str] = [s.title for s in self.sections]
         for step in self.steps:
             texts.append(step.text)
-            texts.extend(t for t in (step.hint, step.summary) if t)
+            texts.extend(t for t in (step.hint, step.summary, step.short) if t)
             texts.extend(o.label for o in (*step.options, *step.quick))
         texts.extend(self.messages.values())
         texts.extend(self.states.values())

@@ -66,6 +66,7 @@ def _parse(directory: Path) -> Loaded[Dialogs]:
         criteria = problems.guard(lambda: _criteria(eligibility, problems)) or {}
         rule = problems.guard(lambda: _rule(eligibility, criteria))
         flags = _flags(eligibility, problems)
+        diagnosis_staff = problems.guard(lambda: _diagnosis(eligibility))
         counsellor_if = problems.guard(lambda: _counsellor_if(journey)) or ()
         sections = tuple(
             section
@@ -88,7 +89,7 @@ def _parse(directory: Path) -> Loaded[Dialogs]:
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         problems.add("dialogs", "", f"unexpected value ({error})")
         return failed(problems)
-    if problems or rule is None or structure is None:
+    if problems or rule is None or structure is None or diagnosis_staff is None:
         return failed(problems)
     dialogs = Dialogs(
         sections=sections,
@@ -106,6 +107,7 @@ def _parse(directory: Path) -> Loaded[Dialogs]:
             for item in eligibility.get("bring", [])
             if isinstance(item, dict) and str(item.get("text", "")).strip()
         ),
+        diagnosis_staff=diagnosis_staff,
     )
     problems.extend(cross_checks(dialogs))
     return result(dialogs, problems)
@@ -241,6 +243,14 @@ def _flag(flag_id: str, raw: Any) -> Flag:
     return Flag(
         id=flag_id, effect=effect, staff=read_text(raw, "staff", where), candidate=candidate
     )
+
+
+def _diagnosis(eligibility: dict[str, Any]) -> str:
+    """The card's line for a person sent by an authorised referrer ([diagnosis] staff)."""
+    raw = eligibility.get("diagnosis")
+    if not isinstance(raw, dict):
+        raise DialogError("eligibility.toml: [diagnosis] must be a table with a 'staff' text")
+    return read_text(raw, "staff", "eligibility.toml: [diagnosis]")
 
 
 def _counsellor_if(journey: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:

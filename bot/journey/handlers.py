@@ -39,6 +39,8 @@ from bot.journey.screen import (
 )
 from bot.journey.store import Conversation
 from bot.journey.typed_answers import (
+    ask_to_tap_above,
+    choose_no_workshop,
     invalid_text_reason,
     on_name_offer,
     on_typed_name,
@@ -191,16 +193,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if typed is not None:
         await choose(message, svc, conversation, answers, step, typed)
         return
-    if step.kind in ("summary", "multi"):
-        # A long message with its buttons is just above: say so briefly, do not send it again.
-        again = views.keyboard(
-            [[views.button(_("🔁 Revoir le message"), step.id, callbacks.RESUME)]]
-        )
-        await reply(
-            message,
-            _("Je n'ai pas compris. Touchez un bouton du message au-dessus, s'il vous plaît."),
-            reply_markup=again,
-        )
+    if step.kind == "summary":
+        await ask_to_tap_above(message, step)
         return
     await reply(message, _("Je n'ai pas compris. Touchez un des boutons, s'il vous plaît."))
     await send_step(message, svc, conversation, answers=answers)
@@ -270,7 +264,12 @@ async def on_workshop_button(
 ) -> None:
     """Tap a workshop to choose it (the order of taps is the order of preference), again to
     remove it; "Valider" goes on."""
-    chosen: list[str] = list(answers.get(step.id) or [])
+    chosen = views.chosen_workshops(answers.get(step.id))
+    option = step.option(action)
+    if option is not None:  # "Je ne sais pas encore": no workshop, the team will advise
+        await query.answer()
+        await choose_no_workshop(query, svc, conversation, answers, step, option)
+        return
     if action == callbacks.DONE:
         if not chosen:
             await query.answer(_("Choisissez au moins un atelier, s'il vous plaît."))

@@ -132,7 +132,7 @@ async def file(
         await show(query, svc, conversation, answers, noted=_("Il manque une réponse."))
         return
     kept = active_answers(svc.dialogs, answers, path)
-    workshops_step = next(s for s in svc.dialogs.steps if s.kind == "multi")
+    workshops_step = views.workshops_step(svc.dialogs)
     contact_step = next(s for s in svc.dialogs.steps if s.kind == "contact")
     application, filed_now = svc.store.file_application(
         conversation.application_id,
@@ -140,7 +140,8 @@ async def file(
             "answers": kept,
             "criteria": path.criteria,
             "verdict": verdict_of(svc, answers, conversation.source, path),
-            "workshops": kept.get(workshops_step.id, []),
+            # None chosen after "Je ne sais pas encore" (the card says the team advises).
+            "workshops": views.chosen_workshops(kept.get(workshops_step.id)),
             "first_name": kept.get(journey_ids.FIRST_NAME),
             "last_name": kept.get(journey_ids.LAST_NAME),
             "phone": kept.get(contact_step.id),

@@ -25,6 +25,7 @@ from bot.journey.rules.typed import match_option, match_options
 from bot.journey.screen import send_step, step_message
 from bot.journey.store import Conversation
 from bot.services import Services
+from bot.slots import journey_step as slot_step
 
 
 def validate_text(step: Step, text: str) -> str | None:
@@ -172,8 +173,15 @@ async def on_typed_workshops(
     text: str,
 ) -> None:
     """Workshops typed by name ("bois", "Atelier bois, métallerie"): chosen in the order
-    typed, after those already chosen (typing never removes one); "valider" goes on."""
-    chosen: list[str] = list(answers.get(step.id) or [])
+    typed, after those already chosen (typing never removes one); "valider" goes on; "je sais
+    pas" is "Je ne sais pas encore, l'équipe me conseillera". Anything else gets a short
+    answer: the long message with its buttons is just above."""
+    chosen = views.chosen_workshops(answers.get(step.id))
+    answer = match_option(text, [(o.id, _(o.label)) for o in step.options])
+    option = step.option(answer) if answer is not None else None
+    if option is not None:
+        await choose_no_workshop(message, svc, conversation, answers, step, option)
+        return
     if match_option(text, [(callbacks.DONE, _("Valider mes choix"))]) is not None:
         if chosen:
             noted = views.workshop_list(svc.dialogs, chosen)
@@ -184,9 +192,34 @@ async def on_typed_workshops(
         return
     named = match_options(text, [(w.id, _(w.label)) for w in svc.dialogs.workshops])
     if not named:
-        await reply(message, _("Je n'ai pas compris. Touchez un des boutons, s'il vous plaît."))
-        await send_step(message, svc, conversation, answers=answers)
+        await ask_to_tap_above(message, step)
         return
     answers[step.id] = chosen + [w for w in named if w not in chosen]
     svc.store.save_conversation(conversation, answers=answers)
     await send_step(message, svc, conversation, answers=answers)
+
+
+async def choose_no_workshop(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    option: Option,
+) -> None:
+    """ "Je ne sais pas encore, l'équipe me conseillera" at the workshops: the answer is the
+    option's id, no workshop is chosen (a date tied to a workshop is freed), staff will advise."""
+    freed = slot_step.workshops_changed(svc, conversation.application_id, answers, [])
+    noted = _(option.label) + (f"\n\n{freed}" if freed else "")
+    await advance(source, svc, conversation, answers, step, option.id, noted=noted)
+
+
+async def ask_to_tap_above(message: Message, step: Step) -> None:
+    """Text that means no button, under a long message (the summary, the workshops): say so
+    briefly, with a button to see the message again, rather than send it all again."""
+    again = views.keyboard([[views.button(_("🔁 Revoir le message"), step.id, callbacks.RESUME)]])
+    await reply(
+        message,
+        _("Je n'ai pas compris. Touchez un bouton du message au-dessus, s'il vous plaît."),
+        reply_markup=again,
+    )

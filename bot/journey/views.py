@@ -18,7 +18,7 @@ from telegram import (
 
 from bot.core import callbacks, i18n
 from bot.core.i18n import _
-from bot.journey.dialog_types import Dialogs, Step, Structure
+from bot.journey.dialog_types import SHORT_CHARACTERS, Dialogs, Step, Structure
 from bot.journey.rules import eligibility
 from bot.journey.rules import ids as journey_ids
 from bot.journey.rules.contact import display_phone
@@ -112,7 +112,7 @@ def step_view(
         if isinstance(current, str) and current and step.option(current) is None:
             text += "\n" + _("Votre réponse : {answer}").format(answer=current)
     elif step.kind == "multi":
-        text, workshop_rows = _workshops(dialogs, step, current or [])
+        text, workshop_rows = _workshops(dialogs, step, current)
         text = _question(dialogs, step) + "\n\n" + text
         rows.extend(workshop_rows)
     elif step.kind == "verdict":
@@ -150,9 +150,21 @@ def step_view(
     return text, keyboard(rows) if rows else None
 
 
+def chosen_workshops(answer: Any) -> list[str]:
+    """The workshops chosen, from the answer of the workshops step: a list of workshop ids,
+    or the id of one of its options ("Je ne sais pas encore": none chosen)."""
+    return [w for w in answer if isinstance(w, str)] if isinstance(answer, list) else []
+
+
+def workshops_step(dialogs: Dialogs) -> Step:
+    """The step where the workshops are chosen (the one step of kind multi)."""
+    return next(s for s in dialogs.steps if s.kind == "multi")
+
+
 def _workshops(
-    dialogs: Dialogs, step: Step, chosen: list[str]
+    dialogs: Dialogs, step: Step, current: Any
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    chosen = chosen_workshops(current)
     lines = [f"• {_(w.label)} : {_(w.work)}" for w in dialogs.workshops]
     rows = []
     for workshop in dialogs.workshops:
@@ -160,6 +172,10 @@ def _workshops(
         if workshop.id in chosen:
             label = f"✅ {chosen.index(workshop.id) + 1}. {label}"
         rows.append([button(label, step.id, workshop.id)])
+    # An answer instead of a choice ("Je ne sais pas encore, l'équipe me conseillera").
+    for option in step.options:
+        mark = "✓ " if option.id == current else ""
+        rows.append([button(mark + _(option.label), step.id, option.id)])
     if chosen:
         lines += ["", _("Vos choix : {choices}").format(choices=workshop_list(dialogs, chosen))]
         rows.append([button(_("Valider mes choix"), step.id, callbacks.DONE)])
@@ -249,16 +265,21 @@ def part_view(
         question = _(step.summary or step.text)
         shown = (labels or {}).get(step.id) or answer_label(dialogs, step, answers[step.id])
         lines.append(f"• {question} {shown}")
-        rows.append([button(f"✏️ {_short(question)}", summary.id, callbacks.CHANGE + step.id)])
+        rows.append([button(f"✏️ {short_label(step)}", summary.id, callbacks.CHANGE + step.id)])
     rows.append([button(_("◀️ Retour au résumé"), summary.id, callbacks.SUMMARY)])
     return "\n".join(lines), keyboard(rows)
 
 
-def _short(question: str, limit: int = 40) -> str:
-    """A question as a button: Telegram cuts long buttons on a phone."""
-    if len(question) <= limit:
-        return question.rstrip(" :")
-    cut = question[: limit - 1]
+def short_label(step: Step) -> str:
+    """A question on a button ("✏️ Droit de travailler en France"): its `short` label in
+    journey.toml; without one, its summary or its text when short enough, or else cut on a
+    word (Telegram cuts long buttons on a phone)."""
+    if step.short:
+        return _(step.short)
+    question = _(step.summary or step.text).rstrip(" :")
+    if len(question) <= SHORT_CHARACTERS:
+        return question
+    cut = question[: SHORT_CHARACTERS - 1]
     cut = cut.rsplit(" ", 1)[0] if " " in cut else cut  # on a word boundary
     return cut.rstrip(" :,") + "…"
 

@@ -56,6 +56,7 @@ def card(svc: Services, application: CandidateApplication) -> tuple[str, InlineK
         booking=svc.store.active_booking_of(application.id),
         language=svc.store.language_of(application.user_id) or FRENCH,
         proofs=svc.store.proofs_seen(application.id),
+        diagnosis=referral.is_referrer_diagnosis(svc, application.source),
     )
     text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
     markup = card_markup(svc, application, review, data.proofs)

@@ -21,7 +21,7 @@ from bot.journey.rules import eligibility, proofs
 from bot.journey.rules.contact import display_phone, visible
 from bot.journey.rules.steps import active_path
 from bot.journey.store import CandidateApplication
-from bot.journey.views import answer_label, workshop_list
+from bot.journey.views import answer_label, workshop_list, workshops_step
 from bot.slots.store import Booking
 from bot.staff import rules as lifecycle
 from bot.staff.dialogs import StaffDialogs
@@ -78,6 +78,7 @@ class CardData:
     booking: Booking | None = None  # the seat she holds (an information session, …)
     language: str = FRENCH  # the language she reads the bot in (staff call her in it)
     proofs: Mapping[str, ProofSeen] = field(default_factory=dict)  # seen by staff, per criterion
+    diagnosis: bool = False  # sent by an authorised referrer: their diagnosis can confirm
 
 
 BOOKING_NOTES = {
@@ -152,6 +153,16 @@ def blocking(dialogs: Dialogs, application: CandidateApplication) -> list[str]:
     return [_(dialogs.flags[f].staff) for f in flags]
 
 
+def workshops_line(dialogs: Dialogs, application: CandidateApplication) -> str:
+    """The workshops chosen, or that the person does not know yet and the team should advise."""
+    chosen = workshop_list(dialogs, application.workshops)
+    step = workshops_step(dialogs)
+    answer = application.answers.get(step.id)
+    if not chosen and isinstance(answer, str) and step.option(answer) is not None:
+        return _("Ateliers : 🧭 ne sait pas encore, l'équipe doit la conseiller")
+    return _("Ateliers : {workshops}").format(workshops=chosen or "—")
+
+
 def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
     """The card: reference, name, what blocked or lowered the verdict, state, verdict and
     criteria, workshops, answers, contact."""
@@ -195,11 +206,7 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
         lines.append(_("✔️ Éligibilité vérifiée le {day}").format(day=format_day(last)))
     if not application.criteria:
         lines.append("  " + _("aucun critère"))
-    lines.append(
-        _("Ateliers : {workshops}").format(
-            workshops=workshop_list(dialogs, application.workshops) or "—"
-        )
-    )
+    lines.append(workshops_line(dialogs, application))
     for line in staff.card:
         if not dialogs.has_step(line.step) or line.step not in application.answers:
             continue
@@ -212,6 +219,8 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
         if data.referrer
         else _("Orientée par : sans orienteur")
     )
+    if data.referrer and data.diagnosis:
+        lines.append(dialogs.diagnosis_staff)
     if data.language != FRENCH:
         lines.append(_("Langue : {language}").format(language=french_name(data.language)))
     if application.phone:

@@ -1,9 +1,13 @@
 """The IAE eligibility self-assessment: which criteria the answers show, and the verdict.
 
 The verdict is never a refusal: `probable` (a level-1 criterion, or enough level-2 ones),
-`a_confirmer` (some criteria, criteria to check, a doubt such as an unsure right to work, or
-an authorised referrer's diagnosis), `pas_pour_vous` (an answer that blocks hiring, or
-nothing at all; then the bot gives contacts and still offers to be contacted).
+`a_confirmer` (some criteria, criteria to check, a doubt such as an unsure right to work),
+`pas_pour_vous` (an answer that blocks hiring, or nothing at all; then the bot gives
+contacts and still offers to be contacted).
+
+An authorised referrer's link (prescripteur habilité) adds a counsellor who can confirm
+eligibility: it never lowers the verdict the answers give; it only lifts "nothing at all" to
+`a_confirmer` (their diagnosis can make the person eligible). A blocking answer still wins.
 """
 
 from __future__ import annotations
@@ -73,11 +77,9 @@ def verdict(
     flags = tuple(flags)
     if with_effect(dialogs, flags, BLOCK):
         return PAS_POUR_VOUS
-    if referrer_diagnosis:
-        return A_CONFIRMER
     if is_eligible(dialogs, criteria):
         return A_CONFIRMER if with_effect(dialogs, flags, DOUBT) else PROBABLE
-    if criteria:
+    if criteria or referrer_diagnosis:
         return A_CONFIRMER
     return PAS_POUR_VOUS
 
