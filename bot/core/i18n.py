@@ -216,6 +216,7 @@ TRANSLATABLE_KEYS = frozenset(
         "text",
         "hint",
         "summary",
+        "short",
         "label",
         "title",
         "work",
