@@ -266,7 +266,7 @@ async def on_workshop_button(
     remove it; "Valider" goes on."""
     chosen = views.chosen_workshops(answers.get(step.id))
     option = step.option(action)
-    if option is not None:  # "Je ne sais pas encore": no workshop, the team will advise
+    if option is not None:  # "Je ne sais pas": no workshop, the team will advise
         await query.answer()
         await choose_no_workshop(query, svc, conversation, answers, step, option)
         return

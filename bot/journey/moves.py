@@ -140,7 +140,7 @@ async def file(
             "answers": kept,
             "criteria": path.criteria,
             "verdict": verdict_of(svc, answers, conversation.source, path),
-            # None chosen after "Je ne sais pas encore" (the card says the team advises).
+            # None chosen after "Je ne sais pas" (the card says the team advises).
             "workshops": views.chosen_workshops(kept.get(workshops_step.id)),
             "first_name": kept.get(journey_ids.FIRST_NAME),
             "last_name": kept.get(journey_ids.LAST_NAME),

@@ -174,7 +174,7 @@ async def on_typed_workshops(
 ) -> None:
     """Workshops typed by name ("bois", "Atelier bois, métallerie"): chosen in the order
     typed, after those already chosen (typing never removes one); "valider" goes on; "je sais
-    pas" is "Je ne sais pas encore, l'équipe me conseillera". Anything else gets a short
+    pas" is "Je ne sais pas" (the team will advise). Anything else gets a short
     answer: the long message with its buttons is just above."""
     chosen = views.chosen_workshops(answers.get(step.id))
     answer = match_option(text, [(o.id, _(o.label)) for o in step.options])
@@ -207,8 +207,8 @@ async def choose_no_workshop(
     step: Step,
     option: Option,
 ) -> None:
-    """ "Je ne sais pas encore, l'équipe me conseillera" at the workshops: the answer is the
-    option's id, no workshop is chosen (a date tied to a workshop is freed), staff will advise."""
+    """ "Je ne sais pas" at the workshops: the answer is the option's id, no workshop is
+    chosen (a date tied to a workshop is freed), the team will advise."""
     freed = slot_step.workshops_changed(svc, conversation.application_id, answers, [])
     noted = _(option.label) + (f"\n\n{freed}" if freed else "")
     await advance(source, svc, conversation, answers, step, option.id, noted=noted)

@@ -152,7 +152,7 @@ def step_view(
 
 def chosen_workshops(answer: Any) -> list[str]:
     """The workshops chosen, from the answer of the workshops step: a list of workshop ids,
-    or the id of one of its options ("Je ne sais pas encore": none chosen)."""
+    or the id of one of its options ("Je ne sais pas": none chosen)."""
     return [w for w in answer if isinstance(w, str)] if isinstance(answer, list) else []
 
 
@@ -172,7 +172,7 @@ def _workshops(
         if workshop.id in chosen:
             label = f"✅ {chosen.index(workshop.id) + 1}. {label}"
         rows.append([button(label, step.id, workshop.id)])
-    # An answer instead of a choice ("Je ne sais pas encore, l'équipe me conseillera").
+    # An answer instead of a choice ("Je ne sais pas": the team will advise).
     for option in step.options:
         mark = "✓ " if option.id == current else ""
         rows.append([button(mark + _(option.label), step.id, option.id)])

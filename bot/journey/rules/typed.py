@@ -43,7 +43,6 @@ _FAMILIES: tuple[tuple[str, frozenset[str]], ...] = (
     ("oui", frozenset({"oui", "ouais", "ouai", "ouii", "o", "yes", "oui oui"})),
     ("non", frozenset({"non", "nan", "n", "no", "nope", "non non"})),
 )
-_DONT_KNOW = "je ne sais pas"
 # Words too common to point at one option by themselves.
 _COMMON = frozenset(
     [
@@ -131,8 +130,7 @@ def match_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
     when it means none of them, or could mean more than one.
 
     In order: the label itself (case, accents, punctuation and spaces aside); a usual way of
-    saying "Je ne sais pas", "Oui" or "Non" ("je sais pas", "nsp", "ouais", "nan"; "je sais
-    pas" also means a button that begins with "Je ne sais pas", when it is the only one); a number
+    saying "Je ne sais pas", "Oui" or "Non" ("je sais pas", "nsp", "ouais", "nan"); a number
     of years inside one range ("34 ans" for "26 à 49 ans"); words found in one label only
     ("bois" for "Atelier bois"), never leaving out a "pas" or a "moins" of the label."""
     typed = normalise(text)
@@ -144,11 +142,7 @@ def match_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
         return found
     for canonical, ways in _FAMILIES:
         if typed in ways:
-            exact = _one(option_id for option_id, label in labels if label == canonical)
-            if exact is not None or canonical != _DONT_KNOW:
-                return exact
-            # "Je ne sais pas encore, l'équipe me conseillera": a longer "Je ne sais pas".
-            return _one(o for o, label in labels if label.startswith(canonical + " "))
+            return _one(option_id for option_id, label in labels if label == canonical)
     years = years_in(typed)
     if years is not None:
         ranges = [(option_id, year_range(label)) for option_id, label in options]
