@@ -313,7 +313,7 @@ async def test_changing_one_answer_from_the_summary_takes_four_taps(bot: Bot) ->
     taps = 0
     for label in (
         "Modifier : Votre situation",
-        "✏️ Pouvez-vous venir facilement à…",
+        "✏️ Venir à Aubervilliers",
         "C'est difficile",
     ):
         await chat.tap(label)

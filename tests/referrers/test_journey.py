@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.referrers.store import Referrer
-from tests.conftest import CANDIDATE_ID, Bot
+from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import A_CONFIRMER, AFTER_VERDICT, PROBABLE, play
 
 FOLLOWUP_QUESTION = "Voulez-vous lui montrer où en est votre candidature ?"
@@ -49,21 +49,96 @@ async def test_a_referrer_link_is_recorded_and_named_in_the_welcome(bot: Bot) ->
     assert draft is not None and draft.source == referrer.code
 
 
-async def test_authorised_referrer_link_gives_a_verdict_to_confirm_with_the_counsellor(
+# 26–49, right to work, every answer "Non": no criterion at all (no ASE question at 26–49).
+NO_CRITERION = [
+    ("tap", "J'accepte"),
+    ("tap", "26 à 49 ans"),
+    ("tap", "Oui"),
+    ("tap", "Je veux bien répondre"),
+    ("tap", "Non"),  # RSA
+    ("tap", "Non"),  # ASS
+    ("tap", "Non"),  # AAH
+    ("tap", "Non"),  # France Travail
+    ("tap", "Non"),  # RQTH
+    ("tap", "Bac ou plus"),
+    ("tap", "Non"),  # parent seul
+    ("tap", "Dans mon logement"),
+    ("tap", "Non"),  # réfugié
+    ("tap", "Non"),  # justice
+    ("tap", "Bien"),
+    ("tap", "Oui"),
+    ("send", "77000"),
+]
+AUTHORISED = "🤝 Prescripteur habilité : il peut confirmer l'éligibilité de la personne"
+
+
+@pytest.mark.parametrize(
+    ("script", "verdict", "card_verdict", "alone_reads", "sent_reads"),
+    [
+        (
+            PROBABLE,  # RSA: level 1
+            "probable",
+            "éligible probable",
+            "Bonne nouvelle ! Vous pouvez sans doute avoir ce travail.",
+            "Bonne nouvelle ! Vous pouvez sans doute avoir ce travail.",
+        ),
+        (
+            A_CONFIRMER,  # under 26, criteria to check
+            "a_confirmer",
+            "à confirmer",
+            "Vous pouvez peut-être avoir ce travail. L'équipe vérifiera avec vous.",
+            "Vous pouvez peut-être avoir ce travail. C'est à confirmer avec votre conseiller",
+        ),
+    ],
+)
+async def test_a_referral_never_lowers_the_verdict_and_the_card_names_the_authorised_referrer(
     bot: Bot,
+    script: list[tuple[str, str]],
+    verdict: str,
+    card_verdict: str,
+    alone_reads: str,
+    sent_reads: str,
 ) -> None:
+    """Issue 21, point 4: the same answers read the same result with or without the link of
+    an authorised referrer (who only adds a counsellor); the card says who can confirm."""
     referrer = add(bot)
-    chat = bot.chat()
-    await chat.send(f"/start {referrer.code}")
-    await play(chat, PROBABLE)  # RSA: would be "sans doute" without the referrer
-    assert "à confirmer avec votre conseiller ou votre conseillère" in chat.last.text
-    assert "sans doute avoir ce travail" not in chat.last.text
-    await chat.tap("Continuer")
-    await play(chat, after_verdict("Oui"))
-    await chat.tap("✅ Envoyer ma candidature")
-    application = bot.store.applications_of(CANDIDATE_ID)[0]
-    assert application.verdict == "a_confirmer"
-    assert application.criteria.get("rsa") == "rempli"  # staff still see the criteria
+    alone = bot.chat(CANDIDATE_ID + 1, "Binta")
+    await alone.send("/start")
+    await play(alone, script)
+    sent = bot.chat()
+    await sent.send(f"/start {referrer.code}")
+    await play(sent, script)
+    assert alone_reads in alone.last.text
+    assert sent_reads in sent.last.text
+    for chat, followup, first_name in ((alone, None, "Binta"), (sent, "Oui", "Awa")):
+        await chat.tap("Continuer")
+        await play(chat, after_verdict(followup, first_name))
+        await chat.tap("✅ Envoyer ma candidature")
+    assert bot.store.applications_of(CANDIDATE_ID + 1)[0].verdict == verdict
+    assert bot.store.applications_of(CANDIDATE_ID)[0].verdict == verdict
+    cards = [m.text for m in bot.api.bot_messages(STAFF_ID) if m.text.startswith("📋")]
+    alone_card = next(c for c in cards if "Binta Diallo" in c.splitlines()[0])
+    sent_card = next(c for c in cards if "Awa Diallo" in c.splitlines()[0])
+    for card in (alone_card, sent_card):
+        assert f"Résultat du questionnaire : {card_verdict}" in card
+    assert "Orientée par : Mission locale d'Aubervilliers" in sent_card
+    assert AUTHORISED in sent_card
+    assert "Orientée par : sans orienteur" in alone_card
+    assert AUTHORISED not in alone_card
+
+
+async def test_an_authorised_referral_lifts_no_criterion_to_a_result_to_confirm(bot: Bot) -> None:
+    """Without any criterion, the referrer's diagnosis can still make the person eligible."""
+    referrer = add(bot)
+    alone = bot.chat(CANDIDATE_ID + 1, "Binta")
+    await alone.send("/start")
+    await play(alone, NO_CRITERION)
+    assert "Ce travail n'est sans doute pas pour vous." in alone.last.text
+    sent = bot.chat()
+    await sent.send(f"/start {referrer.code}")
+    await play(sent, NO_CRITERION)
+    assert "C'est à confirmer avec votre conseiller ou votre conseillère." in sent.last.text
+    assert "pas pour vous" not in sent.last.text
 
 
 async def test_a_referrer_that_is_not_authorised_lets_the_bot_count_criteria(bot: Bot) -> None:
@@ -106,7 +181,7 @@ async def test_changing_the_answer_from_the_summary_takes_the_consent_back(bot: 
     draft = bot.store.active_application(CANDIDATE_ID)
     assert draft is not None and bot.store.has_followup(draft.id)
     await chat.tap("Modifier : Vos coordonnées")
-    await chat.tap("✏️ Votre conseiller peut suivre votre…")
+    await chat.tap("✏️ Suivi de votre candidature")
     await chat.tap("Non")
     assert "Votre conseiller peut suivre votre candidature : Non" in chat.last.text
     assert not bot.store.has_followup(draft.id)
@@ -174,7 +249,7 @@ async def test_the_source_survives_a_restart_in_the_middle_of_the_journey(bot: B
     await bot.restart()
     chat = bot.chat()
     await play(chat, PROBABLE)
-    assert "à confirmer avec votre conseiller" in chat.last.text
+    assert "sans doute avoir ce travail" in chat.last.text  # a referral never lowers it
     draft = bot.store.active_application(CANDIDATE_ID)
     assert draft is not None and draft.source == referrer.code
 
