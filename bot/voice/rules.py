@@ -26,14 +26,18 @@ def verdict_key(step_id: str, verdict: str) -> str:
 
 
 def label_of(dialogs: Dialogs, key: str) -> str:
-    """What staff read in the list: the French text's start, or the step's section."""
+    """What staff read in the list: a question's short label (journey.toml `short`), or the
+    French text's start."""
     verdict = key.partition(".")[2]
     if key in (WELCOME, FILED):
         text = dialogs.messages[key]
     elif verdict in VERDICTS:
         text = dialogs.messages.get(f"verdict_{verdict}", key)
     elif dialogs.has_step(key):
-        text = dialogs.step(key).text
+        step = dialogs.step(key)
+        if step.short:
+            return step.short
+        text = step.text
     else:
         return key
     first_line = text.strip().splitlines()[0] if text.strip() else key

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.settings import PROJECT_ROOT
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
-from tests.journeys import AFTER_VERDICT, PROBABLE, play, reach_summary
+from tests.journeys import AFTER_VERDICT, PROBABLE, nadia, play, reach_summary
 
 CHECK = "a_verifier"
 # 26–49, right to work, every benefit "Non", up to the family question.
@@ -175,3 +175,13 @@ async def test_a_question_without_a_short_label_falls_back_to_a_short_cut(
     assert len(cut) <= 32 and cut.endswith("…")
     await chat.tap(cut)
     assert "Avez-vous le droit de travailler en France ?" in chat.last.text
+
+
+async def test_staff_recording_voices_see_the_questions_by_their_short_labels(bot: Bot) -> None:
+    staff = nadia(bot)
+    await staff.send("/voix")
+    await staff.tap("English")
+    assert "Droit de travailler en France" in staff.buttons()
+    assert not any(b.startswith("Avez-vous le droit de travailler") for b in staff.buttons())
+    await staff.tap("Droit de travailler en France")
+    assert "🎙 Droit de travailler en France" in staff.last.text
