@@ -174,8 +174,8 @@ async def on_typed_workshops(
 ) -> None:
     """Workshops typed by name ("bois", "Atelier bois, métallerie"): chosen in the order
     typed, after those already chosen (typing never removes one); "valider" goes on; "je sais
-    pas" is "Je ne sais pas" (the team will advise). Anything else gets a short
-    answer: the long message with its buttons is just above."""
+    pas" is "Je ne sais pas" (the team will advise). Anything else gets a short answer: the
+    long message with its buttons is just above."""
     chosen = views.chosen_workshops(answers.get(step.id))
     answer = match_option(text, [(o.id, _(o.label)) for o in step.options])
     option = step.option(answer) if answer is not None else None
