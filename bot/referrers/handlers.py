@@ -61,6 +61,11 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", link_account, filters=private & linking))
     application.add_handler(CommandHandler("orienteurs", staff_only(show_list), filters=private))
     application.add_handler(CommandHandler("mescandidats", my_candidates, filters=private))
+    # A linked referrer's /aide: their commands (before the candidate's /aide).
+    referrer = _LinkedReferrer(services(application))
+    application.add_handler(
+        CommandHandler(["aide", "help"], referrer_help, filters=private & referrer)
+    )
     application.add_handler(CallbackQueryHandler(staff_only(on_button), pattern=rf"^{R}:"))
 
 
@@ -73,6 +78,28 @@ async def on_start(application: Application) -> None:  # type: ignore[type-arg]
 
 
 # --- small pieces ---------------------------------------------------------------------------
+
+
+class _LinkedReferrer(filters.UpdateFilter):
+    """The sender's Telegram account is tied to a referrer (staff keep their own /aide)."""
+
+    def __init__(self, svc: Services) -> None:
+        super().__init__(name="LINKED_REFERRER")
+        self.svc = svc
+
+    def filter(self, update: Update) -> bool:
+        user = update.effective_user
+        if user is None or self.svc.settings.is_staff(user.id):
+            return False
+        return self.svc.store.referrer_of_user(user.id) is not None
+
+
+def referrer_help_text(name: str) -> str:
+    """A referrer's /aide: their commands only (the same as their command menu)."""
+    lines = [_("Vous suivez les candidats de {name}. Vos commandes :").format(name=name)]
+    lines += [f"/{command} : {_(text)}" for command, text in REFERRER_COMMANDS]
+    lines.append(_("Vous êtes prévenu quand l'équipe prend une décision."))
+    return "\n".join(lines)
 
 
 def _actor(update: Update) -> str:
@@ -227,6 +254,16 @@ async def link_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         ).format(name=referrer.name)
     )
     await _set_menu(context.bot, svc, user.id)
+
+
+async def referrer_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/aide for a linked referrer: /mescandidats and /aide, not the candidate's commands."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    referrer = services(context).store.referrer_of_user(user.id)
+    if referrer is not None:
+        await message.reply_text(referrer_help_text(referrer.name))
 
 
 async def my_candidates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -90,8 +90,16 @@ async def voice_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.effective_message
     if message is None:
         return
-    text, markup = views.languages_view()
+    text, markup = languages_view(services(context))
     await reply(message, text, reply_markup=markup)
+
+
+def languages_view(svc: Services) -> tuple[str, views.InlineKeyboardMarkup]:
+    """The languages, with how many messages each has recorded (of those a candidate can
+    meet now)."""
+    keys = set(recordable(svc.dialogs))
+    recorded = {code: len(svc.store.recorded_keys(code) & keys) for code in i18n.languages()}
+    return views.languages_view(recorded, len(keys))
 
 
 @in_french
@@ -110,7 +118,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer()
     action = data.action
     if action == "langs":
-        await send_or_edit(query, *views.languages_view())
+        await send_or_edit(query, *languages_view(svc))
     elif action == "list":
         svc.store.clear_voice_request(user.id)
         view = views.list_view(svc.dialogs, language, svc.store.recorded_keys(language))

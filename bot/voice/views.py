@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMa
 from bot.core import callbacks, i18n
 from bot.core.i18n import _
 from bot.journey.dialog_types import Dialogs
-from bot.voice.rules import label_of, recordable
+from bot.voice.rules import MOST_HEARD, label_of, recording_order
 
 PLAY, ALOUD = "play", "aloud"
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
@@ -44,21 +44,40 @@ def staff_data(language: str, key: str, action: str) -> str:
     return callbacks.make(callbacks.VOICE, f"{language}.{key}", action)
 
 
-def languages_view() -> tuple[str, InlineKeyboardMarkup]:
+def coverage_line(recorded: dict[str, int], total: int) -> str:
+    """ "Déjà enregistrés : français 12/33, anglais 0/33, …" (every language offered)."""
+    parts = [
+        f"{i18n.french_name(code)} {recorded.get(code, 0)}/{total}" for code in i18n.languages()
+    ]
+    return _("Déjà enregistrés : {coverage}.").format(coverage=", ".join(parts))
+
+
+def languages_view(recorded: dict[str, int], total: int) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
         InlineKeyboardButton(i18n.native_name(code), callback_data=staff_data(code, "-", "list"))
         for code in i18n.languages()
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    return _("🎙 Voix : dans quelle langue enregistrez-vous ?"), InlineKeyboardMarkup(rows)
+    text = "\n".join(
+        [_("🎙 Voix : dans quelle langue enregistrez-vous ?"), coverage_line(recorded, total)]
+    )
+    return text, InlineKeyboardMarkup(rows)
 
 
 def list_view(
     dialogs: Dialogs, language: str, recorded: set[str]
 ) -> tuple[str, InlineKeyboardMarkup]:
+    keys = recording_order(dialogs)
+    done = sum(1 for key in keys if key in recorded)
     text = "\n".join(
         [
-            _("🎙 Voix en {language}.").format(language=i18n.french_name(language)),
+            _("🎙 Voix en {language} : {done}/{total} messages enregistrés.").format(
+                language=i18n.french_name(language), done=done, total=len(keys)
+            ),
+            _(
+                "En premier, les {count} messages que presque tout le monde entend : l'accueil, "
+                "l'accord, les résultats, l'envoi, les premières questions."
+            ).format(count=MOST_HEARD),
             _("✅ : un enregistrement existe. Touchez un message pour l'enregistrer."),
         ]
     )
@@ -69,7 +88,7 @@ def list_view(
                 callback_data=staff_data(language, key, "open"),
             )
         ]
-        for key in recordable(dialogs)
+        for key in keys
     ]
     rows.append(
         [InlineKeyboardButton(_("◀️ Langues"), callback_data=staff_data(language, "-", "langs"))]
