@@ -69,6 +69,25 @@ async def _play(update: Update, svc: Services, key: str) -> None:
     await query.answer()
 
 
+async def listen_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "🔊 Écouter" tapped on a reply keyboard (the phone step): the current step's recording;
+    the journey stays where it was."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc = services(context)
+    conversation = svc.store.conversation(user.id)
+    file_id = (
+        svc.store.voice_note(conversation.step, i18n.current_language())
+        if conversation is not None
+        else None
+    )
+    if file_id is None:
+        await reply(message, _("Il n'y a pas de son pour ce message."))
+    elif not await _send_voice(message.get_bot(), user.id, file_id):
+        await reply(message, _("Je ne peux pas envoyer le son. Le texte reste au-dessus."))
+
+
 async def _aloud(update: Update, svc: Services) -> None:
     query = update.callback_query
     user = update.effective_user

@@ -3,7 +3,7 @@ staff (always French)."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.core import callbacks, i18n
 from bot.core.i18n import _
@@ -21,18 +21,41 @@ def _button(label: str, subject: str, action: str) -> InlineKeyboardButton:
 
 
 def listen_row(key: str) -> list[InlineKeyboardButton]:
-    return [_button(_("🔊 Écouter"), key, PLAY)]
+    return [_button(listen_label(), key, PLAY)]
 
 
 def aloud_row() -> list[InlineKeyboardButton]:
     return [_button(_("🔊 Lire à voix haute"), ALOUD, "on")]
 
 
+def listen_label() -> str:
+    return _("🔊 Écouter")
+
+
+def listen_labels() -> frozenset[str]:
+    """ "🔊 Écouter" in every language offered (what a tap on the reply keyboard sends)."""
+    labels = set()
+    for code in i18n.languages():
+        with i18n.use(code):
+            labels.add(listen_label())
+    return frozenset(labels)
+
+
 def with_listen(markup: Markup, recorded: bool, key: str) -> Markup:
     """The message's buttons, with "🔊 Écouter" first when `key` is recorded in the reader's
-    language (a reply keyboard cannot carry it: the phone step goes without)."""
-    if not recorded or isinstance(markup, ReplyKeyboardMarkup):
+    language. A reply keyboard (the phone step) gets it as its last key: a tap sends the
+    label as text, which the voice feature answers with the recording."""
+    if not recorded:
         return markup
+    if isinstance(markup, ReplyKeyboardMarkup):
+        keys = [list(row) for row in markup.keyboard]
+        return ReplyKeyboardMarkup(
+            [*keys, [KeyboardButton(listen_label())]],
+            resize_keyboard=markup.resize_keyboard,
+            one_time_keyboard=markup.one_time_keyboard,
+            is_persistent=markup.is_persistent,
+            input_field_placeholder=markup.input_field_placeholder,
+        )
     rows = [list(row) for row in markup.inline_keyboard] if markup is not None else []
     return InlineKeyboardMarkup([listen_row(key), *rows])
 

@@ -7,7 +7,7 @@ from bot.core.localapi import Chat
 from bot.services import services
 from bot.voice.rules import label_of
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.journeys import NEUTRAL_COMMAND, PAS_POUR_VOUS, PROBABLE, nadia, play
+from tests.journeys import AFTER_VERDICT, NEUTRAL_COMMAND, PAS_POUR_VOUS, PROBABLE, nadia, play
 
 
 def labels(bot: Bot, key: str) -> str:
@@ -218,3 +218,22 @@ async def test_voix_shows_coverage_and_the_most_heard_messages_first(bot: Bot) -
     assert staff.buttons()[5] == "✅ " + labels(bot, "filed")
     await staff.tap("◀️ Langues")
     assert "français 1/33, arabe 0/33" in staff.last.text
+
+
+async def test_the_phone_step_offers_its_recording_on_its_own_keyboard(bot: Bot) -> None:
+    """The phone question has a reply keyboard ("Envoyer mon numéro"): "🔊 Écouter" is one of
+    its keys, and a tap plays the recording without moving the journey."""
+    staff = nadia(bot)
+    await record(staff, bot, "Français", "telephone")
+    candidate = bot.chat()
+    await candidate.send("/start")
+    await play(candidate, PROBABLE)
+    await candidate.tap("Continuer")
+    phone_at = AFTER_VERDICT.index(("contact", "+33612345678"))
+    await play(candidate, AFTER_VERDICT[:phone_at])
+    assert candidate.buttons()[-1] == "🔊 Écouter"
+    await candidate.send("🔊 Écouter")  # what the key sends
+    assert voices_sent(bot, CANDIDATE_ID) == [bot.store.voice_note("telephone", "fr")]
+    assert bot.store.conversation(CANDIDATE_ID).step == "telephone"  # type: ignore[union-attr]
+    await play(candidate, AFTER_VERDICT[phone_at:])
+    assert bot.store.conversation(CANDIDATE_ID).step == "resume"  # type: ignore[union-attr]
