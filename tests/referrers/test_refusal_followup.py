@@ -12,7 +12,7 @@ from tests.journeys import dialogs_with_phone
 from tests.referrers.test_followup import add, decide, linked_referrer
 from tests.referrers.test_journey import file_through
 
-CONSENT_HINT = "Si elle n'est pas retenue, il ou elle saura pourquoi."
+CONSENT_HINT = "où en est votre candidature, et pourquoi si elle n'est pas retenue ?"
 FRONT_DESK = (
     "Pour en parler avec l'équipe : 95 boulevard Félix Faure, 93300 Aubervilliers. "
     "Du lundi au vendredi, de 9 h à 17 h."
