@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.core.catalogs import missing_translations
-from bot.core.dialog_files import DialogError
+from bot.core.dialog_files import DialogError, Problems, read_toml
 from bot.core.settings import Settings, load_settings
 from bot.journey.dialogs import load_dialogs
 from bot.referrers.rules import Catalog, clean_contact, clean_name, deep_link
@@ -94,7 +94,32 @@ def check(settings: Settings) -> list[str]:
     if problems:
         return problems
     catalog = CATALOG.load(settings.dialogs_dir)
-    return _check_journey(settings) + _check_catalogs(settings, catalog)
+    return (
+        _check_journey(settings)
+        + _check_catalogs(settings, catalog)
+        + _check_refusals(settings, catalog)
+    )
+
+
+def _check_refusals(settings: Settings, catalog: Catalog) -> list[str]:
+    """Every refusal reason of staff.toml has the referrer's words, and no more (read as
+    data: the staff feature's own check reports a broken file)."""
+    data = read_toml(settings.dialogs_dir / "staff.toml", Problems())
+    raw = data.get("reasons", []) if data else []
+    reasons = {r["id"] for r in raw if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    if not reasons:
+        return []
+    worded = {refusal.reason for refusal in catalog.refusals}
+    problems = [
+        f"referrers.toml: [[refusals]]: no words for staff.toml's reason {reason!r} "
+        "(a referrer would read no reason)"
+        for reason in sorted(reasons - worded)
+    ]
+    problems += [
+        f"referrers.toml: [[refusals]]: reason {reason!r} is not in staff.toml's [[reasons]]"
+        for reason in sorted(worded - reasons)
+    ]
+    return problems
 
 
 def _check_journey(settings: Settings) -> list[str]:

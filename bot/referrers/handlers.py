@@ -18,10 +18,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.access import OWN_PRIVATE, neutral_button_answer, neutral_command_answer, staff_only
 from bot.core import callbacks, mentions
 from bot.core.i18n import N_, _, format_day
-from bot.referrers import referral
+from bot.core.states import State
+from bot.journey.store import CandidateApplication
+from bot.referrers import followup_views, referral
 from bot.referrers.forms import NEW_REFERRER
 from bot.referrers.links import send_link_and_qr, send_linking_link
 from bot.referrers.rules import link_token, short_name
+from bot.referrers.store import Followup
 from bot.referrers.views import (
     ADD,
     CONTACT,
@@ -61,6 +64,11 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", link_account, filters=private & linking))
     application.add_handler(CommandHandler("orienteurs", staff_only(show_list), filters=private))
     application.add_handler(CommandHandler("mescandidats", my_candidates, filters=private))
+    # A linked referrer's /aide: their commands (before the candidate's /aide).
+    referrer = _LinkedReferrer(services(application))
+    application.add_handler(
+        CommandHandler(["aide", "help"], referrer_help, filters=private & referrer)
+    )
     application.add_handler(CallbackQueryHandler(staff_only(on_button), pattern=rf"^{R}:"))
 
 
@@ -73,6 +81,28 @@ async def on_start(application: Application) -> None:  # type: ignore[type-arg]
 
 
 # --- small pieces ---------------------------------------------------------------------------
+
+
+class _LinkedReferrer(filters.UpdateFilter):
+    """The sender's Telegram account is tied to a referrer (staff keep their own /aide)."""
+
+    def __init__(self, svc: Services) -> None:
+        super().__init__(name="LINKED_REFERRER")
+        self.svc = svc
+
+    def filter(self, update: Update) -> bool:
+        user = update.effective_user
+        if user is None or self.svc.settings.is_staff(user.id):
+            return False
+        return self.svc.store.referrer_of_user(user.id) is not None
+
+
+def referrer_help_text(name: str) -> str:
+    """A referrer's /aide: their commands only (the same as their command menu)."""
+    lines = [_("Vous suivez les candidats de {name}. Vos commandes :").format(name=name)]
+    lines += [f"/{command} : {_(text)}" for command, text in REFERRER_COMMANDS]
+    lines.append(_("Vous êtes prévenu quand l'équipe prend une décision."))
+    return "\n".join(lines)
 
 
 def _actor(update: Update) -> str:
@@ -229,6 +259,29 @@ async def link_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await _set_menu(context.bot, svc, user.id)
 
 
+async def referrer_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/aide for a linked referrer: /mescandidats and /aide, not the candidate's commands."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    referrer = services(context).store.referrer_of_user(user.id)
+    if referrer is not None:
+        await message.reply_text(referrer_help_text(referrer.name))
+
+
+def _followed_state(
+    svc: Services, application: CandidateApplication, followup: Followup | None
+) -> str:
+    """The state, its day, and a refusal's reason when the candidate agreed to share it."""
+    words = followup_views.decided_words(application, followup)
+    if application.state != State.REFUSED or followup is None:
+        return words
+    refusal = referral.catalog(svc).refusal(followup.reason)
+    if refusal is None:
+        return words
+    return _("{state}. Motif : {reason}").format(state=words, reason=refusal.wording)
+
+
 async def my_candidates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/mescandidats: a linked referrer's consenting candidates, each state in plain words.
     Anyone else gets the answer of an unknown command."""
@@ -252,16 +305,26 @@ async def my_candidates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     heading = _("Vos candidats ({name}) : {count}").format(
         name=referrer.name, count=len(applications)
     )
+    followups = svc.store.followups([application.id for application in applications])
     lines = [
         _("• {person}, candidature du {day} : {state}").format(
             person=short_name(application.first_name, application.last_name),
             day=format_day(datetime.fromisoformat(application.filed_at))
             if application.filed_at
             else "—",
-            state=referral.state_words(application.state),
+            state=_followed_state(svc, application, followups.get(application.id)),
         )
         for application in applications
     ]
+    if any(application.state == State.REFUSED for application in applications):
+        lines += [
+            "",
+            _(
+                "Pour une candidature non retenue, vous pouvez proposer une autre structure "
+                "à la personne."
+            ),
+            followup_views.team_contact(svc),
+        ]
     shown = [application.id for application in applications]
     for text in chunks(heading, lines):
         sent = await message.reply_text(text)

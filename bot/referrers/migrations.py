@@ -43,3 +43,9 @@ def migrate(db: Database) -> None:
             notified_state TEXT              -- the last state the referrer was told about
         )"""
     )
+
+
+def migrate_followup_reason(db: Database) -> None:
+    """0015: whether the candidate's consent covers the refusal reason. Consents given from
+    now on do (the question says so); those given before stay without it (0)."""
+    db.execute("ALTER TABLE referrer_followups ADD COLUMN shares_reason INTEGER NOT NULL DEFAULT 0")

@@ -17,9 +17,10 @@ from telegram.ext import ContextTypes
 from bot.core import i18n, mentions
 from bot.core.dialog_files import DialogSource, Loaded, Problems, failed, read_toml, result
 from bot.core.i18n import _, in_french
-from bot.core.states import NOTIFIED, labels
+from bot.core.states import NOTIFIED
 from bot.journey.dialog_types import Option, Step
 from bot.journey.store import CandidateApplication
+from bot.referrers import followup_views
 from bot.referrers.rules import LINK_PREFIX, PAYLOAD, Catalog, of_name, parse_catalog, short_name
 from bot.services import Services
 
@@ -118,12 +119,6 @@ def record_answer(svc: Services, application_id: int | None, step: Step, option:
     svc.store.set_followup(application_id, option.consent == FOLLOWUP_CONSENT)
 
 
-def state_words(state: str) -> str:
-    """An application's state as a referrer reads it (short, plain, no reference, no reason)."""
-    known = labels(state)
-    return _(known.referrer) if known else state
-
-
 @in_french
 async def notify_decision(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application: CandidateApplication
@@ -135,7 +130,8 @@ async def notify_decision(
     referrer = svc.store.referrer_by_code(application.source)
     if referrer is None or referrer.telegram_user_id is None:
         return
-    if not svc.store.has_followup(application.id):
+    followup = svc.store.followup(application.id)
+    if followup is None:
         return
     if not svc.store.claim_followup_notice(application.id, application.state):
         return
@@ -144,8 +140,9 @@ async def notify_decision(
             _("📬 Suivi de vos candidats"),
             _("{person} : {state}.").format(
                 person=short_name(application.first_name, application.last_name),
-                state=state_words(application.state),
+                state=followup_views.decided_words(application, followup),
             ),
+            *followup_views.refusal_lines(svc, catalog(svc), application, followup),
             _("Tapez /mescandidats pour voir la liste."),
         ]
     )

@@ -35,11 +35,27 @@ class Kind:
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """A staff refusal reason as the referrer reads it: les emplois de l'inclusion's words for
+    the prescriber, and what the referrer can do next (French: referrers read French)."""
+
+    reason: str  # the id of a [[reasons]] of staff.toml
+    emplois: str  # les emplois' RefusalReason value ("did_not_come")
+    wording: str  # its words for the prescriber ("Candidat non joignable")
+    next: str  # what the referrer can do now
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
-    """The kinds of referrers, and the articles that go before a name ("la Mission locale")."""
+    """The kinds of referrers, the articles that go before a name ("la Mission locale"), and
+    the refusal reasons in the referrer's words."""
 
     kinds: tuple[Kind, ...]
     articles: dict[str, str] = field(default_factory=dict)
+    refusals: tuple[Refusal, ...] = ()
+
+    def refusal(self, reason_id: str | None) -> Refusal | None:
+        return next((r for r in self.refusals if r.reason == reason_id), None)
 
     def kind(self, kind_id: str) -> Kind | None:
         return next((k for k in self.kinds if k.id == kind_id), None)
@@ -56,7 +72,7 @@ def parse_catalog(data: Mapping[str, Any]) -> tuple[Catalog | None, list[str]]:
     """Read `referrers.toml`'s content; (catalog, []) or (None, every problem found)."""
     where = "referrers.toml"
     problems: list[str] = []
-    unknown = set(data) - {"kinds", "articles"}
+    unknown = set(data) - {"kinds", "articles", "refusals"}
     if unknown:
         problems.append(f"{where}: unknown table(s) {sorted(unknown)}")
     kinds: list[Kind] = []
@@ -96,9 +112,39 @@ def parse_catalog(data: Mapping[str, Any]) -> tuple[Catalog | None, list[str]]:
             )
             continue
         articles[str(word).casefold()] = article
+    refusals = _parse_refusals(data.get("refusals", []), problems)
     if problems:
         return None, problems
-    return Catalog(kinds=tuple(kinds), articles=articles), []
+    return Catalog(kinds=tuple(kinds), articles=articles, refusals=refusals), []
+
+
+REFUSAL_KEYS = ("reason", "emplois", "wording", "next")
+
+
+def _parse_refusals(raw_refusals: Any, problems: list[str]) -> tuple[Refusal, ...]:
+    where = "referrers.toml"
+    if not isinstance(raw_refusals, list):
+        problems.append(f"{where}: [[refusals]] must be a list of tables")
+        return ()
+    refusals: list[Refusal] = []
+    for number, raw in enumerate(raw_refusals, 1):
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: refusal {number} must be a table")
+            continue
+        extra = set(raw) - set(REFUSAL_KEYS)
+        if extra:
+            problems.append(f"{where}: refusal {number}: unknown key(s) {sorted(extra)}")
+        values = {key: raw.get(key) for key in REFUSAL_KEYS}
+        empty = [k for k, v in values.items() if not isinstance(v, str) or not v.strip()]
+        if empty:
+            problems.append(f"{where}: refusal {number}: {', '.join(empty)} missing or empty")
+            continue
+        refusal = Refusal(**{key: str(value).strip() for key, value in values.items()})
+        if any(r.reason == refusal.reason for r in refusals):
+            problems.append(f"{where}: refusal {refusal.reason!r} is defined twice")
+            continue
+        refusals.append(refusal)
+    return tuple(refusals)
 
 
 # --- codes and links ------------------------------------------------------------------------

@@ -41,6 +41,16 @@ class ReferrerCounts:
     states: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Followup:
+    """What a referrer may read of one consenting candidate's application, beyond its state:
+    the latest decision's date and, when the consent covers it, its refusal reason."""
+
+    shares_reason: bool
+    decided_at: str | None = None
+    reason: str | None = None  # a staff.toml [[reasons]] id, only when shares_reason
+
+
 _COLUMNS = "id, code, name, kind, contact, telegram_user_id, linked_at, created_at, deleted_at"
 
 
@@ -200,9 +210,10 @@ class ReferrerStore(StoreBase):
     def set_followup(self, application_id: int, consented: bool) -> None:
         """The candidate's answer to "may your referrer follow your application?"."""
         if consented:
+            # The question now says the referrer learns why an application is not retained.
             self.db.execute(
-                "INSERT INTO referrer_followups (application_id, consented_at) VALUES (?, ?) "
-                "ON CONFLICT(application_id) DO NOTHING",
+                "INSERT INTO referrer_followups (application_id, consented_at, shares_reason) "
+                "VALUES (?, ?, 1) ON CONFLICT(application_id) DO UPDATE SET shares_reason = 1",
                 [application_id, self._now()],
             )
         else:
@@ -229,6 +240,23 @@ class ReferrerStore(StoreBase):
             )
         ]
 
+    def followup(self, application_id: int) -> Followup | None:
+        """The follow-up details of one application (None without the candidate's consent)."""
+        row = self.db.execute(
+            f"{_FOLLOWUP_SELECT} WHERE f.application_id = ?", [application_id]
+        ).fetchone()
+        return _followup(row) if row else None
+
+    def followups(self, application_ids: list[int]) -> dict[int, Followup]:
+        """The follow-up details of these applications, in one query."""
+        if not application_ids:
+            return {}
+        marks = ", ".join("?" for _ in application_ids)
+        rows = self.db.execute(
+            f"{_FOLLOWUP_SELECT} WHERE f.application_id IN ({marks})", application_ids
+        )
+        return {row[0]: _followup(row) for row in rows}
+
     def claim_followup_notice(self, application_id: int, state: str) -> bool:
         """True once per (application, state) with consent: the referrer is told once."""
         cursor = self.db.execute(
@@ -237,3 +265,17 @@ class ReferrerStore(StoreBase):
             [state, application_id, state],
         )
         return cursor.rowcount == 1
+
+
+# The review's date and reason (the staff's table), read for the referrer's follow-up.
+_FOLLOWUP_SELECT = (
+    "SELECT f.application_id, f.shares_reason, r.decided_at, r.reason "
+    "FROM referrer_followups f LEFT JOIN reviews r ON r.application_id = f.application_id"
+)
+
+
+def _followup(row: Any) -> Followup:
+    _id, shares, decided_at, reason = row
+    return Followup(
+        shares_reason=bool(shares), decided_at=decided_at, reason=reason if shares else None
+    )

@@ -11,7 +11,7 @@ from bot.core.feature import Feature, TelegramApp
 from bot.core.i18n import N_
 from bot.journey import common
 from bot.services import services
-from bot.voice import handlers
+from bot.voice import handlers, views
 
 STAFF_COMMANDS = (("voix", N_("Voix : enregistrer les messages pour ceux qui lisent mal")),)
 
@@ -30,6 +30,9 @@ def register(application: TelegramApp) -> None:
     application.add_handler(
         CallbackQueryHandler(handlers.on_button, pattern=rf"^{callbacks.VOICE}:")
     )
+    # "🔊 Écouter" on a reply keyboard (the phone step) arrives as text.
+    listen = filters.Text(sorted(views.listen_labels()))
+    application.add_handler(MessageHandler(OWN_PRIVATE & new & listen, handlers.listen_typed))
     staff_ids = sorted(services(application).settings.staff_ids)
     if staff_ids:
         staff = filters.User(user_id=staff_ids) & OWN_PRIVATE & new

@@ -69,6 +69,25 @@ async def _play(update: Update, svc: Services, key: str) -> None:
     await query.answer()
 
 
+async def listen_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "🔊 Écouter" tapped on a reply keyboard (the phone step): the current step's recording;
+    the journey stays where it was."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    svc = services(context)
+    conversation = svc.store.conversation(user.id)
+    file_id = (
+        svc.store.voice_note(conversation.step, i18n.current_language())
+        if conversation is not None
+        else None
+    )
+    if file_id is None:
+        await reply(message, _("Il n'y a pas de son pour ce message."))
+    elif not await _send_voice(message.get_bot(), user.id, file_id):
+        await reply(message, _("Je ne peux pas envoyer le son. Le texte reste au-dessus."))
+
+
 async def _aloud(update: Update, svc: Services) -> None:
     query = update.callback_query
     user = update.effective_user
@@ -90,8 +109,16 @@ async def voice_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.effective_message
     if message is None:
         return
-    text, markup = views.languages_view()
+    text, markup = languages_view(services(context))
     await reply(message, text, reply_markup=markup)
+
+
+def languages_view(svc: Services) -> tuple[str, views.InlineKeyboardMarkup]:
+    """The languages, with how many messages each has recorded (of those a candidate can
+    meet now)."""
+    keys = set(recordable(svc.dialogs))
+    recorded = {code: len(svc.store.recorded_keys(code) & keys) for code in i18n.languages()}
+    return views.languages_view(recorded, len(keys))
 
 
 @in_french
@@ -110,7 +137,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer()
     action = data.action
     if action == "langs":
-        await send_or_edit(query, *views.languages_view())
+        await send_or_edit(query, *languages_view(svc))
     elif action == "list":
         svc.store.clear_voice_request(user.id)
         view = views.list_view(svc.dialogs, language, svc.store.recorded_keys(language))

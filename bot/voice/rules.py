@@ -7,6 +7,8 @@ from bot.journey.rules.eligibility import VERDICTS
 
 WELCOME = "welcome"
 FILED = "filed"
+# How many messages /voix offers first: those nearly every candidate hears.
+MOST_HEARD = 10
 
 
 def recordable(dialogs: Dialogs) -> list[str]:
@@ -19,6 +21,32 @@ def recordable(dialogs: Dialogs) -> list[str]:
         else:
             keys.append(step.id)
     return [*keys, FILED]
+
+
+def most_heard(dialogs: Dialogs, count: int = MOST_HEARD) -> list[str]:
+    """The messages nearly every candidate hears, to record first: the welcome, the consent
+    (the first step), each verdict, the filing; then the questions asked of everyone (no
+    `ask_if`), in the journey's order, up to `count`."""
+    first = dialogs.steps[0].id if dialogs.steps else None
+    verdicts = [
+        verdict_key(step.id, verdict)
+        for step in dialogs.steps
+        if step.kind == "verdict"
+        for verdict in VERDICTS
+    ]
+    keys = [WELCOME, *([first] if first else []), *verdicts, FILED]
+    for step in dialogs.steps:
+        if len(keys) >= count:
+            break
+        if step.kind != "verdict" and not step.ask_if and step.id not in keys:
+            keys.append(step.id)
+    return keys[:count]
+
+
+def recording_order(dialogs: Dialogs) -> list[str]:
+    """/voix's list: the most-heard messages first, then the rest in the journey's order."""
+    first = most_heard(dialogs)
+    return [*first, *(key for key in recordable(dialogs) if key not in first)]
 
 
 def verdict_key(step_id: str, verdict: str) -> str:

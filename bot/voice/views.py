@@ -3,12 +3,12 @@ staff (always French)."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.core import callbacks, i18n
 from bot.core.i18n import _
 from bot.journey.dialog_types import Dialogs
-from bot.voice.rules import label_of, recordable
+from bot.voice.rules import MOST_HEARD, label_of, recording_order
 
 PLAY, ALOUD = "play", "aloud"
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
@@ -21,18 +21,41 @@ def _button(label: str, subject: str, action: str) -> InlineKeyboardButton:
 
 
 def listen_row(key: str) -> list[InlineKeyboardButton]:
-    return [_button(_("🔊 Écouter"), key, PLAY)]
+    return [_button(listen_label(), key, PLAY)]
 
 
 def aloud_row() -> list[InlineKeyboardButton]:
     return [_button(_("🔊 Lire à voix haute"), ALOUD, "on")]
 
 
+def listen_label() -> str:
+    return _("🔊 Écouter")
+
+
+def listen_labels() -> frozenset[str]:
+    """ "🔊 Écouter" in every language offered (what a tap on the reply keyboard sends)."""
+    labels = set()
+    for code in i18n.languages():
+        with i18n.use(code):
+            labels.add(listen_label())
+    return frozenset(labels)
+
+
 def with_listen(markup: Markup, recorded: bool, key: str) -> Markup:
     """The message's buttons, with "🔊 Écouter" first when `key` is recorded in the reader's
-    language (a reply keyboard cannot carry it: the phone step goes without)."""
-    if not recorded or isinstance(markup, ReplyKeyboardMarkup):
+    language. A reply keyboard (the phone step) gets it as its last key: a tap sends the
+    label as text, which the voice feature answers with the recording."""
+    if not recorded:
         return markup
+    if isinstance(markup, ReplyKeyboardMarkup):
+        keys = [list(row) for row in markup.keyboard]
+        return ReplyKeyboardMarkup(
+            [*keys, [KeyboardButton(listen_label())]],
+            resize_keyboard=markup.resize_keyboard,
+            one_time_keyboard=markup.one_time_keyboard,
+            is_persistent=markup.is_persistent,
+            input_field_placeholder=markup.input_field_placeholder,
+        )
     rows = [list(row) for row in markup.inline_keyboard] if markup is not None else []
     return InlineKeyboardMarkup([listen_row(key), *rows])
 
@@ -44,21 +67,40 @@ def staff_data(language: str, key: str, action: str) -> str:
     return callbacks.make(callbacks.VOICE, f"{language}.{key}", action)
 
 
-def languages_view() -> tuple[str, InlineKeyboardMarkup]:
+def coverage_line(recorded: dict[str, int], total: int) -> str:
+    """ "Déjà enregistrés : français 12/33, anglais 0/33, …" (every language offered)."""
+    parts = [
+        f"{i18n.french_name(code)} {recorded.get(code, 0)}/{total}" for code in i18n.languages()
+    ]
+    return _("Déjà enregistrés : {coverage}.").format(coverage=", ".join(parts))
+
+
+def languages_view(recorded: dict[str, int], total: int) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [
         InlineKeyboardButton(i18n.native_name(code), callback_data=staff_data(code, "-", "list"))
         for code in i18n.languages()
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    return _("🎙 Voix : dans quelle langue enregistrez-vous ?"), InlineKeyboardMarkup(rows)
+    text = "\n".join(
+        [_("🎙 Voix : dans quelle langue enregistrez-vous ?"), coverage_line(recorded, total)]
+    )
+    return text, InlineKeyboardMarkup(rows)
 
 
 def list_view(
     dialogs: Dialogs, language: str, recorded: set[str]
 ) -> tuple[str, InlineKeyboardMarkup]:
+    keys = recording_order(dialogs)
+    done = sum(1 for key in keys if key in recorded)
     text = "\n".join(
         [
-            _("🎙 Voix en {language}.").format(language=i18n.french_name(language)),
+            _("🎙 Voix en {language} : {done}/{total} messages enregistrés.").format(
+                language=i18n.french_name(language), done=done, total=len(keys)
+            ),
+            _(
+                "En premier, les {count} messages que presque tout le monde entend : l'accueil, "
+                "l'accord, les résultats, l'envoi, les premières questions."
+            ).format(count=MOST_HEARD),
             _("✅ : un enregistrement existe. Touchez un message pour l'enregistrer."),
         ]
     )
@@ -69,7 +111,7 @@ def list_view(
                 callback_data=staff_data(language, key, "open"),
             )
         ]
-        for key in recordable(dialogs)
+        for key in keys
     ]
     rows.append(
         [InlineKeyboardButton(_("◀️ Langues"), callback_data=staff_data(language, "-", "langs"))]

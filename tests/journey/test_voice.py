@@ -7,7 +7,7 @@ from bot.core.localapi import Chat
 from bot.services import services
 from bot.voice.rules import label_of
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.journeys import NEUTRAL_COMMAND, PAS_POUR_VOUS, PROBABLE, nadia, play
+from tests.journeys import AFTER_VERDICT, NEUTRAL_COMMAND, PAS_POUR_VOUS, PROBABLE, nadia, play
 
 
 def labels(bot: Bot, key: str) -> str:
@@ -36,9 +36,9 @@ def voices_sent(bot: Bot, chat_id: int) -> list[str]:
 async def test_staff_record_a_question_and_a_candidate_hears_it(bot: Bot) -> None:
     staff = nadia(bot)
     await staff.send("/voix")
-    assert staff.last.text == "🎙 Voix : dans quelle langue enregistrez-vous ?"
+    assert staff.last.text.startswith("🎙 Voix : dans quelle langue enregistrez-vous ?")
     await staff.tap("English")
-    assert "🎙 Voix en anglais." in staff.last.text
+    assert "🎙 Voix en anglais : 0/33 messages enregistrés." in staff.last.text
     assert labels(bot, first_step(bot)) in staff.buttons()  # nothing recorded: no ✅
     await staff.tap(labels(bot, first_step(bot)))
     assert "Envoyez-moi un message vocal en anglais." in staff.last.text
@@ -158,3 +158,82 @@ async def test_each_verdict_has_its_own_recording(bot: Bot) -> None:
     await other.send("/start")
     await play(other, PAS_POUR_VOUS)
     assert "🔊 Écouter" not in other.buttons()  # "pas pour vous" is not recorded
+
+
+async def test_one_recording_is_enough_for_its_message_to_offer_it(bot: Bot) -> None:
+    """No threshold: the Arabic consent alone, recorded, carries "🔊" for an Arabic reader;
+    the messages not recorded in Arabic, and the French reader, carry none."""
+    staff = nadia(bot)
+    consent = first_step(bot)
+    await record(staff, bot, "العربية", consent)
+    assert bot.store.recorded_keys("ar") == {consent}
+    await staff.send("/voix")
+    assert "arabe 1/33" in staff.last.text and "français 0/33" in staff.last.text
+
+    amina = bot.chat(language_code="ar")
+    await amina.send("/start")
+    welcome, question = amina.messages[-2], amina.messages[-1]
+    listen = question.buttons()[0]
+    assert listen.startswith("🔊") and listen != "🔊 Écouter"  # in Arabic
+    # The welcome is not recorded in Arabic: no "listen" under it, only "read aloud".
+    assert len(welcome.buttons()) == 1 and listen not in welcome.buttons()
+    await amina.tap(listen)
+    assert voices_sent(bot, CANDIDATE_ID) == [bot.store.voice_note(consent, "ar")]
+    await amina.tap(question.buttons()[1])  # "J'accepte", in Arabic: the age question
+    assert not any(b.startswith("🔊") for b in amina.last.buttons())
+
+    french = bot.chat(CANDIDATE_ID + 1)
+    await french.send("/start")
+    assert not any(b.startswith("🔊") for m in french.messages for b in m.buttons())
+
+
+async def test_voix_shows_coverage_and_the_most_heard_messages_first(bot: Bot) -> None:
+    dialogs = services(bot.application).dialogs
+    verdict = next(s.id for s in dialogs.steps if s.kind == "verdict")  # type: ignore[union-attr]
+    staff = nadia(bot)
+    await staff.send("/voix")
+    assert "Déjà enregistrés : français 0/33, arabe 0/33" in staff.last.text
+    await staff.tap("Français")
+    assert staff.last.text.startswith("🎙 Voix en français : 0/33 messages enregistrés.")
+    assert "En premier, les 10 messages que presque tout le monde entend" in staff.last.text
+    first_ten = [
+        "welcome",
+        first_step(bot),
+        f"{verdict}.probable",
+        f"{verdict}.a_confirmer",
+        f"{verdict}.pas_pour_vous",
+        "filed",
+        "age",
+        "droit_travail",
+        "accord_aides",
+        "inscrit_ft",
+    ]
+    buttons = staff.buttons()
+    assert buttons[:10] == [labels(bot, key) for key in first_ten]
+    assert len(buttons) == 33 + 1  # every message once, then "◀️ Langues"
+    assert labels(bot, "rsa") in buttons[10:]  # asked only after "oui": with the rest
+    await staff.tap(labels(bot, "filed"))
+    await staff.send_voice()
+    assert "🎙 Voix en français : 1/33 messages enregistrés." in staff.last.text
+    assert staff.buttons()[5] == "✅ " + labels(bot, "filed")
+    await staff.tap("◀️ Langues")
+    assert "français 1/33, arabe 0/33" in staff.last.text
+
+
+async def test_the_phone_step_offers_its_recording_on_its_own_keyboard(bot: Bot) -> None:
+    """The phone question has a reply keyboard ("Envoyer mon numéro"): "🔊 Écouter" is one of
+    its keys, and a tap plays the recording without moving the journey."""
+    staff = nadia(bot)
+    await record(staff, bot, "Français", "telephone")
+    candidate = bot.chat()
+    await candidate.send("/start")
+    await play(candidate, PROBABLE)
+    await candidate.tap("Continuer")
+    phone_at = AFTER_VERDICT.index(("contact", "+33612345678"))
+    await play(candidate, AFTER_VERDICT[:phone_at])
+    assert candidate.buttons()[-1] == "🔊 Écouter"
+    await candidate.send("🔊 Écouter")  # what the key sends
+    assert voices_sent(bot, CANDIDATE_ID) == [bot.store.voice_note("telephone", "fr")]
+    assert bot.store.conversation(CANDIDATE_ID).step == "telephone"  # type: ignore[union-attr]
+    await play(candidate, AFTER_VERDICT[phone_at:])
+    assert bot.store.conversation(CANDIDATE_ID).step == "resume"  # type: ignore[union-attr]

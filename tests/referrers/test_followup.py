@@ -149,7 +149,8 @@ async def test_the_referrer_is_told_of_each_decision_when_the_candidate_agreed(b
     await decide(bot, reference, "✅ Accepter", "✅ Oui, accepter")
     notices = samia.texts()[before:]
     assert notices == [
-        "📬 Suivi de vos candidats\nBinta D. : candidature acceptée.\n"
+        "📬 Suivi de vos candidats\n"
+        "Binta D. : candidature acceptée (décision du lundi 2 mars 2026).\n"
         "Tapez /mescandidats pour voir la liste."
     ]
     # Told once per decision, whoever calls the hook again.

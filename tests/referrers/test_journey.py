@@ -11,7 +11,9 @@ from bot.referrers.store import Referrer
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import A_CONFIRMER, AFTER_VERDICT, PROBABLE, play
 
-FOLLOWUP_QUESTION = "Voulez-vous lui montrer où en est votre candidature ?"
+FOLLOWUP_QUESTION = (
+    "Voulez-vous lui montrer où en est votre candidature, et pourquoi si elle n'est pas retenue ?"
+)
 
 
 def add(bot: Bot, name: str = "Mission locale d'Aubervilliers", kind: str = "mission_locale"):
