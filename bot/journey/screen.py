@@ -212,6 +212,6 @@ def no_journey_text(svc: Services, user_id: int) -> str:
     said, text = standing_view.start_text(svc, user_id)
     if said.start == standing.SHOW and text:
         return text
-    if said.closed and text:
-        return "\n".join([text, _("Pour faire une nouvelle candidature, touchez /start.")])
+    if said.closed:
+        return standing_view.status_text(svc, user_id)
     return _("Bonjour ! Pour commencer votre candidature, touchez /start.")

@@ -286,9 +286,7 @@ async def test_after_passing_and_no_date_the_list_is_for_the_call_and_said_once(
     await _file(candidate, PASSES, "Aucune de ces dates")
     texts = candidate.texts()
     (told,) = _lists(texts)  # once, not twice back to back
-    assert told == "\n".join(
-        ["À apporter quand l'équipe vous appellera :", IDENTITY, ADDRESS]
-    )
+    assert told == "\n".join(["À apporter quand l'équipe vous appellera :", IDENTITY, ADDRESS])
     assert not any(benefit in text for text in texts for benefit in BENEFITS)
     assert not any("au rendez-vous" in text for text in texts)
     # /rdv offers the open date, and no list yet: it comes with the date she takes.
