@@ -47,6 +47,7 @@ CANDIDATE_CODE = (
     "journey/*.py",
     "slots/views.py",
     "slots/rdv.py",
+    "slots/standing.py",
     "slots/offers.py",
     "slots/journey_step.py",
     "slots/reminders.py",

@@ -15,12 +15,12 @@ from telegram.ext import ContextTypes
 
 from bot.core import callbacks
 from bot.core.i18n import _, translated
-from bot.core.states import State
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
 from bot.journey.dialog_types import Step
 from bot.journey.language import welcome_markup
 from bot.journey.moves import advance, change_one, choose, file, go_back
+from bot.journey.rules import standing
 from bot.journey.rules.contact import (
     clean_phone,
     display_phone,
@@ -32,7 +32,6 @@ from bot.journey.rules.steps import (
 from bot.journey.screen import (
     answer_old_button,
     draft_answers,
-    existing_application_text,
     no_journey_text,
     send_step,
     step_message,
@@ -52,6 +51,7 @@ from bot.journey.typed_answers import (
 from bot.referrers import referral
 from bot.services import Services, services
 from bot.slots import journey_step as slot_step
+from bot.slots import standing as standing_view
 
 # --- entry points -----------------------------------------------------------------------
 
@@ -64,10 +64,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or message is None:
         return
     source = referral.source_for(svc, context.args[0] if context.args else None)
-    application = svc.store.active_application(user.id)
-    if application is not None and application.state != State.DRAFT:
-        await reply(message, existing_application_text(svc, application))
+    said, text = standing_view.start_text(svc, user.id)
+    if said.start == standing.SHOW and text:
+        await reply(message, text)
         return
+    if said.closed and text:  # refused or withdrawn: said as /statut says it, then a new one
+        await reply(message, text)
     conversation = svc.store.conversation(user.id)
     if conversation is not None and svc.dialogs.has_step(conversation.step):
         await reply(message, translated(svc.dialogs.messages, "welcome_back"))

@@ -17,7 +17,9 @@ from bot.journey import handlers as candidate
 from bot.journey import personal_data
 from bot.maintenance import redactions
 from bot.services import services
-from bot.slots import offers as slot_offers
+from bot.slots import standing as standing_view
+from bot.slots.rules import has_started
+from bot.slots.views import session_lines
 from bot.staff import notice as staff_notice
 
 log = logging.getLogger(__name__)
@@ -42,18 +44,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    applications = svc.store.applications_of(user.id)
-    if not applications:
-        await message.reply_text(
-            _("Vous n'avez pas de candidature. Touchez /start pour commencer.")
-        )
-        return
-    latest = applications[-1]
-    text = _(svc.dialogs.states[latest.state]).format(reference=latest.reference or "")
-    rendez_vous = (
-        slot_offers.rendez_vous_text(svc, latest.id) if latest.state in states.FILED_ALIVE else None
-    )
-    await message.reply_text(f"{text}\n\n{rendez_vous}" if rendez_vous else text)
+    await message.reply_text(standing_view.status_text(svc, user.id))
 
 
 async def withdraw(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -166,14 +157,20 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         if application is None or application.state in (*states.FINAL, State.DRAFT):
             await _edit(query.message, _("Il n'y a plus de candidature à retirer."))
             return
+        held = svc.store.active_booking_of(application.id)
         if svc.store.change_state(
             application.id, expected=application.state, new=State.CANCELLED, actor="candidate"
         ):
+            # Its seat went with it (a trigger of the store): said in the same message.
+            freed = [] if held is None or has_started(held.slot.start, svc.clock()) else [held.slot]
             await _edit(
                 query.message,
-                _(
-                    "C'est fait. Votre candidature est retirée. Vous pouvez revenir quand vous "
-                    "voulez avec /start."
+                "\n".join(
+                    [
+                        _("C'est fait. Votre candidature est retirée."),
+                        *session_lines(freed, None, State.CANCELLED),
+                        _("Vous pouvez revenir quand vous voulez avec /start."),
+                    ]
                 ),
             )
             await staff_notice.withdrawn(context, svc, application)

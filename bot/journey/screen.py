@@ -16,19 +16,19 @@ from telegram.error import BadRequest
 
 from bot.core import callbacks
 from bot.core.i18n import _
-from bot.core.states import State
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
 from bot.journey.dialog_types import Step
-from bot.journey.rules import eligibility
+from bot.journey.rules import eligibility, standing
 from bot.journey.rules.steps import (
     Path,
     active_path,
 )
-from bot.journey.store import CandidateApplication, Conversation
+from bot.journey.store import Conversation
 from bot.referrers import referral
 from bot.services import Services
 from bot.slots import journey_step as slot_step
+from bot.slots import standing as standing_view
 from bot.voice import handlers as voice
 from bot.voice.rules import verdict_key
 
@@ -208,21 +208,10 @@ async def answer_old_button(
             await query.edit_message_reply_markup(reply_markup=None)
 
 
-def existing_application_text(svc: Services, application: CandidateApplication) -> str:
-    state_text = _(svc.dialogs.states[application.state]).format(
-        reference=application.reference or ""
-    )
-    return "\n".join(
-        [
-            _("Vous avez déjà une candidature."),
-            state_text,
-            _("Tapez /aide pour voir ce que vous pouvez faire."),
-        ]
-    )
-
-
 def no_journey_text(svc: Services, user_id: int) -> str:
-    application = svc.store.active_application(user_id)
-    if application is not None and application.state != State.DRAFT:
-        return existing_application_text(svc, application)
+    said, text = standing_view.start_text(svc, user_id)
+    if said.start == standing.SHOW and text:
+        return text
+    if said.closed:
+        return standing_view.status_text(svc, user_id)
     return _("Bonjour ! Pour commencer votre candidature, touchez /start.")

@@ -18,9 +18,7 @@ from bot.core import i18n
 from bot.core.i18n import _, translated
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_or_edit, send_text
-from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
-from bot.journey.views import bring_bullets
 from bot.maintenance import redactions
 from bot.outbox.store import Duty
 from bot.services import Services, in_language_of, services
@@ -54,15 +52,14 @@ def owed_by_filing(svc: Services, user_id: int) -> list[tuple[str, int]]:
 
 
 def filed_text(svc: Services, application: CandidateApplication) -> str:
-    """Received, its number, and what to bring to the rendez-vous (the person's own list)."""
-    lines = [
-        translated(svc.dialogs.messages, "filed"),
-        _("Votre numéro de candidature : {reference}").format(reference=application.reference),
-    ]
-    bring = proofs.bring_lines(svc.dialogs, application.criteria)
-    if bring:
-        lines += ["", _("À apporter au rendez-vous :"), *bring_bullets(bring)]
-    return "\n".join(lines)
+    """Received, and its number. What to bring comes once, after it (`after_filing`): with
+    the rendez-vous she booked, or "quand l'équipe vous appellera" without one."""
+    return "\n".join(
+        [
+            translated(svc.dialogs.messages, "filed"),
+            _("Votre numéro de candidature : {reference}").format(reference=application.reference),
+        ]
+    )
 
 
 def next_steps_text(svc: Services) -> str:

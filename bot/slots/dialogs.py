@@ -26,6 +26,7 @@ MESSAGES: dict[str, frozenset[str]] = {
     "confirmed": frozenset({"kind", "moment", "place"}),
     "lost_choice": frozenset(),
     "bring_title": frozenset(),
+    "bring_when_called": frozenset(),
     "reminder_promise": frozenset(),
     "calendar_caption": frozenset(),
     "reminder": frozenset({"when", "place", "kind", "moment"}),

@@ -236,10 +236,19 @@ async def after_filing(
         else:
             lost = True
     if booking is not None:
-        await send_confirmation(context, svc, booking)
+        await send_confirmation(context, svc, booking)  # with what to bring
         return
     if lost:
         await _offer_after_loss(context, svc, application)
+        return
+    # No rendez-vous booked ("Aucune de ces dates", no open date): the list, once, for the
+    # team's call.
+    bring = slot_views.bring_when_called(svc, slot_offers.bring_for(svc, application.id))
+    if bring:
+        try:
+            await send_text(context.bot, application.user_id, "\n".join(bring))
+        except TelegramError as error:
+            log.warning("what to bring not sent: %s", type(error).__name__)
 
 
 def _step_id(svc: Services) -> str:
@@ -256,6 +265,8 @@ async def _offer_after_loss(
         lines.append(slot_views.message(svc, "other_date"))
     else:
         lines.append(slot_views.message(svc, "team_will_call"))
+        bring = slot_views.bring_when_called(svc, slot_offers.bring_for(svc, application.id))
+        lines += ["", *bring] if bring else []
     try:
         await context.bot.send_message(
             application.user_id,

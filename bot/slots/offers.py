@@ -101,4 +101,4 @@ def bring_for(svc: Services, application_id: int) -> list[str]:
     """What this person brings (French source texts): an identity document, then the proofs
     of the criteria they said "oui" or "je ne sais pas" to, five lines at most."""
     application = svc.store.application(application_id)
-    return proofs.bring_lines(svc.dialogs, application.criteria)
+    return proofs.bring_lines(svc.dialogs, application.criteria, application.answers)

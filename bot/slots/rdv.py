@@ -20,6 +20,7 @@ from bot.services import Services, services
 from bot.slots import journey_step as slot_step
 from bot.slots import offers as slot_offers
 from bot.slots import rules
+from bot.slots import standing as standing_view
 from bot.slots import views as slot_views
 from bot.slots.store import Booking
 from bot.slots.views import BOOK, CANT, COME, NONE, RDV, button
@@ -67,37 +68,8 @@ async def my_booking(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    application = svc.store.active_application(user.id)
-    if application is None:
-        await message.reply_text(
-            _("Vous n'avez pas de candidature. Touchez /start pour commencer.")
-        )
-        return
-    if application.state == State.DRAFT:
-        await message.reply_text(_(svc.dialogs.states[State.DRAFT]))
-        return
-    booking = svc.store.active_booking_of(application.id)
-    bring = slot_views.bring_block(svc, slot_offers.bring_for(svc, application.id))
-    if booking is not None:
-        await message.reply_text(
-            "\n".join([slot_views.booking_text(svc, booking.slot), *bring]),
-            reply_markup=slot_views.rdv_markup(svc),
-        )
-        return
-    interview = slot_offers.interview_text(svc, application.id)
-    if interview is not None:  # a date the team typed: no seat to move or cancel here
-        await message.reply_text("\n".join([interview, *bring]))
-        return
-    offers = slot_offers.open_for(svc, slot_offers.workshops_of(svc, application.id))
-    lines = [slot_views.message(svc, "no_booking")]
-    if offers:
-        lines.append(slot_views.message(svc, "other_date"))
-        await message.reply_text(
-            "\n".join(lines), reply_markup=slot_views.offer_markup(svc, offers)
-        )
-        return
-    lines.append(slot_views.message(svc, "team_will_call"))
-    await message.reply_text("\n".join(lines))
+    text, markup = standing_view.rdv_reply(svc, user.id)
+    await message.reply_text(text, reply_markup=markup)
 
 
 async def _own_booking(query: CallbackQuery, svc: Services, action: str) -> Booking | None:

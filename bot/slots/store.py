@@ -328,6 +328,18 @@ class SlotStore(StoreBase):
         )
         return cursor.rowcount
 
+    def tell_closed(self, application_id: int, *, state: str, stamp: str, now: datetime) -> int:
+        """Inside the decision that closed an application (a refusal): the seats the store's
+        trigger freed with it (reason: the state, at `stamp`), for slots to come, are told with
+        the decision's message (`take_freed`), like those a decision makes needless."""
+        cursor = self.db.execute(
+            "UPDATE bookings SET cancel_reason = 'decision_untold' WHERE application_id = ? "
+            "AND state = 'cancelled' AND cancel_reason = ? AND updated_at = ? "
+            "AND slot_id IN (SELECT id FROM slots WHERE start > ?)",
+            [application_id, state, stamp, iso(now)],
+        )
+        return cursor.rowcount
+
     def take_freed(self, application_id: int) -> list[Slot]:
         """The slots whose seat decisions freed and that the person was not told of yet;
         taken (marked told) before the message is sent, so it is sent at most once. A

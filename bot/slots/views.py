@@ -3,7 +3,7 @@ slots to offer a person (a read of the store)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core import callbacks
 from bot.core.i18n import N_, _, format_moment, local
 from bot.core.states import State
+from bot.journey.rules import standing
 from bot.journey.rules.contact import display_phone
 from bot.journey.views import bring_bullets
 from bot.services import Services
@@ -98,6 +99,12 @@ def bring_block(svc: Services, bring: list[str]) -> list[str]:
     return ["", message(svc, "bring_title"), *bring_bullets(bring)] if bring else []
 
 
+def bring_when_called(svc: Services, bring: list[str]) -> list[str]:
+    """The same list when no rendez-vous is booked: "À apporter quand l'équipe vous
+    appellera :"."""
+    return [message(svc, "bring_when_called"), *bring_bullets(bring)] if bring else []
+
+
 def confirmation_text(svc: Services, slot: Slot, bring: list[str]) -> str:
     """The date in words, the address, what to bring."""
     lines = [fill(svc, "confirmed", slot), *bring_block(svc, bring)]
@@ -150,6 +157,50 @@ def rdv_markup(svc: Services) -> InlineKeyboardMarkup:
             [button(message(svc, "cancel"), RDV, "cancel")],
         ]
     )
+
+
+def session_lines(freed: Sequence[Slot], kept: Slot | None, state: str) -> list[str]:
+    """What the decision's message says of the rendez-vous she booked (see
+    `standing.session_fate`): freed because she no longer needs it (invited to an interview,
+    or accepted), cancelled with the application (refused), or kept (on the waiting list).
+    An interview moved to another date is said by the decision's own message; with no
+    rendez-vous booked, nothing is said of one."""
+    lines = []
+    for slot in freed:
+        moment = format_moment(slot.start)
+        fate = standing.session_fate(state, freed=True)
+        information = slot.kind == "information_collective"
+        if fate == standing.CANCELLED:
+            lines.append(
+                (
+                    _("Votre réunion d'information du {moment} est annulée.")
+                    if information
+                    else _("Votre entretien du {moment} est annulé.")
+                ).format(moment=moment)
+            )
+        elif information:
+            lines.append(
+                _(
+                    "Votre place à la réunion d'information du {moment} est libérée : "
+                    "vous n'en avez plus besoin."
+                ).format(moment=moment)
+            )
+        elif state == State.ACCEPTED:
+            lines.append(
+                _("Votre entretien du {moment} est annulé : vous n'en avez plus besoin.").format(
+                    moment=moment
+                )
+            )
+    if kept is not None and state != State.INTERVIEW:  # an invitation says its own date
+        moment = format_moment(kept.start)
+        lines.append(
+            (
+                _("Votre réunion d'information du {moment} reste prévue.")
+                if kept.kind == "information_collective"
+                else _("Votre entretien du {moment} reste prévu.")
+            ).format(moment=moment)
+        )
+    return lines
 
 
 # --- staff ------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from bot.core.i18n import _
 from bot.journey.rules.contact import display_phone
 from bot.referrers import referral
 from bot.services import Services, in_language_of
+from bot.slots import views as slot_views
+from bot.slots.rules import has_started
 from bot.staff import decision_views
 from bot.staff import notice as staff_notice
 
@@ -31,10 +33,19 @@ async def after_decision(
         texts = decision_views.decision_messages(
             svc.dialogs, staff_notice.staff_texts(svc), application, review
         )
-        # Seats this decision made needless (an information session once she is invited or
-        # accepted): freed in its transaction, said right after the decision's own messages.
+        # Seats this decision freed (an information session once she is invited or accepted,
+        # every seat once she is refused): freed in its transaction, said in its message;
+        # a seat it left her is said to be kept.
         freed = svc.store.take_freed(application_id) if texts else []
-        texts = [*texts, *decision_views.freed_messages(freed, application.state)]
+        kept = svc.store.active_booking_of(application_id) if texts else None
+        kept_slot = (
+            kept.slot
+            if kept is not None and not has_started(kept.slot.start, svc.clock())
+            else None
+        )
+        texts = decision_views.with_session(
+            texts, slot_views.session_lines(freed, kept_slot, application.state)
+        )
     delivered = True
     for text in texts:
         try:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.i18n import _, format_moment, translated
+from bot.core.i18n import _, translated
 from bot.core.states import State
 from bot.journey.dialog_types import Dialogs
 from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
 from bot.journey.views import bring_bullets, cannot_come_text, contacts_text
-from bot.slots.store import Slot
 from bot.staff.dialogs import StaffDialogs
 from bot.staff.store import Review
 from bot.staff.views import default_place, moment_text, structure_place
@@ -33,7 +32,9 @@ def decision_messages(
         place = translated(messages, "entretien_lieu").format(
             place=review.interview_place or default_place(dialogs)
         )
-        things = "\n".join(bring_bullets(proofs.bring_lines(dialogs, application.criteria)))
+        things = "\n".join(
+            bring_bullets(proofs.bring_lines(dialogs, application.criteria, application.answers))
+        )
         bring = translated(messages, "entretien_apporter").format(things=things) if things else ""
         after = cannot_come_text(dialogs.structure)
         return [f"{invite}\n{place}", "\n\n".join(p for p in (bring, after) if p)]
@@ -58,24 +59,8 @@ def decision_messages(
     return []
 
 
-def freed_messages(slots: Sequence[Slot], state: str) -> list[str]:
-    """What the person is told of the seats a decision freed: an information session she no
-    longer needs, or (accepted) an interview. An interview moved to another date is said by
-    the decision's own message."""
-    messages = []
-    for slot in slots:
-        moment = format_moment(slot.start)
-        if slot.kind == "information_collective":
-            messages.append(
-                _(
-                    "Votre place à la réunion d'information du {moment} est libérée : "
-                    "vous n'en avez plus besoin."
-                ).format(moment=moment)
-            )
-        elif state == State.ACCEPTED:
-            messages.append(
-                _("Votre entretien du {moment} est annulé : vous n'en avez plus besoin.").format(
-                    moment=moment
-                )
-            )
-    return messages
+def with_session(texts: list[str], lines: Sequence[str]) -> list[str]:
+    """The decision's first message, then what becomes of her rendez-vous, in one message."""
+    if not texts or not lines:
+        return texts
+    return ["\n".join([texts[0], *lines]), *texts[1:]]

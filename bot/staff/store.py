@@ -241,6 +241,10 @@ class StaffStore(StoreBase):
                 kinds=freed_by_decision(new, interview_in_slot=slot_id is not None),
                 now=self.clock(),
             )
+            # Closing it (a refusal) freed every seat (a trigger): said in the same message.
+            self.tell_closed(  # type: ignore[attr-defined]
+                application_id, state=new, stamp=now, now=self.clock()
+            )
             self.owe(  # type: ignore[attr-defined]
                 "decision", application_id, warn_chat or staff_id, int(version_now)
             )

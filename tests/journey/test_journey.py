@@ -35,9 +35,11 @@ async def test_start_shows_welcome_and_consent_in_french(bot: Bot) -> None:
 async def test_probable_journey_files_one_application(bot: Bot) -> None:
     chat = bot.chat()
     await file_application(chat)
-    assert "Votre candidature est enregistrée" in chat.texts()[-2]
-    assert "IS-2026-0001" in chat.texts()[-2]
-    assert "7 jours" in chat.texts()[-1]
+    assert "Votre candidature est enregistrée" in chat.texts()[-3]
+    assert "IS-2026-0001" in chat.texts()[-3]
+    assert "7 jours" in chat.texts()[-2]
+    # No date booked (none open): what to bring, once, for the team's call (issue 21).
+    assert chat.texts()[-1].startswith("À apporter quand l'équipe vous appellera :")
     application = bot.store.active_application(CANDIDATE_ID)
     assert application is not None
     assert application.state == "nouvelle"

@@ -95,8 +95,8 @@ async def test_refusal_gives_its_reason_gently_and_contacts(bot: Bot, reason) ->
     await staff.tap(reason.label)
     assert application(bot).state == "refusee"
     told = candidate.texts()[-2:]
-    assert "Votre candidature IS-2026-0001 n'est pas retenue pour le moment." in told[0]
-    assert reason.text in told[0]
+    # The reason follows at once, said once (no "pour le moment" twice: issue 21, point 7).
+    assert told[0] == f"Votre candidature IS-2026-0001 n'est pas retenue. {reason.text}"
     assert "D'autres personnes peuvent vous aider" in told[1]
     assert "France Travail : Appelez le 3949" in told[1]
     card = bot.api.bot_messages(STAFF_ID)[0]
@@ -130,7 +130,10 @@ async def test_refusal_other_asks_for_a_note_kept_inside_the_team(bot: Bot) -> N
     assert application(bot).state == "refusee"
     told = candidate.texts()[before:]
     assert len(told) == 2
-    assert "Ce n'est pas possible pour le moment." in told[0]
+    assert told[0] == (
+        "Votre candidature IS-2026-0001 n'est pas retenue. "
+        "Vous pouvez refaire une candidature plus tard."
+    )
     assert "septembre" not in " ".join(told)
     card = bot.api.bot_messages(STAFF_ID)[0]
     assert "Motif : Autre (avec une note)." in card.text

@@ -75,10 +75,11 @@ async def test_the_person_is_told_her_own_proofs_when_filed_and_the_evening_befo
     await chat.tap("✅ Envoyer ma candidature")
     application = bot.store.applications_of(CANDIDATE_ID)[0]
     assert application.criteria == {"rsa": "rempli", "th": "a_verifier", "qpv": "a_verifier"}
+    # Once at filing (issue 21): with the date she booked, not also in the "envoyé" message.
     filed = next(t for t in chat.texts() if "Votre numéro de candidature" in t)
-    assert f"À apporter au rendez-vous :\n• {IDENTITY}\n• {CAF}\n• {MDPH}" in filed
-    confirmation = next(t for t in chat.texts() if "À apporter :\n" in t)
-    assert CAF in confirmation and MDPH in confirmation
+    assert "apporter" not in filed
+    (confirmation,) = [t for t in chat.texts() if CAF in t]
+    assert f"À apporter :\n• {IDENTITY}\n• {CAF}\n• {MDPH}" in confirmation
     # The evening before: the reminder says it again.
     booking = bot.store.active_booking_of(application.id)
     assert booking is not None
@@ -96,7 +97,7 @@ async def test_the_person_is_told_her_own_proofs_when_filed_and_the_evening_befo
 async def test_at_most_five_lines_to_bring_identity_first(bot: Bot) -> None:
     dialogs = load_dialogs(PROJECT_ROOT / "dialogs")
     many = {c: "a_verifier" for c in dialogs.criteria}
-    lines = proofs.bring_lines(dialogs, many)
+    lines = proofs.bring_lines(dialogs, many, {})
     assert len(lines) == proofs.MAX_BRING_LINES
     assert lines[0] == IDENTITY
     assert lines[1].startswith("Pour le RSA")  # level 1 first

@@ -4,6 +4,7 @@ have seen make the person eligible by the rule (issue #16)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from bot.journey.dialog_types import Dialogs
 
@@ -13,12 +14,35 @@ EXCLUSIVE = (frozenset({"senior", "jeune"}), frozenset({"detld", "deld"}))
 MET, TO_CHECK = "rempli", "a_verifier"  # the statuses the journey records per criterion
 
 
-def bring_lines(dialogs: Dialogs, criteria: Mapping[str, str]) -> list[str]:
+def declined(dialogs: Dialogs, answers: Mapping[str, Any]) -> set[str]:
+    """The criteria left "à vérifier" because the person chose not to answer: the unsure
+    criteria of an answer that refuses a consent question ("Je préfère passer" before the
+    questions on benefits and health). Staff check them; she brings nothing for them."""
+    found: set[str] = set()
+    for step in dialogs.steps:
+        if not any(option.consent for option in step.options):
+            continue
+        answer = answers.get(step.id)
+        option = step.option(answer) if isinstance(answer, str) else None
+        if option is not None and not option.consent:
+            found.update(option.unsure)
+    return found
+
+
+def bring_lines(
+    dialogs: Dialogs, criteria: Mapping[str, str], answers: Mapping[str, Any]
+) -> list[str]:
     """What to bring (French source texts), at most five lines: what everyone brings, then
-    the proof of each criterion answered "oui" or "je ne sais pas", level 1 first."""
+    the proof of each criterion answered "oui" or "je ne sais pas", level 1 first; never of
+    a criterion she chose not to answer (`declined`), nor one answered "non"."""
     lines = list(dialogs.bring)
+    skipped = declined(dialogs, answers)
     ordered = sorted(
-        (c for c in dialogs.criteria.values() if criteria.get(c.id) in (MET, TO_CHECK)),
+        (
+            c
+            for c in dialogs.criteria.values()
+            if criteria.get(c.id) in (MET, TO_CHECK) and c.id not in skipped
+        ),
         key=lambda c: c.level,
     )
     for criterion in ordered:
