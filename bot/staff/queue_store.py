@@ -96,6 +96,14 @@ class StaffQueueStore(StoreBase):
         ):
             yield CandidateApplication.from_row(row)
 
+    def languages_of_filed(self) -> dict[int, str]:
+        """The language each person with a filed application reads (export), by user id."""
+        rows = self.db.execute(
+            "SELECT u.id, u.language FROM users u WHERE u.language IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM applications a WHERE a.user_id = u.id AND a.state != 'brouillon')"
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
     # -- figures -------------------------------------------------------------------------
 
     def counts_by_state(self) -> dict[str, int]:
