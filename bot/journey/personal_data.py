@@ -229,7 +229,9 @@ def _application_text(dialogs: Dialogs, application: Mapping[str, Any]) -> str:
     lines += _lines(_("Vos réponses :"), [_said(a[question], a[said]) for a in answers])
     verdict = application.get("verdict")
     if verdict in VERDICT_NAMES:
-        lines.append(_("Résultat des questions : {result}").format(result=_(VERDICT_NAMES[verdict])))
+        lines.append(
+            _("Résultat des questions : {result}").format(result=_(VERDICT_NAMES[verdict]))
+        )
     bookings = []
     for booking in application.get("rendez_vous", []):
         shown = _booking(booking)

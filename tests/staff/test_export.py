@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 
+from bot.services import services
+from bot.staff import stats
 from tests.conftest import STAFF_ID, Bot
 from tests.journeys import PAS_POUR_VOUS, file_as, nadia
 
@@ -215,3 +217,19 @@ async def test_export_headers_are_unique_and_say_what_they_hold(bot: Bot) -> Non
     data = staff.last.data or b""
     csv_header = next(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert len(csv_header) == len(set(csv_header))
+
+
+async def test_stats_chart_counts_people_in_whole_numbers(bot: Bot) -> None:
+    """#21.12: with one application the axes read 0, 0.2, 0.4…; people come whole."""
+    await file_as(bot, 2001, "Awa", "Diallo")
+    staff = nadia(bot)
+    await staff.send("/stats")
+    photo = staff.last
+    assert photo.kind == "photo"
+    figures = stats.collect(services(bot.application))  # type: ignore[arg-type]
+    assert photo.data == stats.chart_png(figures)  # the chart she sees is this one
+    figure = stats.chart(figures)
+    figure.canvas.draw()
+    for axis in figure.axes:
+        ticks = [tick for tick in axis.get_xticks() if axis.get_xlim()[0] <= tick]
+        assert ticks and all(float(tick).is_integer() for tick in ticks), ticks
