@@ -46,6 +46,7 @@ migrations(name="0011_user_language")(journey_tables.migrate_user_language)
 migrations(name="0012_voice_notes")(voice_tables.migrate)
 migrations(name="0013_proofs_seen")(staff_tables.migrate_proofs_seen)
 migrations(name="0014_state_changes_index")(staff_tables.migrate_state_changes_index)
+migrations(name="0015_latin_names")(journey_tables.migrate_latin_names)
 
 
 class Store(

@@ -12,7 +12,7 @@ from babel import Locale
 from bot.core.i18n import FRENCH, N_, _, current_language, format_moment
 from bot.core.states import labels
 from bot.journey.dialog_types import Dialogs
-from bot.journey.rules import eligibility
+from bot.journey.rules import eligibility, latin
 from bot.journey.rules.contact import NAME_OFFER, display_phone
 from bot.journey.views import answer_label, workshop_list
 
@@ -117,6 +117,7 @@ def _application(
         _("État"): _state(application["state"]),
         _("Prénom"): application.get("first_name"),
         _("Nom"): application.get("last_name"),
+        _("Nom en lettres latines"): application.get("latin_name"),
         _("Téléphone"): application.get("phone"),
         _("E-mail"): application.get("email"),
         _("Ateliers choisis"): workshop_list(dialogs, application.get("workshops") or []),
@@ -185,6 +186,12 @@ def _lines(title: str, items: list[str]) -> list[str]:
     return [title, *(f"• {item}" for item in items)] if items else []
 
 
+def _latin_beside(application: Mapping[str, Any]) -> str | None:
+    """The Latin form kept for staff, worth saying only for a name in another script."""
+    name = " ".join(p for p in (application.get("first_name"), application.get("last_name")) if p)
+    return None if latin.is_latin(name) else application.get("latin_name")
+
+
 def _about_you(kept: Mapping[str, Any], referrers: Mapping[str, str], language: str | None) -> str:
     applications = kept.get("candidatures", [])
     named = next((a for a in reversed(applications) if a.get("first_name")), None)
@@ -194,6 +201,7 @@ def _about_you(kept: Mapping[str, Any], referrers: Mapping[str, str], language: 
     rows: list[tuple[str, Any]] = [
         (_("Prénom"), named and named.get("first_name")),
         (_("Nom"), named and named.get("last_name")),
+        (_("Nom en lettres latines"), named and _latin_beside(named)),
         (_("Téléphone"), named and named.get("phone") and display_phone(named["phone"])),
         (_("E-mail"), named and named.get("email")),
         (_("Langue"), language_name(language)),
