@@ -36,6 +36,8 @@ def validate_text(step: Step, text: str) -> str | None:
     if step.validate == "email":
         return clean_email(text)
     if step.validate == "latin":
+        if match_option(text, [(callbacks.SKIP, _("Passer"))]) is not None:
+            return None  # "passer" typed is not a name: the button is just below
         return clean_latin_name(text)
     return None
 

@@ -47,6 +47,8 @@ async def test_an_arabic_name_is_confirmed_in_latin_letters_and_found_by_staff(
     assert "Écrivez votre prénom et votre nom avec les lettres de A à Z" in chat.last.text
     await chat.send("أمينة")  # not Latin letters: asked kindly again
     assert "avec les lettres de A à Z" in chat.last.text
+    await chat.send("passer")  # a button's word, not a name
+    assert "Ou touchez « Passer »" in chat.last.text
     await chat.send("amina benali")
     assert "✔️ Amina Benali" in chat.texts()[-1] or "✔️ Amina Benali" in chat.texts()[-2]
     await finish(chat)
