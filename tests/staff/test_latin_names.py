@@ -10,7 +10,7 @@ import openpyxl
 
 from bot.core.localapi import Chat
 from tests.conftest import STAFF_ID, Bot
-from tests.journeys import PROBABLE, nadia, play
+from tests.journeys import PROBABLE, add_slot, label, nadia, play
 
 QUESTION = "Pour l'équipe, votre nom en lettres latines :"
 
@@ -140,3 +140,17 @@ async def test_her_data_shows_the_latin_form_kept_for_staff(bot: Bot) -> None:
     read = "\n".join(m.text for m in chat.messages if m.kind == "text")
     assert "Prénom : أمينة" in read and "Nom en lettres latines : Mynh Benali" in read
     assert "• Votre nom en lettres latines : Mynh Benali" in read
+
+
+async def test_the_slot_list_shows_both_writings(bot: Bot) -> None:
+    slot = add_slot(bot, seats=12)
+    chat = await reach_names(bot, 2001, "أمينة", "Benali")
+    await chat.tap("C'est bien ça")
+    await chat.share_contact(phone="+33612345678")
+    await chat.tap("Passer")  # e-mail
+    await chat.tap(label(slot))
+    await chat.tap("✅ Envoyer ma candidature")
+    staff = nadia(bot)
+    await staff.send("/creneaux")
+    await staff.tap(next(b for b in staff.buttons() if b.endswith("1/12")))
+    assert "أمينة Benali (Mynh Benali) · 06 12 34 56 78" in staff.last.text
