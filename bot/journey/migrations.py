@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from bot.core.store import ACTIVE_STATES
+from bot.journey.rules.latin import full_latin
 
 
 def migrate(db: Database) -> None:
@@ -112,6 +113,28 @@ def migrate_staff_input_place(db: Database) -> None:
     in a group, the bot's prompt, so that only a reply to it in that chat answers it."""
     db.execute("ALTER TABLE staff_inputs ADD COLUMN chat_id INTEGER")
     db.execute("ALTER TABLE staff_inputs ADD COLUMN prompt_id INTEGER")
+
+
+def migrate_latin_names(db: Database) -> None:
+    """0016: each application's name in Latin letters (#21.10), for staff to read and for
+    /cherche to find ("Amina" finds "أمينة"); filled in for the applications already filed.
+    The names index is made again with it, so that the search still reads the index only."""
+    db.execute("ALTER TABLE applications ADD COLUMN latin_name TEXT")
+    rows = db.execute(
+        "SELECT id, first_name, last_name FROM applications "
+        "WHERE first_name IS NOT NULL OR last_name IS NOT NULL"
+    ).fetchall()
+    for application_id, first_name, last_name in rows:
+        db.execute(
+            "UPDATE applications SET latin_name = ? WHERE id = ?",
+            [full_latin(first_name, last_name), application_id],
+        )
+    db.execute("DROP INDEX applications_names")
+    db.execute(
+        "CREATE INDEX applications_names ON applications"
+        "(filed_at, id, first_name, last_name, reference, latin_name) "
+        "WHERE state != 'brouillon'"
+    )
 
 
 def migrate_user_language(db: Database) -> None:

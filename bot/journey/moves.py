@@ -17,6 +17,7 @@ from bot.journey import views
 from bot.journey.dialog_types import Option, Step
 from bot.journey.language import keep_language
 from bot.journey.rules import ids as journey_ids
+from bot.journey.rules import latin
 from bot.journey.rules.steps import (
     ONE,
     active_answers,
@@ -59,6 +60,16 @@ async def choose(
     elif step.id == journey_ids.SENSITIVE_CONSENT and conversation.application_id is not None:
         svc.store.set_sensitive_consent(conversation.application_id, False)
     referral.record_answer(svc, conversation.application_id, step, option)
+    if step.id == journey_ids.LATIN_NAME and option.id == latin.WRITE:
+        # "Je l'écris moi-même": the same question waits for her typed spelling.
+        text, markup = step_message(svc, conversation, answers)
+        await send_or_edit(source, f"{views.latin_prompt()}\n\n{text}", markup)
+        return
+    if step.id == journey_ids.LATIN_NAME and option.id == latin.CONFIRM:
+        # "C'est bien ça": the spelling she confirmed is her answer (shown on the summary).
+        confirmed = latin.proposed(answers)
+        await advance(source, svc, conversation, answers, step, confirmed, noted=confirmed)
+        return
     await advance(source, svc, conversation, answers, step, option.id, noted=_(option.label))
 
 
@@ -73,7 +84,9 @@ async def advance(
     noted: str,
 ) -> None:
     """Record the answer and where the person is now (one transaction), then show the step."""
+    previous = answers.get(step.id)
     answers[step.id] = value
+    latin.after_name(answers, step.id, previous)  # a name: is its Latin form uncertain?
     following = next_step(svc.dialogs, answers, step.id, return_to=conversation.return_to)
     if step.kind != "choice" or not any(o.consent == "main" for o in step.options):
         conversation.history.append(step.id)
@@ -146,6 +159,9 @@ async def file(
             "last_name": kept.get(journey_ids.LAST_NAME),
             "phone": kept.get(contact_step.id),
             "email": kept.get(journey_ids.EMAIL) or None,
+            "latin_name": latin.filed(
+                kept, kept.get(journey_ids.FIRST_NAME), kept.get(journey_ids.LAST_NAME)
+            ),
         },
         # Committed with the filing, delivered after it (again after a crash if need be).
         owed=outbox.owed_by_filing(svc, conversation.user_id),

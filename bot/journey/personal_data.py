@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.core.i18n import N_, _, format_moment
+from babel import Locale
+
+from bot.core.i18n import FRENCH, N_, _, current_language, format_moment
 from bot.core.states import labels
 from bot.journey.dialog_types import Dialogs
-from bot.journey.rules import eligibility
-from bot.journey.rules.contact import NAME_OFFER
+from bot.journey.rules import eligibility, latin
+from bot.journey.rules.contact import NAME_OFFER, display_phone
 from bot.journey.views import answer_label, workshop_list
 
 VERDICT_NAMES = {
@@ -29,6 +31,7 @@ BOOKING_STATES = {
     "cancelled": N_("annulé"),
     "attended": N_("vous êtes venu ou venue"),
     "no_show": N_("absence notée"),
+    "given": N_("donné par l'équipe"),
 }
 SLOT_KINDS = {
     "information_collective": N_("Réunion d'information"),
@@ -39,6 +42,8 @@ EVENTS = {
     "filed": N_("Vous avez envoyé la candidature"),
     "note": N_("L'équipe a écrit une note"),
     "slot_cancelled_by_candidate": N_("Vous avez annulé un rendez-vous"),
+    "slot_booked": N_("Vous avez choisi une date de rendez-vous"),
+    "slot_moved": N_("Vous avez changé la date du rendez-vous"),
 }
 
 
@@ -112,6 +117,7 @@ def _application(
         _("État"): _state(application["state"]),
         _("Prénom"): application.get("first_name"),
         _("Nom"): application.get("last_name"),
+        _("Nom en lettres latines"): application.get("latin_name"),
         _("Téléphone"): application.get("phone"),
         _("E-mail"): application.get("email"),
         _("Ateliers choisis"): workshop_list(dialogs, application.get("workshops") or []),
@@ -160,3 +166,131 @@ def document(
             _application(dialogs, a, referrers) for a in kept.get("candidatures", [])
         ],
     }
+
+
+# --- the same, as messages a phone shows (#21.6) ---------------------------------------------
+
+MESSAGE_LIMIT = 4000  # under Telegram's 4096 characters
+
+
+def language_name(code: str | None) -> str:
+    """A language's name in the reader's own language ("anglais", "English", "الإنجليزية")."""
+    try:
+        name = Locale.parse(code or FRENCH).get_display_name(current_language())
+    except (ValueError, TypeError):
+        return code or FRENCH
+    return name or code or FRENCH
+
+
+def _lines(title: str, items: list[str]) -> list[str]:
+    return [title, *(f"• {item}" for item in items)] if items else []
+
+
+def _latin_beside(application: Mapping[str, Any]) -> str | None:
+    """The Latin form kept for staff, worth saying only for a name in another script."""
+    name = " ".join(p for p in (application.get("first_name"), application.get("last_name")) if p)
+    return None if latin.is_latin(name) else application.get("latin_name")
+
+
+def _about_you(kept: Mapping[str, Any], referrers: Mapping[str, str], language: str | None) -> str:
+    applications = kept.get("candidatures", [])
+    named = next((a for a in reversed(applications) if a.get("first_name")), None)
+    latest = applications[-1] if applications else {}
+    source = latest.get("source")
+    user = kept.get("utilisateur") or {}
+    rows: list[tuple[str, Any]] = [
+        (_("Prénom"), named and named.get("first_name")),
+        (_("Nom"), named and named.get("last_name")),
+        (_("Nom en lettres latines"), named and _latin_beside(named)),
+        (_("Téléphone"), named and named.get("phone") and display_phone(named["phone"])),
+        (_("E-mail"), named and named.get("email")),
+        (_("Langue"), language_name(language)),
+        (
+            _("Envoyée par"),
+            ((referrers.get(source) or source) if source else _("vous-même"))
+            if applications
+            else None,
+        ),
+        (_("Votre numéro Telegram"), user.get("id")),
+        (_("Première visite le"), when(user.get("created_at"))),
+    ]
+    lines = [_("👤 Ce que nous savons de vous :")]
+    lines += [f"{label} : {value}" for label, value in rows if value not in (None, "")]
+    return "\n".join(lines)
+
+
+def _said(question: str, answer: str) -> str:
+    return f"{question} {answer}" if question.endswith("?") else f"{question} : {answer}"
+
+
+def _application_text(dialogs: Dialogs, application: Mapping[str, Any]) -> str:
+    reference = application.get("reference")
+    lines = [
+        _("📝 Votre candidature {reference} : {state}").format(
+            reference=reference, state=_state(application["state"])
+        )
+        if reference
+        else _("📝 Votre candidature (pas encore envoyée)")
+    ]
+    answers = _answers(dialogs, application.get("answers") or {})
+    question, said = _("Question"), _("Votre réponse")
+    lines += _lines(_("Vos réponses :"), [_said(a[question], a[said]) for a in answers])
+    verdict = application.get("verdict")
+    if verdict in VERDICT_NAMES:
+        lines.append(
+            _("Résultat des questions : {result}").format(result=_(VERDICT_NAMES[verdict]))
+        )
+    bookings = []
+    for booking in application.get("rendez_vous", []):
+        shown = _booking(booking)
+        parts = [shown[_("Type")], shown[_("Date")], shown[_("Lieu")]]
+        bookings.append(" · ".join(p for p in parts if p) + f" : {shown[_('État')]}")
+    lines += _lines(_("📅 Rendez-vous :"), bookings)
+    happened = [
+        (when(application.get("created_at")), _("Vous avez commencé la candidature")),
+        *((when(e["at"]), _event(e)) for e in application.get("historique", [])),
+    ]
+    lines += _lines(
+        _("🕓 Ce qui s'est passé :"), [f"{day} : {what}" for day, what in happened if day]
+    )
+    return "\n".join(lines)
+
+
+def messages(
+    dialogs: Dialogs,
+    kept: Mapping[str, Any],
+    referrers: Mapping[str, str],
+    language: str | None,
+) -> list[str]:
+    """Everything kept about the person as messages to read on a phone, in their language:
+    who they are for us, then each application (answers, rendez-vous, what happened). Each
+    message stays under Telegram's limit; a block too long for one is cut between lines."""
+    blocks = [_("Voici tout ce que nous gardons sur vous."), _about_you(kept, referrers, language)]
+    blocks += [_application_text(dialogs, a) for a in kept.get("candidatures", [])]
+    return split(blocks)
+
+
+def split(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Blocks packed into as few messages as fit in `limit` characters each (a blank line
+    between blocks); a block longer than that is cut between lines, a line only as a last
+    resort."""
+    pieces: list[str] = []
+    for block in blocks:
+        for line in block.split("\n"):
+            while len(line) > limit:
+                pieces.append(line[:limit])
+                line = line[limit:]
+            pieces.append(line)
+        pieces.append("")  # the end of a block
+    sent: list[str] = []
+    current = ""
+    for piece in pieces[:-1]:
+        candidate = f"{current}\n{piece}" if current else piece
+        if len(candidate) > limit:
+            sent.append(current.rstrip("\n"))
+            current = piece
+        else:
+            current = candidate
+    if current.strip():
+        sent.append(current.rstrip("\n"))
+    return [m for m in sent if m.strip()]

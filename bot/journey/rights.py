@@ -106,7 +106,8 @@ async def restart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/mesdonnees: everything kept about the person, as a file (or as text if files fail)."""
+    """/mesdonnees: everything kept about the person, first as messages to read on a phone
+    (in their language), then as a file for a computer or another service (portability)."""
     svc = services(context)
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
@@ -117,19 +118,33 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     for application in data["candidatures"]:
         application["rendez_vous"] = svc.store.booking_history(application["id"])
-    readable = personal_data.document(svc.dialogs, data, svc.store.referrer_names())
+        given = svc.store.review(application["id"])
+        if given.interview_at and given.slot_id is None:  # a date the team typed
+            application["rendez_vous"].append(
+                {
+                    "kind": given.interview_kind or "entretien",
+                    "start": given.interview_at,
+                    "place": given.interview_place,
+                    "state": "given",
+                }
+            )
+    referrers = svc.store.referrer_names()
+    language = svc.store.language_of(user.id)
+    for text in personal_data.messages(svc.dialogs, data, referrers, language):
+        await message.reply_text(text)
+    readable = personal_data.document(svc.dialogs, data, referrers)
     content = json.dumps(readable, ensure_ascii=False, indent=2)
-    await message.reply_text(_("Voici tout ce que nous gardons sur vous."))
     try:
         await message.reply_document(
             InputFile(content.encode(), filename="mes-donnees-tremplin.json"),
-            caption=_("Vos données"),
+            caption=_(
+                "Les mêmes données dans un fichier, pour un ordinateur ou pour les donner "
+                "à un autre service."
+            ),
         )
     except TelegramError as error:
-        # Some Bot API servers refuse documents: the text is the same information.
-        log.warning("document refused, sending text instead: %s", type(error).__name__)
-        for start in range(0, len(content), 4000):
-            await message.reply_text(content[start : start + 4000])
+        # Some Bot API servers refuse documents: the messages above said it all.
+        log.warning("document refused, the messages are enough: %s", type(error).__name__)
 
 
 async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

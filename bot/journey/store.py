@@ -48,6 +48,7 @@ class CandidateApplication:
     updated_at: str
     filed_at: str | None
     last_contact_at: str
+    latin_name: str | None = None  # the name in Latin letters (migration 0016)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> CandidateApplication:
@@ -291,6 +292,7 @@ class CandidateStore(StoreBase):
                 "last_name": fields.get("last_name"),
                 "phone": fields.get("phone"),
                 "email": fields.get("email"),
+                "latin_name": fields.get("latin_name"),
             }
             assignments = ", ".join(f"[{name}] = ?" for name in columns)
             cursor = self.db.execute(

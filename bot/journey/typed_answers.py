@@ -21,6 +21,7 @@ from bot.journey.rules.contact import (
     clean_postcode,
     read_name,
 )
+from bot.journey.rules.latin import clean_latin_name
 from bot.journey.rules.typed import match_option, match_options
 from bot.journey.screen import send_step, step_message
 from bot.journey.store import Conversation
@@ -35,6 +36,10 @@ def validate_text(step: Step, text: str) -> str | None:
         return clean_postcode(text)
     if step.validate == "email":
         return clean_email(text)
+    if step.validate == "latin":
+        if match_option(text, [(callbacks.SKIP, _("Passer"))]) is not None:
+            return None  # "passer" typed is not a name: the button is just below
+        return clean_latin_name(text)
     return None
 
 
@@ -43,6 +48,8 @@ def invalid_text_reason(step: Step) -> str:
         return _("Je n'ai pas compris. Écrivez seulement des lettres, par exemple : Awa.")
     if step.validate == "postcode":
         return _("Un code postal a 5 chiffres, par exemple : 93300. Ou touchez un bouton.")
+    if step.validate == "latin":
+        return views.latin_prompt()
     return _(
         "Cette adresse e-mail ne semble pas juste. Par exemple : nom@exemple.fr. "
         "Ou touchez « Passer »."

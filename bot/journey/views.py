@@ -19,7 +19,7 @@ from telegram import (
 from bot.core import callbacks, i18n
 from bot.core.i18n import _
 from bot.journey.dialog_types import SHORT_CHARACTERS, Dialogs, Step, Structure
-from bot.journey.rules import eligibility
+from bot.journey.rules import eligibility, latin
 from bot.journey.rules import ids as journey_ids
 from bot.journey.rules.contact import display_phone
 from bot.journey.rules.steps import active_path, part_answers, progress
@@ -38,6 +38,14 @@ def back_label() -> str:
 
 def share_phone_label() -> str:
     return _("📱 Envoyer mon numéro")
+
+
+def latin_prompt() -> str:
+    """Asked when the person writes her name in Latin letters herself."""
+    return _(
+        "Écrivez votre prénom et votre nom avec les lettres de A à Z, par exemple : "
+        "Amina Benali. Ou touchez « Passer »."
+    )
 
 
 def progress_line(dialogs: Dialogs, step_id: str) -> str:
@@ -99,6 +107,8 @@ def step_view(
 ) -> tuple[str, Markup]:
     """The message for one step: its text and its keyboard."""
     text = _question(dialogs, step)
+    if step.id == journey_ids.LATIN_NAME:  # the Latin form proposed for confirmation
+        text = text.replace("{latin}", latin.proposed(answers))
     rows: list[list[InlineKeyboardButton]] = []
     current = answers.get(step.id)
     if step.kind == "choice" or step.kind == "slot":

@@ -74,6 +74,7 @@ class Booking:
     first_name: str | None
     last_name: str | None
     phone: str | None
+    latin_name: str | None = None  # her name in Latin letters, for staff (#21.10)
 
 
 _SLOT_COLUMNS = (
@@ -82,7 +83,8 @@ _SLOT_COLUMNS = (
 )
 BOOKING_SELECT = (
     f"SELECT {_SLOT_COLUMNS}, k.id, k.application_id, k.state, k.cancel_reason, k.notice_due, "
-    "k.created_at, a.user_id, a.state, a.reference, a.first_name, a.last_name, a.phone "
+    "k.created_at, a.user_id, a.state, a.reference, a.first_name, a.last_name, a.phone, "
+    "a.latin_name "
     "FROM bookings k JOIN slots s ON s.id = k.slot_id JOIN applications a "
     "ON a.id = k.application_id"
 )
@@ -103,6 +105,7 @@ def booking_of_row(row: Any) -> Booking:
         first_name=row[18],
         last_name=row[19],
         phone=row[20],
+        latin_name=row[21],
     )
 
 

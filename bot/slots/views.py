@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.core import callbacks
 from bot.core.i18n import N_, _, format_moment, local
 from bot.core.states import State
-from bot.journey.rules import standing
+from bot.journey.rules import latin, standing
 from bot.journey.rules.contact import display_phone
 from bot.journey.views import bring_bullets
 from bot.services import Services
@@ -257,7 +257,7 @@ def person(booking: Booking) -> str:
     if booking.application_state == State.DRAFT:
         return _("(candidature pas encore envoyée)")
     name = " ".join(p for p in (booking.first_name, booking.last_name) if p)
-    return name or (booking.reference or "?")
+    return latin.shown_beside(name, booking.latin_name) if name else (booking.reference or "?")
 
 
 def short_person(booking: Booking) -> str:

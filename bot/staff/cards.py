@@ -41,15 +41,51 @@ async def show_card(
     application: CandidateApplication,
     user: User,
 ) -> None:
-    """Open a card in this chat; a new application becomes "à l'étude par <name>"."""
+    """Open a card in this chat; a new application becomes "à l'étude par <name>".
+
+    The card comes where the staff member looks (at the bottom of the chat), once: a copy
+    posted before in this chat (when the application came in, or opened earlier) goes away,
+    so that the chat never shows the same card twice (#21.12)."""
     claimed = lifecycle.claimable(application.state) and svc.store.claim(
         application.id, staff_id=user.id, staff_name=user.first_name
     )
     if claimed:
         application = svc.store.application(application.id)
-    await staff_notice.send_card(context, svc, chat_id, application)
+    earlier = [m for c, m in svc.store.cards(application.id) if c == chat_id]
+    posted = await staff_notice.send_card(context, svc, chat_id, application)
+    if posted is not None:
+        for message_id in earlier:
+            await _take_away_copy(context, svc, chat_id, message_id, application)
     if claimed:
         await staff_notice.refresh_cards(context, svc, application.id)
+
+
+async def _take_away_copy(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    chat_id: int,
+    message_id: int,
+    application: CandidateApplication,
+) -> None:
+    """Delete an older copy of a card; where Telegram refuses (too old), leave a line that
+    points down, without the person's name and without buttons."""
+    svc.store.forget_card(chat_id, message_id)
+    try:
+        await context.bot.delete_message(chat_id, message_id)
+        return
+    except TelegramError as error:
+        log.info("older card not deleted: %s", type(error).__name__)
+    try:
+        await context.bot.edit_message_text(
+            _("📋 {reference} : la fiche est plus bas.").format(
+                reference=application.reference or "—"
+            ),
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=None,
+        )
+    except TelegramError as error:
+        log.info("older card not edited: %s", type(error).__name__)
 
 
 async def edit_markup(message: Message, markup: Any) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.i18n import N_, _, local
+from bot.core.i18n import FRENCH, N_, _, french_name, local
 from bot.core.states import State
 from bot.core.store import iso
 from bot.journey.rules import proofs
@@ -68,14 +68,18 @@ def headers(svc: Services) -> list[str]:
         _("Mise à jour le"),
         _("Prénom"),
         _("Nom"),
+        _("Nom en lettres latines"),
         _("Téléphone"),
         _("E-mail"),
+        _("Langue"),
         _("Résultat du questionnaire"),
         _("Critères remplis"),
         _("Critères à vérifier"),
         _("Atelier (1er choix)"),
         _("Ateliers (dans l'ordre)"),
-        *[_(line.label) for line in staff.card],
+        # The answers shown on the card: "Français (réponse)", never mistaken for the
+        # criterion of the same name further on.
+        *[_("{question} (réponse)").format(question=_(line.label)) for line in staff.card],
         _("Orienteur"),
         _("Code orienteur"),
         _("Ouverte par"),
@@ -89,7 +93,10 @@ def headers(svc: Services) -> list[str]:
         *[
             title
             for c in svc.dialogs.criteria.values()
-            for title in (c.short, _("{criterion} : justificatif vu le").format(criterion=c.short))
+            for title in (
+                _("Critère {criterion}").format(criterion=c.short),
+                _("Critère {criterion} : justificatif vu le").format(criterion=c.short),
+            )
         ],
         _("Éligibilité vérifiée le"),
     ]
@@ -103,6 +110,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
     dialogs = svc.dialogs
     names = referral.referrer_names(svc)  # one query, not one per row
     bookings = svc.store.current_bookings()  # one pass too
+    languages = svc.store.languages_of_filed()  # one query too
     batch: list[CandidateApplication] = []
 
     def flush(batch: list[CandidateApplication]) -> Iterator[list[Any]]:
@@ -138,8 +146,10 @@ def rows(svc: Services) -> Iterator[list[Any]]:
                 _when(application.updated_at),
                 application.first_name,
                 application.last_name,
+                application.latin_name,
                 display_phone(application.phone) if application.phone else None,
                 application.email,
+                french_name(languages.get(application.user_id) or FRENCH),
                 verdict_label(application.verdict),
                 labels("rempli"),
                 labels("a_verifier"),

@@ -68,7 +68,8 @@ class StaffQueueStore(StoreBase):
         return [(row[0], row[1]) for row in rows]
 
     def search_applications(self, text: str, *, limit: int = 10) -> list[CandidateApplication]:
-        """Filed applications whose name (first, last or both) or reference contains `text`."""
+        """Filed applications whose name (first, last or both, as written or in Latin
+        letters: "Amina" finds "أمينة") or reference contains `text`."""
         words = text.split()
         if not words:
             return []
@@ -77,9 +78,9 @@ class StaffQueueStore(StoreBase):
         for word in words[:4]:
             clauses.append(
                 "(first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\' "
-                "OR reference LIKE ? ESCAPE '\\')"
+                "OR reference LIKE ? ESCAPE '\\' OR latin_name LIKE ? ESCAPE '\\')"
             )
-            params += [like_pattern(word)] * 3
+            params += [like_pattern(word)] * 4
         rows = self.db.query(
             "SELECT * FROM applications WHERE state != 'brouillon' AND "
             + " AND ".join(clauses)
@@ -95,6 +96,14 @@ class StaffQueueStore(StoreBase):
             "ORDER BY filed_at, id"
         ):
             yield CandidateApplication.from_row(row)
+
+    def languages_of_filed(self) -> dict[int, str]:
+        """The language each person with a filed application reads (export), by user id."""
+        rows = self.db.execute(
+            "SELECT u.id, u.language FROM users u WHERE u.language IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM applications a WHERE a.user_id = u.id AND a.state != 'brouillon')"
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
 
     # -- figures -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from babel.dates import format_date
 
@@ -215,8 +216,18 @@ def figures_text(figures: Figures) -> str:
 
 def chart_png(figures: Figures) -> bytes:
     """Two bar charts (applications by state; the journey's funnel) as a PNG."""
+    figure = chart(figures)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def chart(figures: Figures) -> Any:
+    """The chart as a matplotlib Figure: people are counted in whole numbers, so the axes
+    show only integers (never 0.2, 0.4… when the counts are small)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(9, 4.8), dpi=100)
     FigureCanvasAgg(figure)
@@ -234,7 +245,6 @@ def chart_png(figures: Figures) -> bytes:
             axis.text(value, index, f" {value}", va="center")
         axis.spines[["top", "right"]].set_visible(False)
         axis.margins(x=0.2)
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure

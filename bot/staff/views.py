@@ -17,7 +17,7 @@ from bot.core import callbacks
 from bot.core.i18n import FRENCH, N_, _, format_day, format_moment, french_name
 from bot.core.states import State, labels
 from bot.journey.dialog_types import BLOCK, Dialogs
-from bot.journey.rules import eligibility, proofs
+from bot.journey.rules import eligibility, latin, proofs
 from bot.journey.rules.contact import display_phone, visible
 from bot.journey.rules.steps import active_path
 from bot.journey.store import CandidateApplication
@@ -60,8 +60,10 @@ def _who(name: str | None) -> str:
 
 
 def full_name(application: CandidateApplication) -> str:
+    """The name as she wrote it, and beside it in Latin letters when it is in another
+    script: "أمينة Benali (Mynh Benali)"."""
     name = " ".join(p for p in (application.first_name, application.last_name) if p)
-    return name or _("(sans nom)")
+    return latin.shown_beside(name, application.latin_name) if name else _("(sans nom)")
 
 
 # --- the card --------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 
+from bot.services import services
+from bot.staff import stats
 from tests.conftest import STAFF_ID, Bot
 from tests.journeys import PAS_POUR_VOUS, file_as, nadia
 
@@ -42,7 +44,7 @@ async def test_export_xlsx_opens_back_with_french_headers_and_real_dates(bot: Bo
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
     assert header[:6] == ("Référence", "État", "Reçue le", "Mise à jour le", "Prénom", "Nom")
-    assert "Orienteur" in header and "Motif de refus" in header and "Âge" in header
+    assert "Orienteur" in header and "Motif de refus" in header and "Âge (réponse)" in header
     assert len(rows) == 3  # one row per application
     first = dict(zip(header, rows[1], strict=True))
     assert first["Référence"] == "IS-2026-0001"
@@ -189,3 +191,45 @@ async def test_command_line_export_and_stats(bot: Bot, tmp_path: Path) -> None:
     assert chart.read_bytes().startswith(b"\x89PNG")
     for command in ("export", "stats"):
         assert _cli(bot, command, "--help").returncode == 0
+
+
+async def test_export_headers_are_unique_and_say_what_they_hold(bot: Bot) -> None:
+    """#21.11: "Français" and "Mobilité" were both a question's answer and a criterion."""
+    awa = await file_as(bot, 2001, "Awa", "Diallo")
+    await awa.send("/langue")
+    await awa.tap("English")  # she reads the bot in English from now on
+    await file_as(bot, 2002, "Binta", "Camara")
+    staff = nadia(bot)
+    await staff.send("/export")
+    workbook = openpyxl.load_workbook(io.BytesIO(staff.last.data or b""))
+    rows = list(workbook["Candidatures"].iter_rows(values_only=True))
+    header = rows[0]
+    assert len(header) == len(set(header)), [h for h in header if header.count(h) > 1]
+    assert "Français" not in header and "Mobilité" not in header
+    first = dict(zip(header, rows[1], strict=True))
+    second = dict(zip(header, rows[2], strict=True))
+    # What she answered, and where the criterion of the same name stands.
+    assert first["Français (réponse)"] == "Bien" and first["Mobilité (réponse)"] == "Oui"
+    assert "Critère Français" in header and "Critère Mobilité : justificatif vu le" in header
+    assert first["Critère RSA"] == "déclaré"
+    assert first["Langue"] == "anglais" and second["Langue"] == "français"
+    await staff.send("/export csv")
+    data = staff.last.data or b""
+    csv_header = next(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert len(csv_header) == len(set(csv_header))
+
+
+async def test_stats_chart_counts_people_in_whole_numbers(bot: Bot) -> None:
+    """#21.12: with one application the axes read 0, 0.2, 0.4…; people come whole."""
+    await file_as(bot, 2001, "Awa", "Diallo")
+    staff = nadia(bot)
+    await staff.send("/stats")
+    photo = staff.last
+    assert photo.kind == "photo"
+    figures = stats.collect(services(bot.application))  # type: ignore[arg-type]
+    assert photo.data == stats.chart_png(figures)  # the chart she sees is this one
+    figure = stats.chart(figures)
+    figure.canvas.draw()
+    for axis in figure.axes:
+        ticks = [tick for tick in axis.get_xticks() if axis.get_xlim()[0] <= tick]
+        assert ticks and all(float(tick).is_integer() for tick in ticks), ticks

@@ -145,11 +145,11 @@ async def test_the_export_has_each_criterion_with_its_proof(bot: Bot) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(staff.last.data or b""))["Candidatures"]
     rows = list(sheet.iter_rows(values_only=True))
     header, row = list(rows[0]), list(rows[1])
-    assert row[header.index("RSA")] == "justificatif vu"
-    assert row[header.index("RSA : justificatif vu le")] is not None
-    assert row[header.index("QPV")] == "à vérifier"
-    assert row[header.index("QPV : justificatif vu le")] is None
-    assert row[header.index("RQTH")] is None
+    assert row[header.index("Critère RSA")] == "justificatif vu"
+    assert row[header.index("Critère RSA : justificatif vu le")] is not None
+    assert row[header.index("Critère QPV")] == "à vérifier"
+    assert row[header.index("Critère QPV : justificatif vu le")] is None
+    assert row[header.index("Critère RQTH")] is None
     assert row[header.index("Éligibilité vérifiée le")] is not None
 
 

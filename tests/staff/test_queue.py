@@ -130,3 +130,40 @@ async def test_old_queue_message_and_forged_queue_buttons(bot: Bot) -> None:
     assert "page 1 sur 1" in staff.last.text  # p999 shows the last page there is
     assert bot.api.unanswered_callbacks() == []
     assert bot.api.last(STAFF_ID).message_id == message_id
+
+
+async def test_opening_a_card_from_the_queue_shows_it_once(bot: Bot) -> None:
+    """#21.12: the card posted when the application came in and the one opened from /file
+    were two identical copies in the same chat."""
+    await file_as(bot, 2001, "Awa", "Diallo")
+    staff = nadia(bot)
+    assert [m.text.split("\n")[0] for m in bot.api.bot_messages(STAFF_ID)] == [
+        "📋 Candidature IS-2026-0001 · Awa Diallo"
+    ]
+    await staff.send("/file")
+    await staff.tap("IS-2026-0001 · Awa Diallo")
+    cards = [m for m in bot.api.bot_messages(STAFF_ID) if m.text.startswith("📋 Candidature IS-")]
+    assert len(cards) == 1  # one card in the chat, at the bottom, where she looks
+    assert cards[0].message_id == staff.last.message_id
+    assert "👀 À l'étude par Nadia" in staff.last.text
+    # Opened again (from /file or /dossier): still one, and its buttons work.
+    await staff.send("/dossier IS-2026-0001")
+    await staff.send("/file")
+    await staff.tap("IS-2026-0001 · Awa Diallo")
+    cards = [m for m in bot.api.bot_messages(STAFF_ID) if m.text.startswith("📋 Candidature IS-")]
+    assert len(cards) == 1
+    await staff.tap("✅ Accepter")
+    await staff.tap("✅ Oui, accepter")
+    assert bot.store.applications_of(2001)[0].state == "acceptee"
+
+
+async def test_an_old_copy_that_cannot_be_deleted_points_down(bot: Bot) -> None:
+    await file_as(bot, 2001, "Awa", "Diallo")
+    staff = nadia(bot)
+    first = bot.api.bot_messages(STAFF_ID)[0].message_id
+    bot.api.fail("deleteMessage", code=400, description="Bad Request: message can't be deleted")
+    await staff.send("/dossier IS-2026-0001")
+    old = next(m for m in bot.api.messages(STAFF_ID) if m.message_id == first)
+    assert old.text == "📋 IS-2026-0001 : la fiche est plus bas."
+    assert "Awa" not in old.text and old.buttons() == []
+    assert staff.last.text.startswith("📋 Candidature IS-2026-0001 · Awa Diallo")

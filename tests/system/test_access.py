@@ -110,13 +110,18 @@ async def _staff_buttons(bot: Bot, staff: Chat) -> list[str]:
     """The callback data of every button staff see: the card, the queue, slots, referrers."""
     for command in ("/dossier IS-2026-0001", "/file", "/creneaux", "/orienteurs"):
         await staff.send(command)
-    await staff.tap("❌ Refuser")
     data: list[str] = []
-    for message in bot.api.bot_messages(STAFF_ID):
-        for label in message.buttons():
-            value = message.callback_data(label)
-            if value and value not in data:
-                data.append(value)
+
+    def collect() -> None:
+        for message in bot.api.bot_messages(STAFF_ID):
+            for label in message.buttons():
+                value = message.callback_data(label)
+                if value and value not in data:
+                    data.append(value)
+
+    collect()  # the card's own buttons (one card in the chat: #21.12)
+    await staff.tap("❌ Refuser")
+    collect()  # then the reasons it shows in their place
     return data
 
 

@@ -109,4 +109,5 @@ async def test_command_line_export_survives_it_too(bot: Bot, tmp_path) -> None: 
     assert result.returncode == 0, result.stderr[-300:]
     assert "awa" not in result.stderr
     sheet = openpyxl.load_workbook(out)["Candidatures"]
-    assert list(sheet.iter_rows(values_only=True))[1][7] == "awa@exemple.fr"
+    header, row = list(sheet.iter_rows(values_only=True))[:2]
+    assert row[header.index("E-mail")] == "awa@exemple.fr"

@@ -29,10 +29,17 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def _bare(text: str) -> str:
+    """`text` without its combining marks, to check its letters: Tamil, Bengali or Hindi
+    vowel signs (அமுதா, আমিনা, नेहा) and Arabic vowels (مُحَمَّد) are marks, not letters,
+    yet part of a name (#21.10)."""
+    return "".join(c for c in text if not unicodedata.category(c).startswith("M"))
+
+
 def clean_name(text: str) -> str | None:
     """A first or last name, tidied (single spaces, NFC); None when it is not a name."""
     name = " ".join(unicodedata.normalize("NFC", text).split())
-    if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
+    if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(_bare(name)):
         return None
     return name
 
@@ -199,10 +206,10 @@ def read_name(text: str, *, first_name: str | None = None) -> TypedName:
     says when there is one (`first_name`, already known, is left out of a full name given
     for the last name). Anything else (digits, emoji) is neither."""
     tidy = " ".join(unicodedata.normalize("NFC", text).split()).strip(_SURROUNDING)
-    words = _WORD.findall(tidy)
+    words = _WORD.findall(_bare(tidy))
     plain = [_plain(word) for word in words]
     greeting = any(word in _GREETINGS for word in plain)
-    letters_only = _NAME.match(tidy) is not None
+    letters_only = _NAME.match(_bare(tidy)) is not None
     too_long = len(words) > NAME_WORDS or len(tidy) > NAME_CHARACTERS
     if any(word in _SENTENCE_WORDS for word in plain) or (too_long and letters_only):
         return TypedName(sentence=True, greeting=greeting, found=_name_in(words, plain, first_name))

@@ -11,12 +11,14 @@ from __future__ import annotations
 SENSITIVE_CONSENT = "accord_aides"  # "Je veux bien répondre" / "Je préfère passer"
 FIRST_NAME = "prenom"
 LAST_NAME = "nom"
+LATIN_NAME = "nom_latin"  # the name in Latin letters, asked only when it is uncertain
 EMAIL = "email"
 RENDEZ_VOUS = "rendez_vous"
 STEPS = {
     SENSITIVE_CONSENT: "choice",
     FIRST_NAME: "text",
     LAST_NAME: "text",
+    LATIN_NAME: "text",
     EMAIL: "text",
     RENDEZ_VOUS: "slot",
 }
