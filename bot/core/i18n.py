@@ -220,7 +220,7 @@ TRANSLATABLE_KEYS = frozenset(
         "title",
         "work",
         "name",
-        "detail",
+        "helps",
         "hours",
         "staff",
         "candidate",

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from bot.core.states import CALLBACK
 from bot.core.store import StoreBase
 from bot.journey.store import CandidateApplication
 from bot.staff.rules import FILED_STATES, OPEN_STATES
@@ -27,7 +28,13 @@ class StaffQueueStore(StoreBase):
         return CandidateApplication.from_row(row) if row else None
 
     def _queue_where(self, filters: QueueFilter) -> tuple[str, list[Any]]:
-        states = [s for s in filters.states if s in FILED_STATES] or list(OPEN_STATES)
+        # Unfiltered, the queue also shows the call-back requests still to make (no reference
+        # and no filing date: they come first); any other filter leaves them out.
+        unfiltered = not (filters.states or filters.workshop or filters.verdict or filters.source)
+        states = [s for s in filters.states if s in FILED_STATES] or [
+            *OPEN_STATES,
+            *((CALLBACK,) if unfiltered else ()),
+        ]
         clauses = [f"state IN ({', '.join('?' for _ in states)})"]
         params: list[Any] = list(states)
         if filters.workshop:

@@ -12,13 +12,23 @@ SENSITIVE_CONSENT = "accord_aides"  # "Je veux bien répondre" / "Je préfère p
 FIRST_NAME = "prenom"
 LAST_NAME = "nom"
 EMAIL = "email"
+PHONE = "telephone"
 RENDEZ_VOUS = "rendez_vous"
+# "L'équipe peut m'appeler": three questions after the result, then a call-back request is
+# filed (not an application); asked only after that answer (their `ask_if`).
+CALLBACK_NAME = "rappel_nom"
+CALLBACK_PHONE = "rappel_telephone"
+CALLBACK_TIME = "rappel_moment"  # its answer files the request
 STEPS = {
     SENSITIVE_CONSENT: "choice",
     FIRST_NAME: "text",
     LAST_NAME: "text",
+    PHONE: "contact",
     EMAIL: "text",
     RENDEZ_VOUS: "slot",
+    CALLBACK_NAME: "text",
+    CALLBACK_PHONE: "contact",
+    CALLBACK_TIME: "choice",
 }
 
 # Options the code offers or reads.
