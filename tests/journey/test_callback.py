@@ -1,4 +1,4 @@
-""""L'équipe peut m'appeler" after "no right to work" (issue 21, point 2): three questions, a
+""" "L'équipe peut m'appeler" after "no right to work" (issue 21, point 2): three questions, a
 call-back request for the team ("📞 Demande de rappel"), never an application: no workshop,
 no session, no reference, no verdict; /statut says a call-back is asked for; staff mark it
 done from its card; erasure and retention cover it."""
