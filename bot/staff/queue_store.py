@@ -7,11 +7,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from bot.core.states import CALLBACK
+from bot.core.states import CALLBACK, CALLBACK_STATES
 from bot.core.store import StoreBase
 from bot.journey.store import CandidateApplication
 from bot.staff.rules import FILED_STATES, OPEN_STATES
 from bot.staff.store import JourneyCounts, QueueFilter, like_pattern
+
+# Sent by a candidate: neither a draft nor a call-back request (which the queue shows apart
+# and no figure counts).
+_FILED = f"state NOT IN ('brouillon', {', '.join(repr(s) for s in CALLBACK_STATES)})"
 
 
 class StaffQueueStore(StoreBase):
@@ -69,7 +73,7 @@ class StaffQueueStore(StoreBase):
         """Referrer codes of filed applications, the most frequent first."""
         rows = self.db.execute(
             "SELECT source, count(*) AS n FROM applications WHERE source IS NOT NULL "
-            "AND state != 'brouillon' GROUP BY source ORDER BY n DESC, source LIMIT ?",
+            f"AND {_FILED} GROUP BY source ORDER BY n DESC, source LIMIT ?",
             [limit],
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
@@ -107,13 +111,13 @@ class StaffQueueStore(StoreBase):
 
     def counts_by_state(self) -> dict[str, int]:
         rows = self.db.execute(
-            "SELECT state, count(*) FROM applications WHERE state != 'brouillon' GROUP BY state"
+            f"SELECT state, count(*) FROM applications WHERE {_FILED} GROUP BY state"
         ).fetchall()
         return {row[0]: row[1] for row in rows}
 
     def counts_by_source(self) -> dict[str | None, int]:
         rows = self.db.execute(
-            "SELECT source, count(*) FROM applications WHERE state != 'brouillon' GROUP BY source"
+            f"SELECT source, count(*) FROM applications WHERE {_FILED} GROUP BY source"
         ).fetchall()
         return {row[0]: row[1] for row in rows}
 
@@ -141,7 +145,8 @@ class StaffQueueStore(StoreBase):
     def journey_counts(self) -> JourneyCounts:
         rows = self.db.execute(
             "SELECT action, count(*) FROM events WHERE action IN ('consent', 'filed', "
-            "'declined', 'declined_consent', 'abandoned', 'restarted', 'expired', 'erased') "
+            "'declined', 'declined_consent', 'abandoned', 'restarted', 'expired', 'erased', "
+            "'callback') "
             "GROUP BY action"
         ).fetchall()
         before = self.db.execute(

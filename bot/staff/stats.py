@@ -113,6 +113,7 @@ def funnel(dialogs: Dialogs, counts: JourneyCounts) -> tuple[Counts, Counts]:
         ("expired", N_("effacés après 30 jours sans réponse")),
         ("restarted", N_("recommencés depuis le début")),
         ("abandoned", N_("abandonnés")),
+        ("callback", N_("demandes de rappel (« L'équipe peut m'appeler »)")),
     ):
         if events.get(action):
             stopped.append((_(label), events[action]))

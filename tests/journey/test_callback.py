@@ -104,9 +104,13 @@ async def test_staff_see_a_call_back_request_in_the_queue_and_mark_it_done(bot: 
     assert "C'est noté ! L'équipe va vous appeler." in chat.last.text
     await chat.send("/statut")
     assert "L'équipe vous a téléphoné." in chat.last.text
-    # Not an application anywhere: not in the export, not in the figures by month.
+    # Not an application anywhere: not in the export, not in the figures (counted apart).
     assert [a.reference for a in bot.store.filed_applications()] == ["IS-2026-0001"]
-    assert bot.store.counts_by_month() == {"2026-03": 1}
+    await staff.send("/stats")
+    figures = " ".join(m.text for m in bot.api.bot_messages(STAFF_ID)[-3:])
+    assert "📊 Les chiffres : 1 candidature(s) envoyée(s)" in figures
+    assert "Par mois : mars 2026 1" in figures
+    assert "• demandes de rappel (« L'équipe peut m'appeler ») : 1" in figures
 
 
 async def test_call_back_is_erased_with_the_person_and_its_cards_redacted(bot: Bot) -> None:
