@@ -98,7 +98,10 @@ def funnel(dialogs: Dialogs, counts: JourneyCounts) -> tuple[Counts, Counts]:
     steps = [
         (_("Démarré (bienvenue lue)"), consented + counts.before_consent + declined_consent),
         (_("Accord donné"), consented),
-        (_("Résultat vu"), filed + past_verdict + declined_after_verdict),
+        (
+            _("Résultat vu"),
+            filed + past_verdict + declined_after_verdict + events.get("callback", 0),
+        ),
         (_("Candidature envoyée"), filed),
     ]
     stopped: Counts = []

@@ -9,7 +9,15 @@ from datetime import timedelta
 
 from bot.core.localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.journeys import PAS_POUR_VOUS, add_slot, file_as, nadia, play
+from tests.journeys import (
+    PAS_POUR_VOUS,
+    add_slot,
+    file_as,
+    label,
+    nadia,
+    play,
+    reach_rendez_vous,
+)
 
 
 async def ask_to_be_called(chat: Chat, *, name: str = "Awa Diallo") -> None:
@@ -130,3 +138,30 @@ async def test_call_back_expires_with_the_retention_period(bot: Bot) -> None:
     await ask_to_be_called(chat)
     assert bot.store.purge(before=bot.clock.now + timedelta(days=1)) == 1
     assert bot.store.applications_of(CANDIDATE_ID) == []
+
+
+async def test_a_seat_held_is_freed_when_she_asks_to_be_called_instead(bot: Bot) -> None:
+    """At the summary, she says she has no right to work after all: the result again, then
+    "L'équipe peut m'appeler": the session she chose is freed, nothing is filed."""
+    slot = add_slot(bot, seats=1)
+    chat = bot.chat()
+    await reach_rendez_vous(chat)
+    await chat.tap(label(slot))
+    assert "Vérifiez vos réponses" in chat.last.text
+    await chat.tap("Modifier : Votre situation")
+    right_to_work = next(b for b in chat.buttons() if b.startswith("✏️ Avez-vous le droit"))
+    await chat.tap(right_to_work)
+    await chat.tap("Non")
+    assert "Ce travail n'est sans doute pas pour vous" in chat.last.text
+    await chat.tap("L'équipe peut m'appeler")
+    await chat.send("Awa Diallo")
+    await chat.send("0612345678")
+    await chat.tap("À tout moment")
+    assert "C'est noté ! L'équipe va vous appeler." in chat.last.text
+    assert [a.state for a in bot.store.applications_of(CANDIDATE_ID)] == ["rappel"]
+    booked = bot.store.db.execute("SELECT count(*) FROM bookings").fetchone()[0]
+    assert booked == 0
+    # The seat is open again for someone else.
+    other = bot.chat(2002, "Binta")
+    await reach_rendez_vous(other, "Binta")
+    assert label(slot) in other.buttons()
