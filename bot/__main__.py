@@ -161,11 +161,14 @@ def _check(args: argparse.Namespace) -> int:
     from bot.checks import run_checks, warnings_of
 
     settings = load_settings()
+    warnings = warnings_of(settings)
+    if warnings:  # first of all: what to fill before real candidates come
+        print("Before going live, fill in:")
+    for warning in warnings:
+        print(f"warning: {warning}")
     problems = run_checks(settings, database=args.database)
     for problem in problems:
         print(problem)
-    for warning in warnings_of(settings):
-        print(f"warning: {warning}")
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS

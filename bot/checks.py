@@ -8,6 +8,7 @@ from bot.core.catalogs import code_texts, language_problems, missing_translation
 from bot.core.reliability import integrity_of_file
 from bot.core.settings import Settings
 from bot.features import FEATURES
+from bot.journey.dialog_checks import go_live_gaps
 from bot.journey.dialogs import load_dialogs
 
 
@@ -23,20 +24,13 @@ def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]
 
 
 def warnings_of(settings: Settings) -> list[str]:
-    """What is valid but not ready for real use: `check` says it and still succeeds."""
+    """What is valid but not ready for real use (the fields a structure must fill before
+    going live): `check` says it first and still succeeds."""
     try:
         structure = load_dialogs(settings.dialogs_dir).structure
     except Exception:  # a broken file is already one of the problems of run_checks
         return []
-    warnings = []
-    if not structure.phone:
-        warnings.append(
-            "structure.toml: phone is empty. Candidates are told to come to the front desk "
-            "instead of calling; add the front desk's number when it is known."
-        )
-    if not structure.hours:
-        warnings.append("structure.toml: hours are empty. Candidates do not know when to come.")
-    return warnings
+    return go_live_gaps(structure, settings.staff_ids)
 
 
 # The modules whose texts candidates read (staff's stay French): every language must have them.

@@ -12,6 +12,7 @@ from sqlite_utils.migrations import Migrations
 from bot.core import mentions, reliability
 from bot.journey import migrations as journey_tables
 from bot.journey import store as journey
+from bot.journey.callback_store import CallbackStore
 from bot.journey.rights_store import RightsStore
 from bot.outbox import migrations as outbox_tables
 from bot.outbox import store as outbox
@@ -22,6 +23,7 @@ from bot.slots import store as slots
 from bot.slots.followup_store import SlotFollowupStore
 from bot.staff import migrations as staff_tables
 from bot.staff import store as staff
+from bot.staff.callback_store import CallbackDoneStore
 from bot.staff.digest_store import DigestStore
 from bot.staff.proofs_store import ProofStore
 from bot.staff.queue_store import StaffQueueStore
@@ -52,8 +54,10 @@ migrations(name="0016_latin_names")(journey_tables.migrate_latin_names)
 
 class Store(
     RightsStore,  # builds on journey.CandidateStore
+    CallbackStore,  # too
     journey.CandidateStore,
     staff.StaffStore,
+    CallbackDoneStore,
     StaffQueueStore,
     ProofStore,
     DigestStore,

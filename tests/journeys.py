@@ -182,7 +182,8 @@ def dialogs_with_phone(tmp_path: Path, phone: str) -> Path:
     shutil.copytree(PROJECT_ROOT / "dialogs", dialogs)
     structure = dialogs / "structure.toml"
     structure.write_text(
-        structure.read_text(encoding="utf-8").replace('phone = ""', f'phone = "{phone}"'),
+        # The first `phone` is the structure's own (its [[contacts]] have theirs).
+        structure.read_text(encoding="utf-8").replace('phone = ""', f'phone = "{phone}"', 1),
         encoding="utf-8",
     )
     return dialogs

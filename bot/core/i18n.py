@@ -221,7 +221,7 @@ TRANSLATABLE_KEYS = frozenset(
         "title",
         "work",
         "name",
-        "detail",
+        "helps",
         "hours",
         "staff",
         "candidate",

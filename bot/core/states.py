@@ -117,8 +117,34 @@ LABELS: dict[State, Labels] = {
 }
 
 
+# A call-back request ("L'équipe peut m'appeler" when the work is probably not for the
+# person) is a row of `applications` in a state of its own, never one of the application
+# states above: every list of filed or active applications (`state IN (…)`, the partial
+# index, the export's `filed_at`) leaves it out by construction, while what is keyed by the
+# row (erasure, retention, /mesdonnees, the outbox, cards and their redaction) covers it.
+CALLBACK = "rappel"  # the person asked to be called; the team has not called yet
+CALLED = "rappel_fait"  # a staff member called her
+CALLBACK_STATES: tuple[str, ...] = (CALLBACK, CALLED)
+CALLBACK_LABELS: dict[str, Labels] = {
+    CALLBACK: Labels(
+        staff=N_("📞 demande de rappel"),
+        export=N_("Demande de rappel"),
+        name=N_("vous avez demandé un appel"),
+        referrer=N_("demande de rappel"),
+    ),
+    CALLED: Labels(
+        staff=N_("☎️ rappel fait"),
+        export=N_("Rappel fait"),
+        name=N_("l'équipe vous a téléphoné"),
+        referrer=N_("rappel fait"),
+    ),
+}
+
+
 def labels(state: str) -> Labels | None:
     """The labels of a stored state (None for a value this version does not know)."""
+    if state in CALLBACK_LABELS:
+        return CALLBACK_LABELS[state]
     try:
         return LABELS[State(state)]
     except ValueError:

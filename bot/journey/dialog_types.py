@@ -102,8 +102,13 @@ class Workshop:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
+    """Someone who can help when the work is not for the person (structure.toml)."""
+
     name: str
-    detail: str
+    helps: str  # what they help with, in plain words
+    address: str = ""  # empty: to fill before going live (`python -m bot check` says so)
+    phone: str = ""
+    hours: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,11 +193,12 @@ class Dialogs:
             texts.extend((workshop.label, workshop.work))
         texts.append(self.structure.hours)
         for contact in self.structure.contacts:
-            texts.extend((contact.name, contact.detail))
+            texts.extend(t for t in (contact.name, contact.helps, contact.hours) if t)
         return [t for t in texts if t]
 
 
-APPLICATION_STATES = states.ALL  # each one has its sentence in journey.toml's [states]
+# Each one has its sentence in journey.toml's [states] (/statut), the call-back's included.
+APPLICATION_STATES: tuple[str, ...] = (*states.ALL, *states.CALLBACK_STATES)
 REQUIRED_MESSAGES = (
     "welcome",
     "welcome_back",
@@ -205,4 +211,6 @@ REQUIRED_MESSAGES = (
     "filed",
     "next_steps",
     "nudge",
+    "callback_filed",
+    "callback_next",
 )

@@ -298,13 +298,25 @@ def _structure(raw: dict[str, Any]) -> Structure:
 
 def _contact(raw: Any, where: str) -> Contact:
     if not isinstance(raw, dict):
-        raise DialogError(f"{where}: must be a table {{ name = …, detail = … }}")
+        raise DialogError(f"{where}: must be a table {{ name = …, helps = …, address = … }}")
     found = Problems()
     name = found.guard(read_text, raw, "name", where)
-    detail = found.guard(read_text, raw, "detail", where)
-    if found or name is None or detail is None:
+    helps = found.guard(read_text, raw, "helps", where)
+    for key in ("address", "phone", "hours"):
+        if not isinstance(raw.get(key, ""), str):
+            found.add(where, key, "must be a text")
+    unknown = sorted(set(raw) - {"name", "helps", "address", "phone", "hours"})
+    if unknown:
+        found.add(where, ", ".join(unknown), "unknown key (name, helps, address, phone, hours)")
+    if found or name is None or helps is None:
         raise DialogError(found.lines)
-    return Contact(name=name, detail=detail)
+    return Contact(
+        name=name,
+        helps=helps,
+        address=str(raw.get("address", "")).strip(),
+        phone=str(raw.get("phone", "")).strip(),
+        hours=str(raw.get("hours", "")).strip(),
+    )
 
 
 # Read again when one of its files changes; see `keeps`, and `Services.refresh`: a handler

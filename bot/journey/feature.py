@@ -22,7 +22,9 @@ from bot.core.i18n import N_, _
 from bot.core.settings import Settings
 from bot.journey import cli, common, drafts, language, rights
 from bot.journey import handlers as candidate
+from bot.journey.dialog_checks import go_live_gaps
 from bot.journey.dialogs import JOURNEY, check_dialogs
+from bot.services import services
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +112,17 @@ async def on_start(application: TelegramApp) -> None:
             log.warning("command menu not set: %s", type(error).__name__)
             break
     drafts.schedule(application)
+    warn_before_going_live(application)
+
+
+def warn_before_going_live(application: TelegramApp) -> None:
+    """With a real token, at every start: what the structure has not filled yet (the phone
+    above all: without it candidates are only told to come to the front desk)."""
+    svc = services(application)
+    if not svc.settings.token:
+        return  # the terminal demo and the tests
+    for gap in go_live_gaps(svc.dialogs.structure, svc.settings.staff_ids):
+        log.warning("not ready for real candidates: %s", gap)
 
 
 def check(settings: Settings) -> list[str]:

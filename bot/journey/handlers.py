@@ -19,7 +19,8 @@ from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey import views
 from bot.journey.dialog_types import Step
 from bot.journey.language import welcome_markup
-from bot.journey.moves import advance, change_one, choose, file, go_back
+from bot.journey.moves import advance, change_one, choose, file, file_callback, go_back
+from bot.journey.rules import ids as journey_ids
 from bot.journey.rules import standing
 from bot.journey.rules.contact import (
     clean_phone,
@@ -141,6 +142,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(views.unknown_button())
         return
     await query.answer()
+    if step.id == journey_ids.CALLBACK_TIME:  # the call-back's last question: it is filed
+        await file_callback(query, svc, conversation, answers, step, option, context)
+        return
     await choose(query, svc, conversation, answers, step, option)
 
 
@@ -192,6 +196,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await on_typed_workshops(message, svc, conversation, answers, step, text)
         return
     typed = typed_option(step, text)
+    if typed is not None and step.id == journey_ids.CALLBACK_TIME:
+        await file_callback(message, svc, conversation, answers, step, typed, context)
+        return
     if typed is not None:
         await choose(message, svc, conversation, answers, step, typed)
         return

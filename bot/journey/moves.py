@@ -146,7 +146,7 @@ async def file(
         return
     kept = active_answers(svc.dialogs, answers, path)
     workshops_step = views.workshops_step(svc.dialogs)
-    contact_step = next(s for s in svc.dialogs.steps if s.kind == "contact")
+    contact_step = svc.dialogs.step(journey_ids.PHONE)
     application, filed_now = svc.store.file_application(
         conversation.application_id,
         fields={
@@ -173,6 +173,48 @@ async def file(
     await send_or_edit(query, outbox.filed_text(svc, application), None)
     if isinstance(query.message, Message):
         await reply(query.message, outbox.next_steps_text(svc))
+
+
+async def file_callback(
+    source: CallbackQuery | Message,
+    svc: Services,
+    conversation: Conversation,
+    answers: dict[str, Any],
+    step: Step,
+    option: Option,
+    context: ContextTypes.DEFAULT_TYPE,
+) -> None:
+    """The last call-back question answered: a call-back request is filed instead of an
+    application (no workshop, no rendez-vous), on disk before the person is told."""
+    answers[step.id] = option.id
+    path = active_path(svc.dialogs, answers)
+    last = svc.dialogs.position(step.id)
+    # Only what says who to call, when, and why (the answers up to here).
+    kept = {
+        s.id: answers[s.id]
+        for s in path.steps
+        if s.id in answers and svc.dialogs.position(s.id) <= last
+    }
+    name, phone = kept.get(journey_ids.CALLBACK_NAME), kept.get(journey_ids.CALLBACK_PHONE)
+    if conversation.application_id is None or not name or not phone:
+        missing = first_unanswered(path, answers)
+        if missing is not None:
+            conversation.step = missing.id
+        svc.store.save_conversation(conversation, answers=answers)
+        await show(source, svc, conversation, answers, noted=_("Il manque une réponse."))
+        return
+    request, filed_now = svc.store.file_callback(
+        conversation.application_id,
+        name=str(name),
+        phone=str(phone),
+        answers=kept,
+        owed=outbox.owed_by_callback(svc, conversation.user_id),
+    )
+    query = source if isinstance(source, CallbackQuery) else None
+    if filed_now:
+        await outbox.deliver(context, svc, request.id, filed_query=query)
+        return
+    await send_or_edit(source, outbox.callback_text(svc, request), None)
 
 
 async def end_journey(

@@ -40,6 +40,7 @@ SLOT_KINDS = {
 EVENTS = {
     "consent": N_("Vous avez donné votre accord"),
     "filed": N_("Vous avez envoyé la candidature"),
+    "callback": N_("Vous avez demandé un appel"),
     "note": N_("L'équipe a écrit une note"),
     "slot_cancelled_by_candidate": N_("Vous avez annulé un rendez-vous"),
     "slot_booked": N_("Vous avez choisi une date de rendez-vous"),

@@ -160,12 +160,16 @@ async def settle_name_offer(
 
 
 def name_offer_text(step: Step, name: str) -> str:
+    if step.id == journey_ids.CALLBACK_NAME:
+        return _("Votre nom est bien {name} ?").format(name=name)
     if step.id == journey_ids.LAST_NAME:
         return _("Votre nom de famille est bien {name} ?").format(name=name)
     return _("Votre prénom est bien {name} ?").format(name=name)
 
 
 def ask_name_again_text(step: Step) -> str:
+    if step.id == journey_ids.CALLBACK_NAME:
+        return _("Écrivez seulement votre nom, sans phrase. Par exemple : Awa Diallo.")
     if step.id == journey_ids.LAST_NAME:
         return _("Écrivez seulement votre nom de famille, sans phrase. Par exemple : Diallo.")
     return _("Écrivez seulement votre prénom, sans phrase. Par exemple : Awa.")

@@ -213,15 +213,39 @@ def _verdict_text(dialogs: Dialogs, step: Step, verdict: str, answers: Mapping[s
 
 
 def contacts_text(dialogs: Dialogs) -> str:
-    """Doors to knock on: the structure itself, then the partners."""
+    """Who can help, with how to reach them: the structure itself, then the partners of
+    structure.toml's [[contacts]]. Every ending says it (under 16, no right to work, "pas
+    pour vous", a refusal, a call-back request): one rendering for all."""
     structure = dialogs.structure
-    lines = [f"📍 {structure.name} : {structure.address}"]
+    lines = [_("Qui peut vous aider :"), f"📍 {structure.name} : {structure.address}"]
     if structure.phone:
         lines.append(f"📞 {structure.phone}")
     if structure.hours:
-        lines.append(_(structure.hours))
-    lines += [f"• {_(c.name)} : {_(c.detail)}" for c in structure.contacts]
+        lines.append(f"🕘 {_(structure.hours)}")
+    for contact in structure.contacts:
+        lines.append(f"• {_(contact.name)} : {_(contact.helps)}")
+        reach = [f"📍 {contact.address}" if contact.address else ""]
+        reach.append(f"📞 {contact.phone}" if contact.phone else "")
+        reach.append(f"🕘 {_(contact.hours)}" if contact.hours else "")
+        if any(reach):
+            lines.append("  " + " · ".join(part for part in reach if part))
     return "\n".join(lines)
+
+
+def callback_confirmation(dialogs: Dialogs, phone: str, answers: Mapping[str, Any]) -> str:
+    """A call-back request is on disk: the team will call, at this number, at this moment;
+    it is not an application; who else can help."""
+    moment = answers.get(journey_ids.CALLBACK_TIME)
+    when = answer_label(dialogs, dialogs.step(journey_ids.CALLBACK_TIME), moment)
+    return "\n".join(
+        [
+            i18n.translated(dialogs.messages, "callback_filed"),
+            f"📞 {display_phone(phone)} · {when}",
+            i18n.translated(dialogs.messages, "callback_next"),
+            "",
+            contacts_text(dialogs),
+        ]
+    )
 
 
 def cannot_come_text(structure: Structure) -> str:

@@ -19,6 +19,7 @@ from bot.core.i18n import _, translated
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_or_edit, send_text
 from bot.journey.store import CandidateApplication
+from bot.journey.views import callback_confirmation
 from bot.maintenance import redactions
 from bot.outbox.store import Duty
 from bot.services import Services, in_language_of, services
@@ -36,12 +37,13 @@ CRASH_POINT = os.environ.get("TREMPLIN_TEST_CRASH_BEFORE_SENDING", "")
 SWEEP_JOB = "outbox:sweep"
 SWEEP_EVERY = 60  # seconds; the first sweep runs a second after start
 
-FILED, NEXT_STEPS, AFTER_FILING, CARD, DECISION = (
+FILED, NEXT_STEPS, AFTER_FILING, CARD, DECISION, CALLBACK = (
     "filed",
     "next_steps",
     "after_filing",
     "card",
     "decision",
+    "callback",  # a call-back request's confirmation (no application, no rendez-vous)
 )
 
 
@@ -49,6 +51,17 @@ def owed_by_filing(svc: Services, user_id: int) -> list[tuple[str, int]]:
     """What a filing owes, in the order it is delivered: the candidate first, then staff."""
     candidate = [(FILED, user_id), (NEXT_STEPS, user_id), (AFTER_FILING, user_id)]
     return candidate + [(CARD, chat_id) for chat_id in staff_notice.staff_chats(svc)]
+
+
+def owed_by_callback(svc: Services, user_id: int) -> list[tuple[str, int]]:
+    """What a call-back request owes: its confirmation, then the staff's cards."""
+    return [(CALLBACK, user_id)] + [(CARD, chat_id) for chat_id in staff_notice.staff_chats(svc)]
+
+
+def callback_text(svc: Services, request: CandidateApplication) -> str:
+    """ "L'équipe va vous appeler": the number and the moment she gave, then who else can
+    help (she was told the work is probably not for her)."""
+    return callback_confirmation(svc.dialogs, request.phone or "", request.answers)
 
 
 def filed_text(svc: Services, application: CandidateApplication) -> str:
@@ -106,7 +119,14 @@ async def _send(
         application = svc.store.application(duty.application_id)
     except NotFoundError:
         return  # erased meanwhile: nothing is owed to anyone
-    if duty.kind in (FILED, NEXT_STEPS, AFTER_FILING):
+    if duty.kind == CALLBACK:
+        with in_language_of(svc, application.user_id):
+            text = callback_text(svc, application)
+            if filed_query is not None:
+                await send_or_edit(filed_query, text, None)
+            else:
+                await send_text(context.bot, duty.chat_id, text)
+    elif duty.kind in (FILED, NEXT_STEPS, AFTER_FILING):
         with in_language_of(svc, application.user_id):
             await _send_candidate(context, svc, duty, application, filed_query)
     elif duty.kind == CARD:

@@ -143,7 +143,8 @@ class ReferrerStore(StoreBase):
         rows = self.db.execute(
             "SELECT a.source, a.state, COUNT(*), COUNT(f.application_id) "
             "FROM applications a LEFT JOIN referrer_followups f ON f.application_id = a.id "
-            "WHERE a.source IS NOT NULL AND a.state != 'brouillon' "
+            # Filed applications only: a call-back request (`rappel…`) is not one.
+            "WHERE a.source IS NOT NULL AND a.state NOT IN ('brouillon', 'rappel', 'rappel_fait') "
             "GROUP BY a.source, a.state"
         ).fetchall()
         counts: dict[str, ReferrerCounts] = {}

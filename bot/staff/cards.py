@@ -16,8 +16,8 @@ from bot.core.store import NotFoundError, iso
 from bot.journey.rules import proofs
 from bot.journey.store import CandidateApplication
 from bot.services import Services
+from bot.staff import callback_views, digest_views, typed_input
 from bot.staff import digest as staff_digest
-from bot.staff import digest_views, typed_input
 from bot.staff import forms as card_forms
 from bot.staff import notice as staff_notice
 from bot.staff import rules as lifecycle
@@ -180,6 +180,28 @@ async def on_card_button(
         await _convene(context, svc, query, message, user, application, version, detail)
         return
     await query.answer(neutral_button_answer())
+
+
+async def on_callback_button(
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    query: CallbackQuery,
+    message: Message,
+    user: User,
+    request: CandidateApplication,
+    version: int,
+    action: str,
+) -> None:
+    """A call-back request's card: "✅ Appel fait" (one tap: nobody is told anything)."""
+    if action != callback_views.CALLED:
+        await query.answer(neutral_button_answer())
+        return
+    svc.store.remember_card(request.id, message.chat_id, message.message_id)
+    done = svc.store.mark_called(
+        request.id, version=version, staff_id=user.id, staff_name=user.first_name
+    )
+    await query.answer(_("C'est noté.") if done else _("C'était déjà noté."))
+    await staff_notice.refresh_cards(context, svc, request.id)
 
 
 async def _convene(

@@ -44,10 +44,10 @@ from bot.core.i18n import N_, _
 from bot.core.states import State
 from bot.core.store import NotFoundError
 from bot.services import Services, services
+from bot.staff import callback_views, queue_views
 from bot.staff import notice as staff_notice
-from bot.staff import queue_views
 from bot.staff import typed_input as staff_input
-from bot.staff.cards import on_card_button, show_card
+from bot.staff.cards import on_callback_button, on_card_button, show_card
 from bot.staff.screens import (
     export_command,
     on_queue_button,
@@ -124,6 +124,11 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if not version:
         await query.answer(neutral_button_answer())
+        return
+    if callback_views.is_callback(application):
+        await on_callback_button(
+            context, svc, query, query.message, user, application, int(version), data.action
+        )
         return
     await on_card_button(
         context, svc, query, query.message, user, application, int(version), data.action

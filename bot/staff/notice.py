@@ -19,7 +19,7 @@ from bot.core.store import NotFoundError
 from bot.journey.store import CandidateApplication
 from bot.referrers import referral
 from bot.services import Services
-from bot.staff import digest_rules, digest_views
+from bot.staff import callback_views, digest_rules, digest_views
 from bot.staff import views as staff_views
 from bot.staff.dialogs import StaffDialogs, staff_dialogs_in
 from bot.staff.store import Review
@@ -45,9 +45,15 @@ def referrer_of(svc: Services, application: CandidateApplication) -> str | None:
     return referral.referrer_name(svc, application.source) or application.source
 
 
-def card(svc: Services, application: CandidateApplication) -> tuple[str, InlineKeyboardMarkup]:
+def card(
+    svc: Services, application: CandidateApplication
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The card's text and buttons, from what is on disk now."""
     review = svc.store.review(application.id)
+    if callback_views.is_callback(application):  # "📞 Demande de rappel": not an application
+        language = svc.store.language_of(application.user_id) or FRENCH
+        text = callback_views.callback_card_text(svc.dialogs, application, review, language)
+        return text, callback_views.callback_keyboard(application, review)
     data = staff_views.CardData(
         application=application,
         review=review,

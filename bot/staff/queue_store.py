@@ -7,10 +7,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from bot.core.states import CALLBACK, CALLBACK_STATES
 from bot.core.store import StoreBase
 from bot.journey.store import CandidateApplication
 from bot.staff.rules import FILED_STATES, OPEN_STATES
 from bot.staff.store import JourneyCounts, QueueFilter, like_pattern
+
+# Sent by a candidate: neither a draft nor a call-back request (which the queue shows apart
+# and no figure counts).
+_FILED = f"state NOT IN ('brouillon', {', '.join(repr(s) for s in CALLBACK_STATES)})"
 
 
 class StaffQueueStore(StoreBase):
@@ -27,7 +32,13 @@ class StaffQueueStore(StoreBase):
         return CandidateApplication.from_row(row) if row else None
 
     def _queue_where(self, filters: QueueFilter) -> tuple[str, list[Any]]:
-        states = [s for s in filters.states if s in FILED_STATES] or list(OPEN_STATES)
+        # Unfiltered, the queue also shows the call-back requests still to make (no reference
+        # and no filing date: they come first); any other filter leaves them out.
+        unfiltered = not (filters.states or filters.workshop or filters.verdict or filters.source)
+        states = [s for s in filters.states if s in FILED_STATES] or [
+            *OPEN_STATES,
+            *((CALLBACK,) if unfiltered else ()),
+        ]
         clauses = [f"state IN ({', '.join('?' for _ in states)})"]
         params: list[Any] = list(states)
         if filters.workshop:
@@ -62,7 +73,7 @@ class StaffQueueStore(StoreBase):
         """Referrer codes of filed applications, the most frequent first."""
         rows = self.db.execute(
             "SELECT source, count(*) AS n FROM applications WHERE source IS NOT NULL "
-            "AND state != 'brouillon' GROUP BY source ORDER BY n DESC, source LIMIT ?",
+            f"AND {_FILED} GROUP BY source ORDER BY n DESC, source LIMIT ?",
             [limit],
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
@@ -109,13 +120,13 @@ class StaffQueueStore(StoreBase):
 
     def counts_by_state(self) -> dict[str, int]:
         rows = self.db.execute(
-            "SELECT state, count(*) FROM applications WHERE state != 'brouillon' GROUP BY state"
+            f"SELECT state, count(*) FROM applications WHERE {_FILED} GROUP BY state"
         ).fetchall()
         return {row[0]: row[1] for row in rows}
 
     def counts_by_source(self) -> dict[str | None, int]:
         rows = self.db.execute(
-            "SELECT source, count(*) FROM applications WHERE state != 'brouillon' GROUP BY source"
+            f"SELECT source, count(*) FROM applications WHERE {_FILED} GROUP BY source"
         ).fetchall()
         return {row[0]: row[1] for row in rows}
 
@@ -143,7 +154,8 @@ class StaffQueueStore(StoreBase):
     def journey_counts(self) -> JourneyCounts:
         rows = self.db.execute(
             "SELECT action, count(*) FROM events WHERE action IN ('consent', 'filed', "
-            "'declined', 'declined_consent', 'abandoned', 'restarted', 'expired', 'erased') "
+            "'declined', 'declined_consent', 'abandoned', 'restarted', 'expired', 'erased', "
+            "'callback') "
             "GROUP BY action"
         ).fetchall()
         before = self.db.execute(

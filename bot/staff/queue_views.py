@@ -15,6 +15,7 @@ from bot.core import callbacks
 from bot.core.i18n import _, format_day
 from bot.journey.dialog_types import Dialogs
 from bot.journey.store import CandidateApplication
+from bot.staff import callback_views
 from bot.staff.store import QueueFilter
 from bot.staff.views import data_button, full_name, open_data, state_label, verdict_label
 
@@ -61,6 +62,8 @@ def filters_text(dialogs: Dialogs, filters: QueueFilter, referrer: str | None) -
 
 
 def item_line(application: CandidateApplication) -> str:
+    if callback_views.is_callback(application):
+        return callback_views.queue_line(application)
     return " · ".join(
         [
             application.reference or "—",
@@ -76,6 +79,8 @@ def item_line(application: CandidateApplication) -> str:
 
 
 def item_button(application: CandidateApplication) -> InlineKeyboardButton:
+    if callback_views.is_callback(application):
+        return callback_views.queue_button(application)
     label = f"{application.reference or '—'} · {full_name(application)}"
     return data_button(label[:60], open_data(application.id))
 

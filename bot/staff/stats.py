@@ -99,7 +99,10 @@ def funnel(dialogs: Dialogs, counts: JourneyCounts) -> tuple[Counts, Counts]:
     steps = [
         (_("Démarré (bienvenue lue)"), consented + counts.before_consent + declined_consent),
         (_("Accord donné"), consented),
-        (_("Résultat vu"), filed + past_verdict + declined_after_verdict),
+        (
+            _("Résultat vu"),
+            filed + past_verdict + declined_after_verdict + events.get("callback", 0),
+        ),
         (_("Candidature envoyée"), filed),
     ]
     stopped: Counts = []
@@ -114,6 +117,7 @@ def funnel(dialogs: Dialogs, counts: JourneyCounts) -> tuple[Counts, Counts]:
         ("expired", N_("effacés après 30 jours sans réponse")),
         ("restarted", N_("recommencés depuis le début")),
         ("abandoned", N_("abandonnés")),
+        ("callback", N_("demandes de rappel (« L'équipe peut m'appeler »)")),
     ):
         if events.get(action):
             stopped.append((_(label), events[action]))

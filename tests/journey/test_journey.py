@@ -94,11 +94,14 @@ async def test_not_eligible_gets_contacts_and_can_be_contacted_anyway(bot: Bot) 
     assert "France Travail" in text and "3949" in text
     assert "95 boulevard Félix Faure" in text
     assert chat.buttons() == ["L'équipe peut m'appeler", "Non merci", "◀️ Retour"]
+    # A call-back request (tests/journey/test_callback.py), never an application.
     await chat.tap("L'équipe peut m'appeler")
-    await play(chat, AFTER_VERDICT)
-    await chat.tap("✅ Envoyer ma candidature")
-    application = bot.store.active_application(CANDIDATE_ID)
-    assert application is not None and application.verdict == "pas_pour_vous"
+    await chat.send("Awa Diallo")
+    await chat.share_contact(phone="+33612345678")
+    await chat.tap("À tout moment")
+    assert "L'équipe va vous appeler." in chat.last.text
+    assert bot.store.active_application(CANDIDATE_ID) is None
+    assert [a.state for a in bot.store.applications_of(CANDIDATE_ID)] == ["rappel"]
 
 
 async def test_not_eligible_can_stop_kindly_and_nothing_is_kept(bot: Bot) -> None:

@@ -26,7 +26,9 @@ def test_values_are_the_stored_strings() -> None:
     assert ACTIVE_STATES == ("brouillon", "nouvelle", "a_l_etude", "entretien", "en_attente",
                              "acceptee")  # fmt: skip
     assert all(type(s) is str for s in (*ACTIVE_STATES, *FILED_ALIVE))  # written into SQL
-    assert tuple(APPLICATION_STATES) == tuple(State)
+    # A call-back request has states of its own, never an application's.
+    assert tuple(APPLICATION_STATES) == (*State, *states.CALLBACK_STATES)
+    assert not set(states.CALLBACK_STATES) & set(State)
 
 
 def test_every_state_has_its_labels() -> None:

@@ -98,7 +98,8 @@ async def test_refusal_gives_its_reason_gently_and_contacts(bot: Bot, reason) ->
     # The reason follows at once, said once (no "pour le moment" twice: issue 21, point 7).
     assert told[0] == f"Votre candidature IS-2026-0001 n'est pas retenue. {reason.text}"
     assert "D'autres personnes peuvent vous aider" in told[1]
-    assert "France Travail : Appelez le 3949" in told[1]
+    assert "• France Travail : Pour chercher un travail ou une formation." in told[1]
+    assert "📞 3949" in told[1]
     card = bot.api.bot_messages(STAFF_ID)[0]
     assert f"❌ Refusée par Nadia le lundi 2 mars à 11 h. Motif : {reason.label}." in card.text
     assert bot.store.review(application(bot).id).reason == reason.id

@@ -13,14 +13,24 @@ FIRST_NAME = "prenom"
 LAST_NAME = "nom"
 LATIN_NAME = "nom_latin"  # the name in Latin letters, asked only when it is uncertain
 EMAIL = "email"
+PHONE = "telephone"
 RENDEZ_VOUS = "rendez_vous"
+# "L'équipe peut m'appeler": three questions after the result, then a call-back request is
+# filed (not an application); asked only after that answer (their `ask_if`).
+CALLBACK_NAME = "rappel_nom"
+CALLBACK_PHONE = "rappel_telephone"
+CALLBACK_TIME = "rappel_moment"  # its answer files the request
 STEPS = {
     SENSITIVE_CONSENT: "choice",
     FIRST_NAME: "text",
     LAST_NAME: "text",
     LATIN_NAME: "text",
+    PHONE: "contact",
     EMAIL: "text",
     RENDEZ_VOUS: "slot",
+    CALLBACK_NAME: "text",
+    CALLBACK_PHONE: "contact",
+    CALLBACK_TIME: "choice",
 }
 
 # Options the code offers or reads.
