@@ -10,6 +10,7 @@ rotation are in `bot/maintenance/backups.py`; a backup before a migration is tak
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -61,11 +62,11 @@ def write_backup(
     """Write a checked backup of `source` into `plan.folder` (or to `target`); its path."""
     encrypted = plan.age_recipient is not None
     if target is None:
-        make_private_folder(plan.folder)
         target = plan.folder / backup_name(taken_at, label=label, encrypted=encrypted)
     partial = target.with_name(target.name + ".partial")
     plain = partial.with_name(partial.name + ".sqlite3") if encrypted else partial
     try:
+        make_private_folder(target.parent)
         for path in (partial, plain):
             path.unlink(missing_ok=True)
         fd = os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -89,7 +90,8 @@ def write_backup(
         raise BackupError(f"cannot write the backup {str(target)!r}: {error}") from error
     finally:
         for path in (partial, plain):
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
     return target
 
 

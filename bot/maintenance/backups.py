@@ -92,7 +92,7 @@ async def backup_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         path = take(svc.store, svc.settings, now)
-    except BackupError as error:
+    except (BackupError, OSError) as error:
         log.error("backup failed: %s", error)
         await alert(context, "backup", f"la sauvegarde a échoué : {error}")
         return
