@@ -66,6 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--database", type=Path, help="a SQLite file to check")
     check.set_defaults(handler=_check)
+    doctor = commands.add_parser(
+        "doctor",
+        help="check a live setup (token, staff, staff group, structure, database, backups)",
+        description="Check the running setup and say in plain words what is wrong: the token "
+        "(getMe), the staff ids (set and reachable), the staff group (exists, the bot may "
+        "post), the structure's phone and hours, the database's integrity and free disk, the "
+        "last backup's age, the webhook if set. Exit 0 when all is well, 1 otherwise.",
+    )
+    doctor.set_defaults(handler=_doctor)
     for feature in FEATURES:
         if feature.add_parsers is not None:
             feature.add_parsers(commands)
@@ -217,6 +226,19 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
     print("OK: dialogs, catalogs" + (" and database" if args.database else "") + " are valid.")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import diagnose
+
+    report = diagnose(load_settings())
+    for line in report.lines():
+        print(line)
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print("All is well.")
     return 0
 
 

@@ -6,6 +6,7 @@ noticed, told to the operators, and the bot stops (exit 5); a start after a cras
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -139,3 +140,25 @@ def test_a_start_after_a_crash_is_told_to_the_operators(tmp_path: Path) -> None:
             _stop(again)
     (alert,) = [m.text for m in api.bot_messages(OPERATOR)]
     assert "redémarre après un arrêt brutal" in alert
+
+
+def test_json_log_lines_and_no_scheduler_chatter(tmp_path: Path) -> None:
+    """`TREMPLIN_LOG_FORMAT=json`: one JSON object a line; the job scheduler's routine lines
+    (a database watch every second here) stay out of the log unless LOG_LEVEL=DEBUG."""
+    api = LocalBotApi()
+    with LocalBotApiServer(api) as server:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=_env(tmp_path, server.url, TREMPLIN_LOG_FORMAT="json"),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        _wait_polling(api, process)
+        time.sleep(3)
+        _, stderr = _stop(process)
+    lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]
+    assert any(entry["message"] == "ready: polling for updates" for entry in lines)
+    assert {"time", "level", "logger", "message"} <= set(lines[0])
+    assert not any("database-watch" in entry["message"] for entry in lines)
