@@ -55,7 +55,10 @@ async def erase_and_withdraw(bot: Bot) -> None:
     zoubida = bot.chat(ZOUBIDA, "Zoubida")
     await zoubida.send("/supprimer")
     await zoubida.tap("Oui, tout effacer")
-    assert "Toutes vos données sont effacées" in zoubida.last.text
+    assert zoubida.last.text == (
+        "C'est fait. Toutes vos données sont effacées. "
+        "Nos copies de sécurité les gardent encore 6 mois au plus."
+    )
     chloe = bot.chat(CHLOE, "Chloé")
     await chloe.send("/retirer")
     await chloe.tap("Oui, je la retire")
