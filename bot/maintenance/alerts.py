@@ -53,7 +53,7 @@ async def alert(
 def where(error: BaseException) -> str:
     """The innermost frame of the bot's own code (else the innermost of all): file:line."""
     frames = traceback.extract_tb(error.__traceback__)
-    ours = [f for f in frames if "/bot/" in f.filename and "/site-packages/" not in f.filename]
+    ours = [f for f in frames if "/bot/" in f.filename]  # python-telegram-bot's are telegram/
     if not (ours or frames):
         return "?"
     frame = (ours or frames)[-1]
