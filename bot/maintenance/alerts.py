@@ -8,6 +8,7 @@ person typed)."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import traceback
 from datetime import datetime, timedelta
 
@@ -75,4 +76,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     else:
         kind, text = f"error:{name}", f"erreur {name} pendant une mise à jour ({where(error)})."
+    if isinstance(error, sqlite3.Error):
+        kind = "database"
+        text += (
+            " La base de données a refusé une lecture ou une écriture : disque plein ? "
+            "Fichier en lecture seule ? Lancez python -m bot doctor."
+        )
     await alert(context, kind, text)

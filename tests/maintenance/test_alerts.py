@@ -49,6 +49,18 @@ async def test_a_failed_job_is_told(bot: Bot) -> None:
     assert alert.startswith("⚠️ Tremplin : la tâche « purge » a échoué (ProgrammingError, bot/")
 
 
+async def test_a_database_that_refuses_writes_is_told(bot: Bot) -> None:
+    chat = bot.chat()
+    await chat.send("/start")
+    await chat.tap("J'accepte")
+    bot.store.db.execute("PRAGMA query_only = ON").fetchall()  # as a read-only file or full disk
+    await chat.tap("26 à 49 ans")
+    assert "Je n'arrive pas à enregistrer" in chat.last.text
+    (alert,) = alerts(bot)
+    assert alert.startswith("⚠️ Tremplin : erreur OperationalError pendant une mise à jour")
+    assert "La base de données a refusé une lecture ou une écriture" in alert
+
+
 async def alerting_bot(tmp_path: Path, **extra: str) -> Bot:
     settings = make_settings(tmp_path, TREMPLIN_OPERATOR_IDS=str(OPERATOR), **extra)
     bot = Bot(settings=settings, api=LocalBotApi(), clock=Clock())
