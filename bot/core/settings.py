@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.backup import BackupPlan
+
 TELEGRAM_DEFAULT_API_URL = "https://api.telegram.org/bot"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +42,17 @@ class Settings:
     dialogs_dir: Path = PROJECT_ROOT / "dialogs"
     locales_dir: Path = PROJECT_ROOT / "locales"
     bot_username: str | None = None  # for t.me links; else asked with getMe
+    # Who is told when something breaks; empty: the staff chat, else the staff ids.
+    operator_ids: frozenset[int] = field(default_factory=frozenset)
+    backup_dir: Path | None = None  # None: `backups/` beside the database
+    backup_daily: int = 7
+    backup_weekly: int = 4
+    backup_monthly: int = 6
+    backup_age_recipient: str | None = None  # an age public key (age1…): backups encrypted
+    log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one JSON object a line
+    db_watch_seconds: int = 30
+    disk_min_free_mb: int = 200
 
     @property
     def demo(self) -> bool:
@@ -52,6 +65,20 @@ class Settings:
         if self.api_url.endswith("/bot"):
             return self.api_url[: -len("/bot")] + "/file/bot"
         return self.api_url
+
+    @property
+    def backup_plan(self) -> BackupPlan:
+        folder = self.backup_dir or self.database.parent / "backups"
+        return BackupPlan(folder=folder, age_recipient=self.backup_age_recipient)
+
+    @property
+    def operators(self) -> tuple[int, ...]:
+        """The chats told when something breaks."""
+        if self.operator_ids:
+            return tuple(sorted(self.operator_ids))
+        if self.staff_chat_id is not None:
+            return (self.staff_chat_id,)
+        return tuple(sorted(self.staff_ids))
 
     def is_staff(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.staff_ids
@@ -79,6 +106,20 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         dialogs_dir=_directory("TREMPLIN_DIALOGS", env.get("TREMPLIN_DIALOGS", ""), "dialogs"),
         locales_dir=_directory("TREMPLIN_LOCALES", env.get("TREMPLIN_LOCALES", ""), "locales"),
         bot_username=_bot_username(env.get("TREMPLIN_BOT_USERNAME", "")),
+        operator_ids=_chat_ids(env.get("TREMPLIN_OPERATOR_IDS", "")),
+        backup_dir=Path(env["TREMPLIN_BACKUP_DIR"]) if env.get("TREMPLIN_BACKUP_DIR") else None,
+        backup_daily=_count("TREMPLIN_BACKUP_DAILY", env.get("TREMPLIN_BACKUP_DAILY", ""), 7),
+        backup_weekly=_count("TREMPLIN_BACKUP_WEEKLY", env.get("TREMPLIN_BACKUP_WEEKLY", ""), 4),
+        backup_monthly=_count("TREMPLIN_BACKUP_MONTHLY", env.get("TREMPLIN_BACKUP_MONTHLY", ""), 6),
+        backup_age_recipient=_age_recipient(env.get("TREMPLIN_BACKUP_AGE_RECIPIENT", "")),
+        log_level=_log_level(env.get("LOG_LEVEL", "")),
+        log_format=_log_format(env.get("TREMPLIN_LOG_FORMAT", "")),
+        db_watch_seconds=_bounded(
+            "TREMPLIN_DB_WATCH_SECONDS", env.get("TREMPLIN_DB_WATCH_SECONDS", ""), 30, 1, 60
+        ),
+        disk_min_free_mb=_bounded(
+            "TREMPLIN_DISK_MIN_FREE_MB", env.get("TREMPLIN_DISK_MIN_FREE_MB", ""), 200, 0, 10**7
+        ),
     )
 
 
@@ -225,6 +266,59 @@ def _bot_username(value: str) -> str | None:
             f"TREMPLIN_BOT_USERNAME must be the bot's username such as tremplin_bot, not {value!r}"
         )
     return name
+
+
+def _chat_ids(value: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            ids.add(int(item))
+        except ValueError:
+            raise SettingsError(
+                "TREMPLIN_OPERATOR_IDS must be Telegram user or chat ids separated by commas, "
+                f"not {item!r}"
+            ) from None
+    return frozenset(ids)
+
+
+def _bounded(name: str, value: str, default: int, low: int, high: int) -> int:
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return int(value)
+
+
+def _count(name: str, value: str, default: int) -> int:
+    return _bounded(name, value, default, 0, 1000)
+
+
+def _age_recipient(value: str) -> str | None:
+    if not value:
+        return None
+    if not re.fullmatch(r"age1[02-9ac-hj-np-z]{58}", value):
+        raise SettingsError(
+            "TREMPLIN_BACKUP_AGE_RECIPIENT must be an age public key (age1… as printed by "
+            f"age-keygen), not {value!r}"
+        )
+    return value
+
+
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(value: str) -> str:
+    if not value:
+        return "INFO"
+    if value.upper() not in _LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LEVELS)}, not {value!r}")
+    return value.upper()
+
+
+def _log_format(value: str) -> str:
+    if value.lower() not in ("", "text", "json"):
+        raise SettingsError(f"TREMPLIN_LOG_FORMAT must be text or json, not {value!r}")
+    return value.lower() or "text"
 
 
 def _directory(name: str, value: str, default: str) -> Path:
