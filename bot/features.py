@@ -16,6 +16,7 @@ from bot.slots.feature import FEATURE as SLOTS
 from bot.staff.feature import DIGEST
 from bot.staff.feature import FEATURE as STAFF
 from bot.voice.feature import FEATURE as VOICE
+from bot.whoami.feature import FEATURE as WHOAMI
 
 # Staff first (its typed inputs take a staff member's reply before anything else); the
 # journey last, because its catch-alls take whatever no other feature wanted.
@@ -27,6 +28,7 @@ FEATURES: tuple[Feature, ...] = (
     VOICE,
     OUTBOX,
     MAINTENANCE,
+    WHOAMI,
     JOURNEY,
 )
 
