@@ -12,6 +12,7 @@ from bot.journey.feature import FEATURE as JOURNEY
 from bot.maintenance.feature import FEATURE as MAINTENANCE
 from bot.outbox.feature import FEATURE as OUTBOX
 from bot.referrers.feature import FEATURE as REFERRERS
+from bot.service.feature import FEATURE as SERVICE
 from bot.slots.feature import FEATURE as SLOTS
 from bot.staff.feature import DIGEST
 from bot.staff.feature import FEATURE as STAFF
@@ -28,6 +29,7 @@ FEATURES: tuple[Feature, ...] = (
     VOICE,
     OUTBOX,
     MAINTENANCE,
+    SERVICE,
     WHOAMI,
     JOURNEY,
 )
