@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--keep",
         action="store_true",
-        help="keep the demo database (var/demo.sqlite3) instead of starting afresh",
+        help="keep the demo database (demo.sqlite3 in the state folder) instead of starting afresh",
     )
     demo.set_defaults(handler=_demo)
     check = commands.add_parser(
