@@ -112,7 +112,7 @@ trap 'rm -rf "$BUILD"' EXIT
 tar -C "$SOURCE" --exclude=./.git --exclude=./.venv --exclude=./var --exclude=./build \
     --exclude='*.egg-info' -cf - . | tar -C "$BUILD" -xf -
 "$VENV/bin/python" -m babel.messages.frontend compile --use-fuzzy -d "$BUILD/locales" \
-    -D messages >/dev/null 2>&1
+    -D messages >/dev/null 2>&1 || say "catalogs not compiled: the bot compiles them in memory"
 "${PIP[@]}" install --no-deps --force-reinstall "$BUILD"
 say "tremplin $("$VENV/bin/python" -c 'from importlib.metadata import version; print(version("tremplin"))') installed in $VENV"
 
