@@ -203,3 +203,12 @@ def test_the_nginx_snippet_limits_the_body_and_passes_the_secret() -> None:
     assert "client_max_body_size 1m;" in snippet
     assert "X-Telegram-Bot-Api-Secret-Token $http_x_telegram_bot_api_secret_token" in snippet
     assert "proxy_pass http://127.0.0.1:8443/telegram;" in snippet
+
+
+def test_the_command_wrapper_runs_as_tremplin_with_the_service_settings() -> None:
+    wrapper = DEPLOY / "tremplin-command"
+    assert subprocess.run(["sh", "-n", str(wrapper)], capture_output=True).returncode == 0
+    text = wrapper.read_text()
+    assert 'TREMPLIN_ENV_FILE="/etc/tremplin/$name.env"' in text
+    assert "exec runuser -u tremplin --" in text
+    assert "/opt/tremplin/venv/bin/tremplin" in text
