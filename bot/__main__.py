@@ -166,11 +166,12 @@ def _no_token_message(settings: Settings) -> str:
     else:
         where_fr = "le fichier nommé par TREMPLIN_ENV_FILE (aucun n'a été lu)"
         where_en = "the file named by TREMPLIN_ENV_FILE (none was read)"
+    demo = "tremplin demo" if Path(sys.argv[0]).name == "tremplin" else "python -m bot demo"
     return (
         "tremplin: TELEGRAM_BOT_TOKEN manque et l'entrée n'est pas un terminal : le robot ne "
-        f"démarre pas. Mettez le jeton dans {where_fr}, ou lancez la démo : python -m bot demo.\n"
+        f"démarre pas. Mettez le jeton dans {where_fr}, ou lancez la démo : {demo}.\n"
         "tremplin: TELEGRAM_BOT_TOKEN is missing and standard input is not a terminal: the bot "
-        f"does not start. Put the token in {where_en}, or run the demo: python -m bot demo."
+        f"does not start. Put the token in {where_en}, or run the demo: {demo}."
     )
 
 

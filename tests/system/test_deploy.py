@@ -150,6 +150,7 @@ def test_install_script_in_a_temporary_root(tmp_path: Path) -> None:
     )
     assert started.returncode == 2
     assert f"Put the token in {env_file}" in started.stderr
+    assert "or run the demo: tremplin demo." in started.stderr
 
     # A second run (an upgrade) keeps the settings as the volunteer wrote them, and their mode.
     env_file.write_text("TREMPLIN_STAFF_IDS=11\n")
