@@ -2,7 +2,9 @@
 
 `main()` only parses the command line; the bot itself is built by `bot.app.build_application`.
 Exit codes: 0 fine, 1 `check` found problems, 2 a setting, a dialog file or the database is
-not usable (one clear line on stderr, nothing half-written), 3 another copy of the bot holds
+not usable (one clear line on stderr, nothing half-written; also `run` without a token when
+standard input is not a terminal: a service missing its env file must not look like a clean
+stop), 3 another copy of the bot holds
 the database (`run`, `restore`: bot/core/lock.py), 4 Telegram answered 409 Conflict to
 getUpdates (another program polls with this token), 5 the database file disappeared or was
 replaced while the bot ran (bot/maintenance/health.py), 141 the output was cut short
@@ -42,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         help="start the bot (Telegram with TELEGRAM_BOT_TOKEN, otherwise the terminal demo)",
         description="Start the bot. With TELEGRAM_BOT_TOKEN it talks to the Bot API at "
         "TELEGRAM_API_URL (long polling, or a webhook when TREMPLIN_WEBHOOK_URL is set); "
-        "without a token it starts the terminal demo.",
+        "without a token it starts the terminal demo, but only on a terminal: otherwise it "
+        "stops with exit code 2.",
     )
     run.set_defaults(handler=_run)
     demo = commands.add_parser(
@@ -54,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--keep",
         action="store_true",
-        help="keep the demo database (var/demo.sqlite3) instead of starting afresh",
+        help="keep the demo database (demo.sqlite3 in the state folder) instead of starting afresh",
     )
     demo.set_defaults(handler=_demo)
     check = commands.add_parser(
@@ -118,6 +121,9 @@ def _store_error() -> type[Exception]:
 
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
+    if settings.demo and not sys.stdin.isatty():
+        print(_no_token_message(settings), file=sys.stderr)
+        return EXIT_UNUSABLE
     if settings.demo:
         from bot.demo import run_demo
 
@@ -128,6 +134,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot.maintenance import health
 
     logs.configure(settings.log_level, settings.log_format)
+    _warn_about_missing_staff(settings)
     try:
         lock = DatabaseLock(settings.database).acquire()
     except DatabaseBusy as error:
@@ -205,6 +212,35 @@ def _serve(settings: Settings, unclean: bool) -> int:
         )
         return EXIT_UNUSABLE
     return int(application.bot_data.get(health.EXIT_CODE, 0))
+
+
+def _no_token_message(settings: Settings) -> str:
+    """Without a token and without a terminal (a service, a cron job, `< /dev/null`): say so in
+    French and English rather than start a demo that nobody reads and that ends at once."""
+    if settings.env_file:
+        where_fr = where_en = str(settings.env_file)
+    else:
+        where_fr = "le fichier nommé par TREMPLIN_ENV_FILE (aucun n'a été lu)"
+        where_en = "the file named by TREMPLIN_ENV_FILE (none was read)"
+    demo = "tremplin demo" if Path(sys.argv[0]).name == "tremplin" else "python -m bot demo"
+    return (
+        "tremplin: TELEGRAM_BOT_TOKEN manque et l'entrée n'est pas un terminal : le robot ne "
+        f"démarre pas. Mettez le jeton dans {where_fr}, ou lancez la démo : {demo}.\n"
+        "tremplin: TELEGRAM_BOT_TOKEN is missing and standard input is not a terminal: the bot "
+        f"does not start. Put the token in {where_en}, or run the demo: {demo}."
+    )
+
+
+def _warn_about_missing_staff(settings: Settings) -> None:
+    log = logging.getLogger("bot")
+    if settings.env_file:
+        log.info("settings read from %s", settings.env_file)
+    if not settings.staff_ids:
+        log.warning(
+            "TREMPLIN_STAFF_IDS is empty: nobody can use the staff commands (/file, /stats…)%s. "
+            "Send /whoami to the bot to learn your user id.",
+            "" if settings.staff_chat_id else " and new applications reach no one",
+        )
 
 
 def _demo(args: argparse.Namespace) -> int:

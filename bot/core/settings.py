@@ -1,4 +1,9 @@
-"""Settings, read once at start from the environment (and a `.env` file when present).
+"""Settings, read once at start from the environment and an env file.
+
+The env file is `TREMPLIN_ENV_FILE` (a service points it at `/etc/tremplin/tremplin.env`), or
+`.env` at the root of a checkout; variables already in the environment win. The state (the
+database and what sits beside it) lives in `TREMPLIN_STATE_DIR`, else systemd's
+`STATE_DIRECTORY`, else `var/` of a checkout: nothing depends on the current folder.
 
 Every bad value stops the program with one clear line and exit code 2 (see `__main__`).
 """
@@ -18,6 +23,19 @@ from bot.core.backup import BackupPlan
 
 TELEGRAM_DEFAULT_API_URL = "https://api.telegram.org/bot"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# `bot/`: when installed from the wheel, dialogs/ and locales/ are inside it (package data).
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def in_checkout() -> bool:
+    """Running from a clone of the repository (development), not from an installed wheel."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "bot").is_dir()
+
+
+def shipped_folder(name: str) -> Path:
+    """`dialogs` or `locales` as shipped: inside the installed package, else the checkout's."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PROJECT_ROOT / name
 
 
 class SettingsError(ValueError):
@@ -28,7 +46,7 @@ class SettingsError(ValueError):
 class Settings:
     token: str | None = None
     api_url: str = TELEGRAM_DEFAULT_API_URL
-    database: Path = Path("var/tremplin.sqlite3")
+    database: Path = PROJECT_ROOT / "var" / "tremplin.sqlite3"
     staff_ids: frozenset[int] = field(default_factory=frozenset)
     staff_chat_id: int | None = None
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
@@ -39,8 +57,8 @@ class Settings:
     # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; None: a new one each start.
     webhook_secret: str | None = None
     retention_months: int = 24
-    dialogs_dir: Path = PROJECT_ROOT / "dialogs"
-    locales_dir: Path = PROJECT_ROOT / "locales"
+    dialogs_dir: Path = field(default_factory=lambda: shipped_folder("dialogs"))
+    locales_dir: Path = field(default_factory=lambda: shipped_folder("locales"))
     bot_username: str | None = None  # for t.me links; else asked with getMe
     # Who is told when something breaks; empty: the staff chat, else the staff ids.
     operator_ids: frozenset[int] = field(default_factory=frozenset)
@@ -53,6 +71,10 @@ class Settings:
     log_format: str = "text"  # or "json": one JSON object a line
     db_watch_seconds: int = 30
     disk_min_free_mb: int = 200
+    # The folder of the database (and of what the bot keeps beside it).
+    state_dir: Path = PROJECT_ROOT / "var"
+    # The env file that was read, if any (named in messages about a missing setting).
+    env_file: Path | None = None
 
     @property
     def demo(self) -> bool:
@@ -85,16 +107,18 @@ class Settings:
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
-    """Build the settings from `environ` (default: the process environment and `.env`)."""
+    """Build the settings from `environ` (default: the process environment and the env file)."""
+    env_file = None
     if environ is None:
         if dotenv:
-            _load_dotenv()
+            env_file = _load_dotenv(os.environ)
         environ = os.environ
     env = {key: value.strip() for key, value in environ.items()}
+    state_dir = _state_dir(env)
     return Settings(
         token=_token(env.get("TELEGRAM_BOT_TOKEN", "")),
         api_url=_api_url(env.get("TELEGRAM_API_URL", "")),
-        database=_database(env.get("TREMPLIN_DATABASE", "")),
+        database=_database(env.get("TREMPLIN_DATABASE", ""), state_dir),
         staff_ids=_staff_ids(env.get("TREMPLIN_STAFF_IDS", "")),
         staff_chat_id=_chat_id(env.get("TREMPLIN_STAFF_CHAT_ID", "")),
         timezone=_timezone(env.get("TREMPLIN_TIMEZONE", "")),
@@ -120,14 +144,58 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         disk_min_free_mb=_bounded(
             "TREMPLIN_DISK_MIN_FREE_MB", env.get("TREMPLIN_DISK_MIN_FREE_MB", ""), 200, 0, 10**7
         ),
+        state_dir=state_dir,
+        env_file=env_file,
     )
 
 
-def _load_dotenv() -> None:
+def env_file_of(environ: Mapping[str, str]) -> Path | None:
+    """The env file to read: `TREMPLIN_ENV_FILE`, else `.env` of a checkout, else none."""
+    value = environ.get("TREMPLIN_ENV_FILE", "").strip()
+    if value:
+        path = Path(value)
+        if not path.exists() or path.is_dir():
+            raise SettingsError(f"TREMPLIN_ENV_FILE must be an existing file, {value!r} is not")
+        return path
+    default = PROJECT_ROOT / ".env"
+    return default if in_checkout() and default.is_file() else None
+
+
+def _load_dotenv(environ: Mapping[str, str]) -> Path | None:
     # Imported here so that tests, which pass `environ`, never read a developer's .env.
     from dotenv import load_dotenv
 
-    load_dotenv(Path.cwd() / ".env", override=False)
+    path = env_file_of(environ)
+    if path is None:
+        return None
+    try:
+        with path.open(encoding="utf-8") as stream:
+            load_dotenv(stream=stream, override=False)
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(
+            f"TREMPLIN_ENV_FILE: cannot read {str(path)!r} ({type(error).__name__})"
+        ) from None
+    return path
+
+
+def _state_dir(env: Mapping[str, str]) -> Path:
+    """TREMPLIN_STATE_DIR, else systemd's STATE_DIRECTORY (its first folder), else a default:
+    `var/` of a checkout, `$XDG_STATE_HOME/tremplin` (~/.local/state/tremplin) otherwise."""
+    name = "TREMPLIN_STATE_DIR"
+    value = env.get(name, "")
+    if not value and env.get("STATE_DIRECTORY"):
+        name, value = "STATE_DIRECTORY", env["STATE_DIRECTORY"].split(":")[0]
+    if not value:
+        if in_checkout():
+            return PROJECT_ROOT / "var"
+        xdg = env.get("XDG_STATE_HOME", "")
+        return (Path(xdg) if xdg else Path.home() / ".local" / "state") / "tremplin"
+    path = Path(value)
+    if not path.is_absolute():
+        raise SettingsError(f"{name} must be an absolute folder path, not {value!r}")
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{name} must be a folder, {value!r} is a file")
+    return path
 
 
 def _token(value: str) -> str | None:
@@ -161,8 +229,9 @@ def _api_url(value: str) -> str:
     return value
 
 
-def _database(value: str) -> Path:
-    path = Path(value or "var/tremplin.sqlite3")
+def _database(value: str, state_dir: Path) -> Path:
+    # A relative path is inside the state folder, wherever the program is started from.
+    path = state_dir / (value or "tremplin.sqlite3")
     if path.exists() and path.is_dir():
         raise SettingsError(f"TREMPLIN_DATABASE must be a file path, {str(path)!r} is a directory")
     return path
@@ -322,7 +391,7 @@ def _log_format(value: str) -> str:
 
 
 def _directory(name: str, value: str, default: str) -> Path:
-    path = Path(value) if value else PROJECT_ROOT / default
+    path = Path(value) if value else shipped_folder(default)
     if not path.is_dir():
         raise SettingsError(f"{name} must be an existing folder, {str(path)!r} is not")
     return path
