@@ -2,7 +2,12 @@
 
 `main()` only parses the command line; the bot itself is built by `bot.app.build_application`.
 Exit codes: 0 fine, 1 `check` found problems, 2 a setting, a dialog file or the database is
-not usable (one clear line on stderr, nothing half-written), 141 the output was cut short
+not usable (one clear line on stderr, nothing half-written; also `run` without a token when
+standard input is not a terminal: a service missing its env file must not look like a clean
+stop), 3 another copy of the bot holds
+the database (`run`, `restore`: bot/core/lock.py), 4 Telegram answered 409 Conflict to
+getUpdates (another program polls with this token), 5 the database file disappeared or was
+replaced while the bot ran (bot/maintenance/health.py), 141 the output was cut short
 (`… | head -1`: the reader closed the pipe; the command itself went to its end).
 """
 
@@ -17,11 +22,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.core.dialog_files import DialogError
-from bot.core.settings import SettingsError, load_settings
+from bot.core.settings import Settings, SettingsError, load_settings
 from bot.features import FEATURES
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
+EXIT_BUSY = 3
+EXIT_CONFLICT = 4
+EXIT_DATABASE_GONE = 5
 EXIT_PIPE_CLOSED = 128 + 13  # what a shell reports for a command ended by SIGPIPE
 
 
@@ -36,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         help="start the bot (Telegram with TELEGRAM_BOT_TOKEN, otherwise the terminal demo)",
         description="Start the bot. With TELEGRAM_BOT_TOKEN it talks to the Bot API at "
         "TELEGRAM_API_URL (long polling, or a webhook when TREMPLIN_WEBHOOK_URL is set); "
-        "without a token it starts the terminal demo.",
+        "without a token it starts the terminal demo, but only on a terminal: otherwise it "
+        "stops with exit code 2.",
     )
     run.set_defaults(handler=_run)
     demo = commands.add_parser(
@@ -48,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--keep",
         action="store_true",
-        help="keep the demo database (var/demo.sqlite3) instead of starting afresh",
+        help="keep the demo database (demo.sqlite3 in the state folder) instead of starting afresh",
     )
     demo.set_defaults(handler=_demo)
     check = commands.add_parser(
@@ -60,6 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--database", type=Path, help="a SQLite file to check")
     check.set_defaults(handler=_check)
+    doctor = commands.add_parser(
+        "doctor",
+        help="check a live setup (token, staff, staff group, structure, database, backups)",
+        description="Check the running setup and say in plain words what is wrong: the token "
+        "(getMe), the staff ids (set and reachable), the staff group (exists, the bot may "
+        "post), the structure's phone and hours, the database's integrity and free disk, the "
+        "last backup's age, the webhook if set. Exit 0 when all is well, 1 otherwise.",
+    )
+    doctor.set_defaults(handler=_doctor)
     for feature in FEATURES:
         if feature.add_parsers is not None:
             feature.add_parsers(commands)
@@ -68,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Every file the bot writes (database, journal, backups, exports) is its user's only.
+    os.umask(0o077)
     # The terminal demo is a chat: only problems are logged there.
     quiet = args.command == "demo"
     logging.basicConfig(
@@ -101,16 +121,53 @@ def _store_error() -> type[Exception]:
 
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
+    if settings.demo and not sys.stdin.isatty():
+        print(_no_token_message(settings), file=sys.stderr)
+        return EXIT_UNUSABLE
     if settings.demo:
         from bot.demo import run_demo
 
         logging.getLogger().setLevel(logging.WARNING)
         return run_demo(settings)
+    from bot.core import logs
+    from bot.core.lock import DatabaseBusy, DatabaseLock
+    from bot.maintenance import health
+
+    logs.configure(settings.log_level, settings.log_format)
+    _warn_about_missing_staff(settings)
+    try:
+        lock = DatabaseLock(settings.database).acquire()
+    except DatabaseBusy as error:
+        print(f"tremplin: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except OSError as error:
+        print(
+            f"tremplin: cannot open the database {str(settings.database)!r}: {error}",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    try:
+        unclean = health.arm_marker(settings.database)
+        code = _serve(settings, unclean)
+        # Only a stop that reaches here is clean: a crash leaves the marker for the next start.
+        health.disarm_marker(settings.database)
+        return code
+    finally:
+        lock.release()
+
+
+def _serve(settings: Settings, unclean: bool) -> int:
+    import signal
+
     from telegram import Update
 
     from bot.app import build_application
+    from bot.maintenance import health
 
     application = build_application(settings, rate_limit=True)
+    application.bot_data[health.UNCLEAN_START] = unclean
+    # What the database watch calls to stop the bot (bot/maintenance/health.py).
+    application.bot_data[health.STOPPER] = lambda: os.kill(os.getpid(), signal.SIGTERM)
     if settings.webhook_url:
         import secrets
         from urllib.parse import urlsplit
@@ -126,10 +183,10 @@ def _run(args: argparse.Namespace) -> int:
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
         )
-        return 0
+        return int(application.bot_data.get(health.EXIT_CODE, 0))
     import asyncio
 
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import Conflict, InvalidToken, NetworkError
 
     from bot.core import polling
 
@@ -142,13 +199,48 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
+    except Conflict:
+        logging.getLogger("bot").error(
+            "another program polls with this token (409 Conflict from getUpdates): "
+            "stop the other copy, or remove its webhook; this one stops"
+        )
+        return EXIT_CONFLICT
     except NetworkError as error:
         print(
             f"tremplin: cannot reach the Bot API at {settings.api_url} ({type(error).__name__})",
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
-    return 0
+    return int(application.bot_data.get(health.EXIT_CODE, 0))
+
+
+def _no_token_message(settings: Settings) -> str:
+    """Without a token and without a terminal (a service, a cron job, `< /dev/null`): say so in
+    French and English rather than start a demo that nobody reads and that ends at once."""
+    if settings.env_file:
+        where_fr = where_en = str(settings.env_file)
+    else:
+        where_fr = "le fichier nommé par TREMPLIN_ENV_FILE (aucun n'a été lu)"
+        where_en = "the file named by TREMPLIN_ENV_FILE (none was read)"
+    demo = "tremplin demo" if Path(sys.argv[0]).name == "tremplin" else "python -m bot demo"
+    return (
+        "tremplin: TELEGRAM_BOT_TOKEN manque et l'entrée n'est pas un terminal : le robot ne "
+        f"démarre pas. Mettez le jeton dans {where_fr}, ou lancez la démo : {demo}.\n"
+        "tremplin: TELEGRAM_BOT_TOKEN is missing and standard input is not a terminal: the bot "
+        f"does not start. Put the token in {where_en}, or run the demo: {demo}."
+    )
+
+
+def _warn_about_missing_staff(settings: Settings) -> None:
+    log = logging.getLogger("bot")
+    if settings.env_file:
+        log.info("settings read from %s", settings.env_file)
+    if not settings.staff_ids:
+        log.warning(
+            "TREMPLIN_STAFF_IDS is empty: nobody can use the staff commands (/file, /stats…)%s. "
+            "Send /whoami to the bot to learn your user id.",
+            "" if settings.staff_chat_id else " and new applications reach no one",
+        )
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -173,6 +265,19 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
     print("OK: dialogs, catalogs" + (" and database" if args.database else "") + " are valid.")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import diagnose
+
+    report = diagnose(load_settings())
+    for line in report.lines():
+        print(line)
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print("All is well.")
     return 0
 
 

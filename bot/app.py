@@ -44,7 +44,7 @@ def build_application(
     i18n.setup(settings.locales_dir, timezone=settings.timezone)
     start_all(settings.dialogs_dir, (f for feature in FEATURES for f in feature.dialog_files))
     dialogs = JOURNEY.live(settings.dialogs_dir)
-    store = store or Store.open(settings.database, clock=clock)
+    store = store or Store.open(settings.database, clock=clock, backups=settings.backup_plan)
     bot = make_bot(
         token=settings.token or OFFLINE_TOKEN,
         base_url=settings.api_url,

@@ -12,10 +12,12 @@ from bot.journey.feature import FEATURE as JOURNEY
 from bot.maintenance.feature import FEATURE as MAINTENANCE
 from bot.outbox.feature import FEATURE as OUTBOX
 from bot.referrers.feature import FEATURE as REFERRERS
+from bot.service.feature import FEATURE as SERVICE
 from bot.slots.feature import FEATURE as SLOTS
 from bot.staff.feature import DIGEST
 from bot.staff.feature import FEATURE as STAFF
 from bot.voice.feature import FEATURE as VOICE
+from bot.whoami.feature import FEATURE as WHOAMI
 
 # Staff first (its typed inputs take a staff member's reply before anything else); the
 # journey last, because its catch-alls take whatever no other feature wanted.
@@ -27,6 +29,8 @@ FEATURES: tuple[Feature, ...] = (
     VOICE,
     OUTBOX,
     MAINTENANCE,
+    SERVICE,
+    WHOAMI,
     JOURNEY,
 )
 

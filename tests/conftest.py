@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,9 @@ from bot.core.localapi import Chat, LocalBotApi, LocalRequest
 from bot.core.settings import Settings, load_settings
 from bot.services import services
 from bot.store import Store
+
+# Programs the tests start inherit this: a developer's .env is never read.
+os.environ["TREMPLIN_ENV_FILE"] = os.devnull
 
 STAFF_ID = 900
 CANDIDATE_ID = 1001

@@ -1,4 +1,9 @@
-"""Settings, read once at start from the environment (and a `.env` file when present).
+"""Settings, read once at start from the environment and an env file.
+
+The env file is `TREMPLIN_ENV_FILE` (a service points it at `/etc/tremplin/tremplin.env`), or
+`.env` at the root of a checkout; variables already in the environment win. The state (the
+database and what sits beside it) lives in `TREMPLIN_STATE_DIR`, else systemd's
+`STATE_DIRECTORY`, else `var/` of a checkout: nothing depends on the current folder.
 
 Every bad value stops the program with one clear line and exit code 2 (see `__main__`).
 """
@@ -14,8 +19,23 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.backup import BackupPlan
+
 TELEGRAM_DEFAULT_API_URL = "https://api.telegram.org/bot"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# `bot/`: when installed from the wheel, dialogs/ and locales/ are inside it (package data).
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def in_checkout() -> bool:
+    """Running from a clone of the repository (development), not from an installed wheel."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "bot").is_dir()
+
+
+def shipped_folder(name: str) -> Path:
+    """`dialogs` or `locales` as shipped: inside the installed package, else the checkout's."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PROJECT_ROOT / name
 
 
 class SettingsError(ValueError):
@@ -26,7 +46,7 @@ class SettingsError(ValueError):
 class Settings:
     token: str | None = None
     api_url: str = TELEGRAM_DEFAULT_API_URL
-    database: Path = Path("var/tremplin.sqlite3")
+    database: Path = PROJECT_ROOT / "var" / "tremplin.sqlite3"
     staff_ids: frozenset[int] = field(default_factory=frozenset)
     staff_chat_id: int | None = None
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
@@ -37,9 +57,24 @@ class Settings:
     # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; None: a new one each start.
     webhook_secret: str | None = None
     retention_months: int = 24
-    dialogs_dir: Path = PROJECT_ROOT / "dialogs"
-    locales_dir: Path = PROJECT_ROOT / "locales"
+    dialogs_dir: Path = field(default_factory=lambda: shipped_folder("dialogs"))
+    locales_dir: Path = field(default_factory=lambda: shipped_folder("locales"))
     bot_username: str | None = None  # for t.me links; else asked with getMe
+    # Who is told when something breaks; empty: the staff chat, else the staff ids.
+    operator_ids: frozenset[int] = field(default_factory=frozenset)
+    backup_dir: Path | None = None  # None: `backups/` beside the database
+    backup_daily: int = 7
+    backup_weekly: int = 4
+    backup_monthly: int = 6
+    backup_age_recipient: str | None = None  # an age public key (age1…): backups encrypted
+    log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one JSON object a line
+    db_watch_seconds: int = 30
+    disk_min_free_mb: int = 200
+    # The folder of the database (and of what the bot keeps beside it).
+    state_dir: Path = PROJECT_ROOT / "var"
+    # The env file that was read, if any (named in messages about a missing setting).
+    env_file: Path | None = None
 
     @property
     def demo(self) -> bool:
@@ -53,21 +88,37 @@ class Settings:
             return self.api_url[: -len("/bot")] + "/file/bot"
         return self.api_url
 
+    @property
+    def backup_plan(self) -> BackupPlan:
+        folder = self.backup_dir or self.database.parent / "backups"
+        return BackupPlan(folder=folder, age_recipient=self.backup_age_recipient)
+
+    @property
+    def operators(self) -> tuple[int, ...]:
+        """The chats told when something breaks."""
+        if self.operator_ids:
+            return tuple(sorted(self.operator_ids))
+        if self.staff_chat_id is not None:
+            return (self.staff_chat_id,)
+        return tuple(sorted(self.staff_ids))
+
     def is_staff(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.staff_ids
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
-    """Build the settings from `environ` (default: the process environment and `.env`)."""
+    """Build the settings from `environ` (default: the process environment and the env file)."""
+    env_file = None
     if environ is None:
         if dotenv:
-            _load_dotenv()
+            env_file = _load_dotenv(os.environ)
         environ = os.environ
     env = {key: value.strip() for key, value in environ.items()}
+    state_dir = _state_dir(env)
     return Settings(
         token=_token(env.get("TELEGRAM_BOT_TOKEN", "")),
         api_url=_api_url(env.get("TELEGRAM_API_URL", "")),
-        database=_database(env.get("TREMPLIN_DATABASE", "")),
+        database=_database(env.get("TREMPLIN_DATABASE", ""), state_dir),
         staff_ids=_staff_ids(env.get("TREMPLIN_STAFF_IDS", "")),
         staff_chat_id=_chat_id(env.get("TREMPLIN_STAFF_CHAT_ID", "")),
         timezone=_timezone(env.get("TREMPLIN_TIMEZONE", "")),
@@ -79,14 +130,72 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         dialogs_dir=_directory("TREMPLIN_DIALOGS", env.get("TREMPLIN_DIALOGS", ""), "dialogs"),
         locales_dir=_directory("TREMPLIN_LOCALES", env.get("TREMPLIN_LOCALES", ""), "locales"),
         bot_username=_bot_username(env.get("TREMPLIN_BOT_USERNAME", "")),
+        operator_ids=_chat_ids(env.get("TREMPLIN_OPERATOR_IDS", "")),
+        backup_dir=Path(env["TREMPLIN_BACKUP_DIR"]) if env.get("TREMPLIN_BACKUP_DIR") else None,
+        backup_daily=_count("TREMPLIN_BACKUP_DAILY", env.get("TREMPLIN_BACKUP_DAILY", ""), 7),
+        backup_weekly=_count("TREMPLIN_BACKUP_WEEKLY", env.get("TREMPLIN_BACKUP_WEEKLY", ""), 4),
+        backup_monthly=_count("TREMPLIN_BACKUP_MONTHLY", env.get("TREMPLIN_BACKUP_MONTHLY", ""), 6),
+        backup_age_recipient=_age_recipient(env.get("TREMPLIN_BACKUP_AGE_RECIPIENT", "")),
+        log_level=_log_level(env.get("LOG_LEVEL", "")),
+        log_format=_log_format(env.get("TREMPLIN_LOG_FORMAT", "")),
+        db_watch_seconds=_bounded(
+            "TREMPLIN_DB_WATCH_SECONDS", env.get("TREMPLIN_DB_WATCH_SECONDS", ""), 30, 1, 60
+        ),
+        disk_min_free_mb=_bounded(
+            "TREMPLIN_DISK_MIN_FREE_MB", env.get("TREMPLIN_DISK_MIN_FREE_MB", ""), 200, 0, 10**7
+        ),
+        state_dir=state_dir,
+        env_file=env_file,
     )
 
 
-def _load_dotenv() -> None:
+def env_file_of(environ: Mapping[str, str]) -> Path | None:
+    """The env file to read: `TREMPLIN_ENV_FILE`, else `.env` of a checkout, else none."""
+    value = environ.get("TREMPLIN_ENV_FILE", "").strip()
+    if value:
+        path = Path(value)
+        if not path.exists() or path.is_dir():
+            raise SettingsError(f"TREMPLIN_ENV_FILE must be an existing file, {value!r} is not")
+        return path
+    default = PROJECT_ROOT / ".env"
+    return default if in_checkout() and default.is_file() else None
+
+
+def _load_dotenv(environ: Mapping[str, str]) -> Path | None:
     # Imported here so that tests, which pass `environ`, never read a developer's .env.
     from dotenv import load_dotenv
 
-    load_dotenv(Path.cwd() / ".env", override=False)
+    path = env_file_of(environ)
+    if path is None:
+        return None
+    try:
+        with path.open(encoding="utf-8") as stream:
+            load_dotenv(stream=stream, override=False)
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(
+            f"TREMPLIN_ENV_FILE: cannot read {str(path)!r} ({type(error).__name__})"
+        ) from None
+    return path
+
+
+def _state_dir(env: Mapping[str, str]) -> Path:
+    """TREMPLIN_STATE_DIR, else systemd's STATE_DIRECTORY (its first folder), else a default:
+    `var/` of a checkout, `$XDG_STATE_HOME/tremplin` (~/.local/state/tremplin) otherwise."""
+    name = "TREMPLIN_STATE_DIR"
+    value = env.get(name, "")
+    if not value and env.get("STATE_DIRECTORY"):
+        name, value = "STATE_DIRECTORY", env["STATE_DIRECTORY"].split(":")[0]
+    if not value:
+        if in_checkout():
+            return PROJECT_ROOT / "var"
+        xdg = env.get("XDG_STATE_HOME", "")
+        return (Path(xdg) if xdg else Path.home() / ".local" / "state") / "tremplin"
+    path = Path(value)
+    if not path.is_absolute():
+        raise SettingsError(f"{name} must be an absolute folder path, not {value!r}")
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{name} must be a folder, {value!r} is a file")
+    return path
 
 
 def _token(value: str) -> str | None:
@@ -120,8 +229,9 @@ def _api_url(value: str) -> str:
     return value
 
 
-def _database(value: str) -> Path:
-    path = Path(value or "var/tremplin.sqlite3")
+def _database(value: str, state_dir: Path) -> Path:
+    # A relative path is inside the state folder, wherever the program is started from.
+    path = state_dir / (value or "tremplin.sqlite3")
     if path.exists() and path.is_dir():
         raise SettingsError(f"TREMPLIN_DATABASE must be a file path, {str(path)!r} is a directory")
     return path
@@ -227,8 +337,61 @@ def _bot_username(value: str) -> str | None:
     return name
 
 
+def _chat_ids(value: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            ids.add(int(item))
+        except ValueError:
+            raise SettingsError(
+                "TREMPLIN_OPERATOR_IDS must be Telegram user or chat ids separated by commas, "
+                f"not {item!r}"
+            ) from None
+    return frozenset(ids)
+
+
+def _bounded(name: str, value: str, default: int, low: int, high: int) -> int:
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return int(value)
+
+
+def _count(name: str, value: str, default: int) -> int:
+    return _bounded(name, value, default, 0, 1000)
+
+
+def _age_recipient(value: str) -> str | None:
+    if not value:
+        return None
+    if not re.fullmatch(r"age1[02-9ac-hj-np-z]{58}", value):
+        raise SettingsError(
+            "TREMPLIN_BACKUP_AGE_RECIPIENT must be an age public key (age1… as printed by "
+            f"age-keygen), not {value!r}"
+        )
+    return value
+
+
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(value: str) -> str:
+    if not value:
+        return "INFO"
+    if value.upper() not in _LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LEVELS)}, not {value!r}")
+    return value.upper()
+
+
+def _log_format(value: str) -> str:
+    if value.lower() not in ("", "text", "json"):
+        raise SettingsError(f"TREMPLIN_LOG_FORMAT must be text or json, not {value!r}")
+    return value.lower() or "text"
+
+
 def _directory(name: str, value: str, default: str) -> Path:
-    path = Path(value) if value else PROJECT_ROOT / default
+    path = Path(value) if value else shipped_folder(default)
     if not path.is_dir():
         raise SettingsError(f"{name} must be an existing folder, {str(path)!r} is not")
     return path

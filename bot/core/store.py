@@ -7,6 +7,7 @@ received is on disk (a draft's answers skip the fsync: see `draft_transaction`),
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -18,6 +19,14 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.core import states
+from bot.core.backup import (
+    BEFORE_MIGRATION,
+    BackupError,
+    BackupPlan,
+    make_private_folder,
+    write_backup,
+)
+from bot.core.ledger import Ledger
 
 # States an application can be in while it is alive; `brouillon` is the journey in progress.
 # Plain strings: they are written into SQL (the partial index) with `repr`.
@@ -52,6 +61,10 @@ class StoreBase:
         self.db = db
         self.clock = clock
         self.path: Path | None = None  # the file, when opened with `open`
+        # Where erasures and withdrawals are also recorded, for a restore (bot/core/ledger.py).
+        self.ledger: Ledger | None = None
+        # (device, inode) of the file when opened: the bot stops if the path changes.
+        self.file_identity: tuple[int, int] | None = None
         # The update being processed, and whether its id is already recorded (see polling.py).
         self._current_update: int | None = None
         self._update_recorded = False
@@ -184,25 +197,52 @@ class StoreBase:
     migrations: ClassVar[Migrations | None] = None
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Callable[[], datetime] = utcnow) -> Self:
-        """Open (creating if needed) the database file and bring its schema up to date."""
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        backups: BackupPlan | None = None,
+    ) -> Self:
+        """Open (creating if needed) the database file and bring its schema up to date.
+
+        The folder is created 0700 and the files are 0600. Before a migration changes an
+        existing schema, a backup is written to `backups` (default: `backups/` beside the
+        file); if it cannot be written, nothing is migrated."""
         migrations = cls.migrations
         if migrations is None:
             raise TypeError("open the whole store: bot.store.Store.open(path)")
         path = Path(path)
+        on_disk = str(path) != ":memory:"
         try:
-            if str(path) != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
+            if on_disk:
+                make_private_folder(path.parent)
             conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
             db = Database(conn)
             store = cls(db, clock=clock)
             store.path = path
             store._configure()
+            if on_disk:
+                store._make_private()
+                store.ledger = Ledger(path)
+                stat = os.stat(path)
+                store.file_identity = (stat.st_dev, stat.st_ino)
+                if migrations.applied(db) and migrations.pending(db):
+                    plan = backups or BackupPlan(path.parent / "backups")
+                    write_backup(conn, plan, taken_at=clock(), label=BEFORE_MIGRATION)
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.Error, BackupError) as error:
             raise StoreError(f"cannot open the database {str(path)!r}: {error}") from error
         return store
+
+    def _make_private(self) -> None:
+        """The file, its WAL and shared memory: readable by the bot's user only."""
+        assert self.path is not None
+        for suffix in ("", "-wal", "-shm"):
+            candidate = self.path.with_name(self.path.name + suffix)
+            if candidate.exists():
+                os.chmod(candidate, 0o600)
 
     def _configure(self) -> None:
         for pragma in (

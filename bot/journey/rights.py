@@ -163,7 +163,13 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if data.subject == "erase":
         svc.store.erase_user(user.id)
-        await _edit(query.message, _("C'est fait. Toutes vos données sont effacées."))
+        await _edit(
+            query.message,
+            _(
+                "C'est fait. Toutes vos données sont effacées. "
+                "Nos copies de sécurité les gardent encore {months} mois au plus."
+            ).format(months=max(svc.settings.backup_monthly, 1)),
+        )
         # Every staff and referrer message that showed the person loses it too.
         await redactions.redact_owed(context, svc)
         return

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from bot.core.ledger import ERASED_APPLICATION, ERASED_USER, WITHDRAWN, Entry
 from bot.core.mentions import ERASED, owe_redactions
+from bot.core.states import FINAL, State
 from bot.journey.store import CandidateStore, vars_of
+
+FINAL_STATES = {state.value for state in FINAL}
 
 
 class RightsStore(CandidateStore):
@@ -41,12 +46,10 @@ class RightsStore(CandidateStore):
         trace (action and dates, no note, no link to the person). Returns how many applications
         were erased."""
         with self.db.atomic():
-            ids = [
-                row[0]
-                for row in self.db.execute(
-                    "SELECT id FROM applications WHERE user_id = ?", [user_id]
-                ).fetchall()
-            ]
+            rows = self.db.execute(
+                "SELECT id, reference FROM applications WHERE user_id = ?", [user_id]
+            ).fetchall()
+            ids = [row[0] for row in rows]
             # The staff's and referrers' messages that show the person are owed an edit.
             owe_redactions(self.db, ids, ERASED, self._now())
             for application_id in ids:
@@ -58,8 +61,54 @@ class RightsStore(CandidateStore):
             self.db.execute("DELETE FROM applications WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM users WHERE id = ?", [user_id])
             self._event("candidate", "erased", None, None, None)
+            if self.ledger is not None:
+                # Inside the transaction: an erasure not recorded for a restore is not done.
+                self.ledger.record(
+                    self.clock(),
+                    [(ERASED_USER, user_id)] + [(ERASED_APPLICATION, r[1]) for r in rows if r[1]],
+                )
         self.forget_people()
         # secure_delete zeroes the freed bytes in the file; the WAL still holds the old pages
         # until a checkpoint: fold it in and empty it now, so the bytes are gone everywhere.
         self.checkpoint()
         return len(ids)
+
+    def reapply_erasures(self, entries: Sequence[Entry]) -> tuple[int, int]:
+        """After a restore: erase again every person, and withdraw again every application,
+        that the ledger's `entries` name (matched by salted hash). Not recorded a second time.
+        Returns (people erased, applications withdrawn)."""
+        ledger = self.ledger
+        if ledger is None or not entries:
+            return 0, 0
+        people = {e.digest for e in entries if e.kind == ERASED_USER}
+        applications = {e.digest for e in entries if e.kind == ERASED_APPLICATION}
+        withdrawn = {e.digest for e in entries if e.kind == WITHDRAWN}
+        to_erase = {
+            row[0]
+            for row in self.db.execute("SELECT id FROM users").fetchall()
+            if ledger.digest(ERASED_USER, row[0]) in people
+        }
+        rows = self.db.execute(
+            "SELECT id, user_id, reference, state FROM applications WHERE reference IS NOT NULL"
+        ).fetchall()
+        to_erase |= {
+            row[1] for row in rows if ledger.digest(ERASED_APPLICATION, row[2]) in applications
+        }
+        self.ledger = None
+        try:
+            for user_id in sorted(to_erase):
+                self.erase_user(user_id)
+            count = 0
+            for application_id, user_id, reference, state in rows:
+                if (
+                    user_id not in to_erase
+                    and state not in FINAL_STATES
+                    and ledger.digest(WITHDRAWN, reference) in withdrawn
+                    and self.change_state(
+                        application_id, expected=state, new=State.CANCELLED, actor="candidate"
+                    )
+                ):
+                    count += 1
+        finally:
+            self.ledger = ledger
+        return len(to_erase), count

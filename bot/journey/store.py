@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.core.ledger import WITHDRAWN
 from bot.core.states import State
 from bot.core.store import ACTIVE_STATES, NotFoundError, StoreBase, iso
 
@@ -335,6 +336,11 @@ class CandidateStore(StoreBase):
             if cursor.rowcount != 1:
                 return False
             self._event(actor, "state", application_id, expected, new, note)
+            if new == State.CANCELLED and actor == "candidate" and self.ledger is not None:
+                # A restore of an older backup must withdraw it again (bot/core/ledger.py).
+                reference = self.application(application_id).reference
+                if reference:
+                    self.ledger.record(self.clock(), [(WITHDRAWN, reference)])
         return True
 
     def abandon_draft(self, user_id: int, *, action: str = "abandoned") -> None:

@@ -1,12 +1,17 @@
-"""Command line of maintenance (issue #7): purge (RGPD retention) and backup."""
+"""Command line of maintenance: purge (RGPD retention), backup and restore."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from bot.core.backup import BackupError, write_backup
+from bot.core.lock import DatabaseBusy, DatabaseLock
 from bot.core.settings import Settings, load_settings
 from bot.core.store import utcnow
+from bot.maintenance import backups
+from bot.maintenance.restore import restore
 from bot.maintenance.rules import cutoff
 from bot.store import Store
 
@@ -27,12 +32,32 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     backup = commands.add_parser(
         "backup",
         help="write a consistent copy of the database, even while the bot runs",
-        description="Write a consistent copy of TREMPLIN_DATABASE to FILE with SQLite's online "
-        "backup API (safe while the bot runs). Check it with `python -m bot check "
-        "--database FILE`.",
+        description="Write a consistent copy of TREMPLIN_DATABASE with SQLite's online backup "
+        "API (safe while the bot runs), check its integrity, make it readable by its owner "
+        "only, and encrypt it when TREMPLIN_BACKUP_AGE_RECIPIENT is set. Without FILE it goes "
+        "to TREMPLIN_BACKUP_DIR with the rotation, as the bot's daily backup does.",
     )
-    backup.add_argument("file", type=Path, help="the copy to write (must not exist)")
+    backup.add_argument("file", type=Path, nargs="?", help="the copy to write (must not exist)")
     backup.set_defaults(handler=_backup)
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup back in place, then erase again whoever asked since",
+        description="Replace TREMPLIN_DATABASE by FILE (the bot must be stopped): decrypt it "
+        "(--identity) if it is encrypted, check its integrity, bring its schema up to date, "
+        "then apply again every erasure and withdrawal recorded since the backup was taken "
+        "(the erasure ledger beside the database), and the retention. The database replaced "
+        "is first saved in TREMPLIN_BACKUP_DIR.",
+    )
+    restore.add_argument("file", type=Path, help="the backup to restore")
+    restore.add_argument(
+        "--identity",
+        type=Path,
+        help="the age identity file (AGE-SECRET-KEY-1…) of an encrypted backup",
+    )
+    restore.set_defaults(handler=_restore)
+
+
+EXIT_BUSY = 3  # the bot (or another command) holds the database: see bot/core/lock.py
 
 
 def check(settings: Settings) -> list[str]:
@@ -42,7 +67,7 @@ def check(settings: Settings) -> list[str]:
 
 def _purge(args: argparse.Namespace) -> int:
     settings = load_settings()
-    store = Store.open(settings.database)
+    store = Store.open(settings.database, backups=settings.backup_plan)
     try:
         before = cutoff(utcnow(), settings.retention_months)
         expired = store.expired_applications(before=before)
@@ -64,14 +89,37 @@ def _purge(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     settings = load_settings()
-    if args.file.exists():
+    if args.file is not None and args.file.exists():
         print(f"tremplin: {args.file} already exists; choose a new file name")
         return 2
-    args.file.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(settings.database)
+    store = Store.open(settings.database, backups=settings.backup_plan)
     try:
-        store.backup_to(str(args.file))
+        if args.file is None:
+            path = backups.take(store, settings, utcnow())
+        else:
+            args.file.parent.mkdir(parents=True, exist_ok=True)
+            path = write_backup(
+                store.db.conn, settings.backup_plan, taken_at=utcnow(), target=args.file
+            )
+    except BackupError as error:
+        print(f"tremplin: {error}", file=sys.stderr)
+        return 2
     finally:
         store.close()
-    print(f"Backup written to {args.file}.")
+    print(f"Backup written to {path}.")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    try:
+        with DatabaseLock(settings.database):
+            report = restore(settings, args.file, identity=args.identity)
+    except DatabaseBusy as error:
+        print(f"tremplin: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except BackupError as error:
+        print(f"tremplin: {error}", file=sys.stderr)
+        return 2
+    print(report)
     return 0

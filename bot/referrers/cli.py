@@ -197,7 +197,7 @@ def _write_qr(path: Path, link: str) -> None:
 def _open(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.store import Store
 
-    return Store.open(settings.database)
+    return Store.open(settings.database, backups=settings.backup_plan)
 
 
 def _catalog(settings: Settings) -> Catalog:

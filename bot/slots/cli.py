@@ -83,7 +83,7 @@ def check(settings: Settings) -> list[str]:
 
 def _open(settings: Settings) -> Store:
     i18n.setup(settings.locales_dir, timezone=settings.timezone)
-    return Store.open(settings.database)
+    return Store.open(settings.database, backups=settings.backup_plan)
 
 
 def _line(slot: Slot, settings: Settings) -> str:

@@ -59,7 +59,7 @@ def _services(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.store import Store
 
     i18n.setup(settings.locales_dir, timezone=settings.timezone)
-    store = Store.open(settings.database)
+    store = Store.open(settings.database, backups=settings.backup_plan)
     return Services(
         settings=settings, store=store, dialogs=load_dialogs(settings.dialogs_dir), clock=utcnow
     )

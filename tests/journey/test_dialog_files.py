@@ -229,9 +229,9 @@ async def test_a_first_load_with_problems_gives_the_full_list(
         await harness.start()
     assert len(raised.value.problems) == 3, raised.value.problems
     assert harness.application is None
-    # `python -m bot run`: exit 2, one clear line per problem.
+    # `python -m bot demo`: exit 2, one clear line per problem.
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "bot", "demo"],
         input="/start\n",
         capture_output=True,
         text=True,

@@ -66,6 +66,7 @@ async def test_the_email_question_has_no_empty_answer_line_when_modified(bot: Bo
 def test_a_command_piped_into_a_reader_that_closes_early_exits_quietly(tmp_path: Path) -> None:
     """`python -m bot referrers add … | head -1`: no traceback once `head` has gone."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
+    env["TREMPLIN_ENV_FILE"] = os.devnull  # never a developer's .env
     env.update(
         {
             "TREMPLIN_DATABASE": str(tmp_path / "var" / "tremplin.sqlite3"),

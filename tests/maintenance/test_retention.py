@@ -15,6 +15,7 @@ from tests.journeys import PROBABLE, file_application, play
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
+    env["TREMPLIN_ENV_FILE"] = os.devnull  # never a developer's .env
     env["TREMPLIN_DATABASE"] = str(settings.database)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

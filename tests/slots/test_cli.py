@@ -20,6 +20,7 @@ from tests.conftest import make_settings
 
 def _slots(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
+    env["TREMPLIN_ENV_FILE"] = os.devnull  # never a developer's .env
     env.update({"TREMPLIN_DATABASE": str(tmp_path / "var" / "tremplin.sqlite3"), **extra})
     return subprocess.run(
         [sys.executable, "-m", "bot", "slots", *args],

@@ -160,6 +160,7 @@ async def test_stats_text_survives_a_server_refusing_photos(bot: Bot) -> None:
 
 def _cli(bot: Bot, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
+    env["TREMPLIN_ENV_FILE"] = os.devnull  # never a developer's .env
     env["TREMPLIN_DATABASE"] = str(bot.settings.database)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

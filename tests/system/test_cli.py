@@ -19,6 +19,7 @@ from tests.journeys import dialogs_with_phone
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))}
+    env["TREMPLIN_ENV_FILE"] = os.devnull  # never a developer's .env
     env.update({"TREMPLIN_DATABASE": str(tmp_path / "var" / "tremplin.sqlite3"), **extra})
     return env
 
@@ -45,7 +46,7 @@ def test_help_of_each_command(tmp_path: Path, command: list[str]) -> None:
 
 
 def test_demo_prints_the_french_welcome_and_exits_at_end_of_input(tmp_path: Path) -> None:
-    result = _bot(tmp_path, "run", stdin="/start\n")
+    result = _bot(tmp_path, "demo", stdin="/start\n")
     assert result.returncode == 0, result.stderr
     assert "Bonjour, je suis le robot d'Initiatives Solidaires" in result.stdout
     assert "[1] J'accepte   [2] Non merci" in result.stdout
@@ -121,7 +122,7 @@ def test_malformed_dialogs_stop_the_bot_with_exit_2(tmp_path: Path) -> None:
         (broken / source.name).write_text(source.read_text())
     (broken / "journey.toml").write_text("[[steps]\n")
     result = _bot(tmp_path, "run", "--help")
-    result = _bot(tmp_path, "run", TREMPLIN_DIALOGS=str(broken), stdin="/start\n")
+    result = _bot(tmp_path, "demo", TREMPLIN_DIALOGS=str(broken), stdin="/start\n")
     assert result.returncode == 2
     assert "journey.toml: not valid TOML" in result.stderr
 

@@ -6,14 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.settings import TELEGRAM_DEFAULT_API_URL, SettingsError, load_settings
+from bot.core.settings import (
+    PROJECT_ROOT,
+    TELEGRAM_DEFAULT_API_URL,
+    SettingsError,
+    load_settings,
+)
 
 
 def test_defaults_without_anything_set() -> None:
     settings = load_settings({})
     assert settings.demo
     assert settings.api_url == TELEGRAM_DEFAULT_API_URL
-    assert settings.database == Path("var/tremplin.sqlite3")
+    assert settings.database == PROJECT_ROOT / "var" / "tremplin.sqlite3"
     assert settings.staff_ids == frozenset()
     assert settings.staff_chat_id is None
     assert str(settings.timezone) == "Europe/Paris"

@@ -31,6 +31,7 @@ class BotProcess:
             TELEGRAM_BOT_TOKEN="123456:CRASH-test",
             TELEGRAM_API_URL=api_url,
             TREMPLIN_DATABASE=str(self.database),
+            TREMPLIN_ENV_FILE=os.devnull,  # never a developer's .env
         )
         self.cwd = tmp_path
         self.process: subprocess.Popen[bytes] | None = None

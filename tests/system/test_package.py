@@ -1,0 +1,136 @@
+"""`pip install .` gives a `tremplin` command that works from any folder (issue 22): the wheel
+holds dialogs/ and locales/ (their source stays at the top of the repository) and the
+LICENSE. Built with `pip wheel`, installed into a fresh virtual environment that sees this
+one's dependencies, and run from a folder that is not the repository's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), "."],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = out.glob("tremplin-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh venv with the wheel installed; the dependencies come from this venv (a .pth
+    line: its packages, not its editable `bot`), so nothing is downloaded."""
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site, "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    pip = [sys.executable, "-m", "pip", "--python", str(python)]
+    subprocess.run(
+        [*pip, "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    yield venv
+
+
+def _files_under(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_wheel_holds_dialogs_locales_and_the_licence(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for toml in (PROJECT_ROOT / "dialogs").glob("*.toml"):
+        assert f"bot/dialogs/{toml.name}" in names
+    for po in (PROJECT_ROOT / "locales").glob("*/LC_MESSAGES/messages.po"):
+        assert f"bot/locales/{po.relative_to(PROJECT_ROOT / 'locales').as_posix()}" in names
+    licence = next(n for n in names if n.endswith(".dist-info/licenses/LICENSE"))
+    text = zipfile.ZipFile(wheel).read(licence).decode()
+    assert text == (PROJECT_ROOT / "LICENSE").read_text()
+    assert text.lstrip().startswith("GNU AFFERO GENERAL PUBLIC LICENSE")
+    assert "Version 3, 19 November 2007" in text
+    assert not any(n.startswith(("tests/", "bench/")) for n in names)
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "TREMPLIN_", "PYTHON", "VIRTUAL_ENV", "XDG_"))
+    }
+    env.pop("STATE_DIRECTORY", None)
+    env.update(HOME=str(tmp_path / "home"), **extra)
+    return env
+
+
+def test_the_installed_command_works_from_any_folder(installed: Path, tmp_path: Path) -> None:
+    tremplin = installed / "bin" / "tremplin"
+    where = subprocess.run(
+        [installed / "bin" / "python", "-c", "import bot; print(bot.__file__)"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        check=True,
+    ).stdout
+    assert where.startswith(str(installed)), where  # the installed copy, not the repository
+    result = subprocess.run(
+        [tremplin, "check"], capture_output=True, text=True, env=_env(tmp_path), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK: dialogs, catalogs are valid." in result.stdout
+    # The demo reads the packaged texts; its database goes to ~/.local/state/tremplin.
+    result = subprocess.run(
+        [tremplin, "demo"],
+        input="/start\n",
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Bonjour, je suis le robot d'Initiatives Solidaires" in result.stdout
+    assert (tmp_path / "home" / ".local" / "state" / "tremplin" / "demo.sqlite3").exists()
+    assert _files_under(tmp_path) == {"home/.local/state/tremplin/demo.sqlite3"}
+
+
+def test_a_deployment_can_point_at_its_own_dialogs(installed: Path, tmp_path: Path) -> None:
+    own = tmp_path / "own-dialogs"
+    own.mkdir()
+    for source in (PROJECT_ROOT / "dialogs").glob("*.toml"):
+        text = source.read_text()
+        if source.name == "structure.toml":
+            text = text.replace('phone = ""', 'phone = "01 48 00 00 00"')
+        (own / source.name).write_text(text)
+    result = subprocess.run(
+        [installed / "bin" / "tremplin", "check"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path, TREMPLIN_DIALOGS=str(own)),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "phone is empty" not in result.stdout  # its own structure.toml was read
