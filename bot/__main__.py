@@ -134,7 +134,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot.maintenance import health
 
     logs.configure(settings.log_level, settings.log_format)
-    _warn_about_missing_staff(settings)
+    _say_where_settings_come_from(settings)
     try:
         lock = DatabaseLock(settings.database).acquire()
     except DatabaseBusy as error:
@@ -231,16 +231,11 @@ def _no_token_message(settings: Settings) -> str:
     )
 
 
-def _warn_about_missing_staff(settings: Settings) -> None:
-    log = logging.getLogger("bot")
+def _say_where_settings_come_from(settings: Settings) -> None:
+    # An empty TREMPLIN_STAFF_IDS is logged with the structure's other gaps
+    # (journey.feature.warn_before_going_live).
     if settings.env_file:
-        log.info("settings read from %s", settings.env_file)
-    if not settings.staff_ids:
-        log.warning(
-            "TREMPLIN_STAFF_IDS is empty: nobody can use the staff commands (/file, /stats…)%s. "
-            "Send /whoami to the bot to learn your user id.",
-            "" if settings.staff_chat_id else " and new applications reach no one",
-        )
+        logging.getLogger("bot").info("settings read from %s", settings.env_file)
 
 
 def _demo(args: argparse.Namespace) -> int:

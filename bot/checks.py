@@ -30,7 +30,7 @@ def warnings_of(settings: Settings) -> list[str]:
         structure = load_dialogs(settings.dialogs_dir).structure
     except Exception:  # a broken file is already one of the problems of run_checks
         return []
-    return go_live_gaps(structure, settings.staff_ids)
+    return go_live_gaps(structure, settings.staff_ids, settings.staff_chat_id)
 
 
 # The modules whose texts candidates read (staff's stay French): every language must have them.

@@ -104,7 +104,9 @@ def cross_checks(dialogs: Dialogs) -> list[str]:
     return problems
 
 
-def go_live_gaps(structure: Structure, staff_ids: frozenset[int]) -> list[str]:
+def go_live_gaps(
+    structure: Structure, staff_ids: frozenset[int], staff_chat_id: int | None = None
+) -> list[str]:
     """What a structure must fill before real candidates use the bot: valid as it is (the
     demo and the tests run), but people would meet a dead end. `python -m bot check` starts
     with these lines; `python -m bot run` with a token logs them at every start."""
@@ -119,7 +121,9 @@ def go_live_gaps(structure: Structure, staff_ids: frozenset[int]) -> list[str]:
     if not staff_ids:
         gaps.append(
             "TREMPLIN_STAFF_IDS is empty: nobody can open the queue, decide on an application "
-            "or call back a person who asked for it."
+            "or call back a person who asked for it"
+            + ("" if staff_chat_id else ", and new applications reach no one")
+            + ". Send /whoami to the bot to learn your user id."
         )
     for contact in structure.contacts:
         if not contact.address and not contact.phone:

@@ -121,7 +121,9 @@ def warn_before_going_live(application: TelegramApp) -> None:
     svc = services(application)
     if not svc.settings.token:
         return  # the terminal demo and the tests
-    for gap in go_live_gaps(svc.dialogs.structure, svc.settings.staff_ids):
+    for gap in go_live_gaps(
+        svc.dialogs.structure, svc.settings.staff_ids, svc.settings.staff_chat_id
+    ):
         log.warning("not ready for real candidates: %s", gap)
 
 
