@@ -14,6 +14,7 @@ from bot.core.settings import PROJECT_ROOT
 from bot.core.states import LABELS, State, sql_in
 from bot.journey.dialog_types import APPLICATION_STATES
 from bot.staff import rules as applications
+from bot.staff.dialogs import MESSAGES
 from bot.store import Store
 
 
@@ -85,6 +86,11 @@ def test_the_groups_of_the_queries() -> None:
     assert states.NOT_FILED == (State.DRAFT, "rappel", "rappel_fait")
     assert not set(states.NOT_FILED) & filed
     assert filed | set(states.NOT_FILED) == set(APPLICATION_STATES)
+
+
+def test_each_decided_state_has_its_message() -> None:
+    """staff.toml's [messages] has one per state a decision leads to, named after it."""
+    assert set(states.DECIDED) <= set(MESSAGES)
 
 
 def test_a_group_in_sql() -> None:
