@@ -1,6 +1,7 @@
 """One vocabulary of application states: the values, their groups and their French names.
 
-Pure (no Telegram, no SQL). The values are the strings stored in `applications.state`, so the
+Pure (no Telegram, no database; `sql_in` renders a group as an SQL condition, so that no other
+module types a state in SQL). The values are the strings stored in `applications.state`, so the
 database does not change; a `State` compares equal to its string. States follow les emplois de
 l'inclusion: `brouillon` (the journey) → `nouvelle` (filed) → `a_l_etude` (a staff member
 opened it) → `entretien` → `acceptee` | `refusee` | `en_attente`; `annulee` when the candidate
@@ -12,6 +13,8 @@ wording is edited; the short labels below are marked with `N_` and translated wh
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -49,10 +52,12 @@ FINAL: tuple[State, ...] = (State.ACCEPTED, State.REFUSED, State.CANCELLED)
 FILED_ALIVE: tuple[State, ...] = (*OPEN, State.ACCEPTED)
 # Alive (the draft included): at most one per person (the partial index of the store).
 ACTIVE: tuple[State, ...] = (State.DRAFT, *FILED_ALIVE)
+# Waiting for a decision: filed, and nobody decided yet (the digest's reminders).
+UNDECIDED: tuple[State, ...] = (State.NEW, State.REVIEWING)
+# Decided: the states a staff decision leads to (the first decision's delay in /stats).
+DECIDED: tuple[State, ...] = (State.INTERVIEW, State.ACCEPTED, State.REFUSED, State.WAITING)
 # The decisions a referrer is told about as they happen.
-NOTIFIED: frozenset[State] = frozenset(
-    {State.INTERVIEW, State.WAITING, State.ACCEPTED, State.REFUSED}
-)
+NOTIFIED: frozenset[State] = frozenset(DECIDED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +130,8 @@ LABELS: dict[State, Labels] = {
 CALLBACK = "rappel"  # the person asked to be called; the team has not called yet
 CALLED = "rappel_fait"  # a staff member called her
 CALLBACK_STATES: tuple[str, ...] = (CALLBACK, CALLED)
+# Not a filed application: the draft and the call-back requests (no figure counts them).
+NOT_FILED: tuple[str, ...] = (State.DRAFT, *CALLBACK_STATES)
 CALLBACK_LABELS: dict[str, Labels] = {
     CALLBACK: Labels(
         staff=N_("📞 demande de rappel"),
@@ -149,3 +156,27 @@ def labels(state: str) -> Labels | None:
         return LABELS[State(state)]
     except ValueError:
         return None
+
+
+# --- the groups in SQL ------------------------------------------------------------------------
+# No state is typed in SQL anywhere else (tests/journey/test_states.py scans the sources);
+# the shipped migrations keep their text as it was (they are never edited).
+
+_VALUE = re.compile(r"[a-z_]+")
+
+
+def sql_in(column: str, group: str | Iterable[str], *, negate: bool = False) -> str:
+    """`column IN ('a', 'b')` for a group of states (`NOT IN` with `negate`); for one state,
+    `column = 'a'` (or `!=`).
+
+    The values are written as SQL literals, not bound parameters: SQLite uses a partial
+    index (`applications_one_active`, `applications_names`) only when the query says the
+    index's own condition, and `state IN (?, ?)` does not; the values are this module's own,
+    never anyone's input (and checked to be plain words)."""
+    values = [str(value) for value in ((group,) if isinstance(group, str) else group)]
+    if not values or not all(_VALUE.fullmatch(value) for value in values):
+        raise ValueError(f"not a group of states: {values!r}")
+    if len(values) == 1:
+        return f"{column} {'!=' if negate else '='} '{values[0]}'"
+    listed = ", ".join(f"'{value}'" for value in values)
+    return f"{column} {'NOT IN' if negate else 'IN'} ({listed})"

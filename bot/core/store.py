@@ -18,7 +18,6 @@ from typing import Any, ClassVar, Self
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.core import states
 from bot.core.backup import (
     BEFORE_MIGRATION,
     BackupError,
@@ -27,11 +26,6 @@ from bot.core.backup import (
     write_backup,
 )
 from bot.core.ledger import Ledger
-
-# States an application can be in while it is alive; `brouillon` is the journey in progress.
-# Plain strings: they are written into SQL (the partial index) with `repr`.
-ACTIVE_STATES = tuple(s.value for s in states.ACTIVE)
-
 
 # How many processed update ids are remembered to skip a redelivered one.
 PROCESSED_UPDATES_KEPT = 1000

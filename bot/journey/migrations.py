@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from bot.core.store import ACTIVE_STATES
 from bot.journey.rules.latin import full_latin
 
 
@@ -48,7 +47,8 @@ def migrate(db: Database) -> None:
     # One application in progress or alive per person: a second /start finds it.
     db.execute(
         "CREATE UNIQUE INDEX applications_one_active ON applications(user_id) "
-        f"WHERE state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})"
+        "WHERE state IN ('brouillon', 'nouvelle', 'a_l_etude', 'entretien', 'en_attente', "
+        "'acceptee')"
     )
     db.execute("CREATE INDEX applications_state_filed ON applications(state, filed_at)")
     db.execute(

@@ -9,11 +9,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.core.ledger import WITHDRAWN
-from bot.core.states import State
-from bot.core.store import ACTIVE_STATES, NotFoundError, StoreBase, iso
+from bot.core.states import ACTIVE, State, sql_in
+from bot.core.store import NotFoundError, StoreBase, iso
 
 # `state IN ('brouillon', …)` in full: the text of the partial index `applications_one_active`.
-_ACTIVE_SQL = f"state IN ({', '.join(repr(s) for s in ACTIVE_STATES)})"
+_ACTIVE_SQL = sql_in("state", ACTIVE)
+_DRAFT_SQL = sql_in("state", State.DRAFT)
 
 
 @dataclass(slots=True)
@@ -192,7 +193,7 @@ class CandidateStore(StoreBase):
                 contact = "" if before[:10] == now[:10] else ", last_contact_at = :now"
                 self.db.execute(
                     f"UPDATE applications SET answers = :answers, updated_at = :now{contact} "
-                    "WHERE id = :id AND state = 'brouillon'",
+                    f"WHERE id = :id AND {_DRAFT_SQL}",
                     {
                         "answers": json.dumps(answers, ensure_ascii=False),
                         "now": now,
@@ -251,8 +252,8 @@ class CandidateStore(StoreBase):
                 return existing
             cursor = self.db.execute(
                 "INSERT INTO applications (user_id, state, source, consent_at, created_at, "
-                "updated_at, last_contact_at) VALUES (?, 'brouillon', ?, ?, ?, ?, ?)",
-                [user_id, source, now, now, now, now],
+                "updated_at, last_contact_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [user_id, State.DRAFT, source, now, now, now, now],
             )
             application_id = int(cursor.lastrowid or 0)
             self._event("candidate", "consent", application_id, None, State.DRAFT)
@@ -297,10 +298,18 @@ class CandidateStore(StoreBase):
             }
             assignments = ", ".join(f"[{name}] = ?" for name in columns)
             cursor = self.db.execute(
-                f"UPDATE applications SET {assignments}, state = 'nouvelle', reference = ?, "
+                f"UPDATE applications SET {assignments}, state = ?, reference = ?, "
                 "filed_at = ?, updated_at = ?, last_contact_at = ? "
-                "WHERE id = ? AND state = 'brouillon'",
-                [*columns.values(), reference, iso(now), iso(now), iso(now), application_id],
+                f"WHERE id = ? AND {_DRAFT_SQL}",
+                [
+                    *columns.values(),
+                    State.NEW,
+                    reference,
+                    iso(now),
+                    iso(now),
+                    iso(now),
+                    application_id,
+                ],
             )
             if cursor.rowcount != 1:
                 return self.application(application_id), False
@@ -349,7 +358,7 @@ class CandidateStore(StoreBase):
         with self.db.atomic():
             self.db.execute("DELETE FROM conversations WHERE user_id = ?", [user_id])
             cursor = self.db.execute(
-                "DELETE FROM applications WHERE user_id = ? AND state = 'brouillon'", [user_id]
+                f"DELETE FROM applications WHERE user_id = ? AND {_DRAFT_SQL}", [user_id]
             )
             if cursor.rowcount or action == "declined_consent":
                 # Anonymous: the funnel counts those who said "Non merci", even at consent.

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from bot.core.states import NOT_FILED, State, sql_in
 from bot.core.store import StoreBase, iso
 from bot.journey.store import CandidateApplication
 from bot.referrers.rules import new_code, new_link_token
@@ -144,7 +145,7 @@ class ReferrerStore(StoreBase):
             "SELECT a.source, a.state, COUNT(*), COUNT(f.application_id) "
             "FROM applications a LEFT JOIN referrer_followups f ON f.application_id = a.id "
             # Filed applications only: a call-back request (`rappel…`) is not one.
-            "WHERE a.source IS NOT NULL AND a.state NOT IN ('brouillon', 'rappel', 'rappel_fait') "
+            f"WHERE a.source IS NOT NULL AND {sql_in('a.state', NOT_FILED, negate=True)} "
             "GROUP BY a.source, a.state"
         ).fetchall()
         counts: dict[str, ReferrerCounts] = {}
@@ -236,7 +237,8 @@ class ReferrerStore(StoreBase):
             for row in self.db.query(
                 "SELECT a.* FROM applications a "
                 "JOIN referrer_followups f ON f.application_id = a.id "
-                "WHERE a.source = ? AND a.state != 'brouillon' ORDER BY a.filed_at DESC, a.id DESC",
+                f"WHERE a.source = ? AND {sql_in('a.state', State.DRAFT, negate=True)} "
+                "ORDER BY a.filed_at DESC, a.id DESC",
                 [code],
             )
         ]

@@ -6,14 +6,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from bot.core.states import FILED_ALIVE, sql_in
 from bot.core.store import StoreBase, iso
-from bot.slots.store import (
-    ACTIVE_BOOKING_SQL,
-    BOOKING_SELECT,
-    FILED_ALIVE,
-    Booking,
-    booking_of_row,
-)
+from bot.slots.store import ACTIVE_BOOKING_SQL, BOOKING_SELECT, Booking, booking_of_row
 
 
 class SlotFollowupStore(StoreBase):
@@ -52,10 +47,9 @@ class SlotFollowupStore(StoreBase):
 
     def bookings_to_remind(self, *, now: datetime) -> list[Booking]:
         """Active bookings of filed, alive applications whose slot has not started."""
-        alive = ", ".join(repr(s) for s in FILED_ALIVE)
         rows = self.db.execute(
             f"{BOOKING_SELECT} WHERE k.state IN {ACTIVE_BOOKING_SQL} AND s.cancelled_at IS NULL "
-            f"AND s.start > ? AND a.state IN ({alive}) ORDER BY s.start, k.id",
+            f"AND s.start > ? AND {sql_in('a.state', FILED_ALIVE)} ORDER BY s.start, k.id",
             [iso(now)],
         ).fetchall()
         return [booking_of_row(row) for row in rows]

@@ -12,16 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core import states
+from bot.core.states import State, sql_in
 from bot.core.store import NotFoundError, StoreBase, iso
 from bot.slots.rules import KINDS
 
 BOOKING_STATES = ("booked", "confirmed", "cancelled", "attended", "no_show")
 # A booking that still expects the person at the slot.
 ACTIVE_BOOKING = ("booked", "confirmed")
-# Applications that are alive after filing: only they get reminders and appear to staff.
-# Plain strings: they are written into SQL with `repr`.
-FILED_ALIVE = tuple(s.value for s in states.FILED_ALIVE)
 
 ACTIVE_BOOKING_SQL = "('booked', 'confirmed')"
 
@@ -377,7 +374,7 @@ class SlotStore(StoreBase):
             "UPDATE bookings SET state = 'cancelled', cancel_reason = 'draft_idle', "
             f"updated_at = ? WHERE state IN {ACTIVE_BOOKING_SQL} AND application_id IN ("
             "SELECT a.id FROM applications a LEFT JOIN conversations c "
-            "ON c.application_id = a.id WHERE a.state = 'brouillon' "
+            f"ON c.application_id = a.id WHERE {sql_in('a.state', State.DRAFT)} "
             "AND COALESCE(c.updated_at, a.updated_at) < ?)",
             [self._now(), iso(idle_since)],
         )

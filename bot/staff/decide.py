@@ -10,6 +10,7 @@ from telegram import CallbackQuery, Message, User
 from telegram.ext import ContextTypes
 
 from bot.core.i18n import _, format_moment
+from bot.core.states import State
 from bot.journey.store import CandidateApplication
 from bot.outbox import handlers as outbox
 from bot.services import Services
@@ -21,7 +22,7 @@ from bot.staff import views as staff_views
 def stale_text(application: CandidateApplication, svc: Services) -> str:
     """Why a button no longer applies: who decided, and when."""
     review = svc.store.review(application.id)
-    if application.state == lifecycle.CANCELLED:
+    if application.state == State.CANCELLED:
         return _("La personne a retiré sa candidature.")
     if review.decided_at:
         return _("Déjà décidé par {name} le {moment} : {state}.").format(

@@ -21,27 +21,20 @@ from bot.core.dialog_files import (
 from bot.journey.dialog_types import Dialogs
 
 FILE = "staff.toml"
-REQUIRED_MESSAGES = (
-    "entretien",
-    "entretien_lieu",
-    "entretien_apporter",
-    "information_collective",
-    "acceptee",
-    "acceptee_suite",
-    "refusee",
-    "refusee_suite",
-    "en_attente",
-    "en_attente_suite",
-)
-# The placeholders each message may use (a typo in one would crash `.format`).
-PLACEHOLDERS = {
-    "entretien": {"moment"},
-    "information_collective": {"moment"},
-    "entretien_lieu": {"place"},
-    "entretien_apporter": {"things"},
-    "acceptee_suite": {"place"},
-    "refusee": {"reference", "reason"},
-    "en_attente": {"reference"},
+# [messages], one table: what the candidate reads after each decision (`states.DECIDED`; the
+# first key of each is the state's own value), every key required, with the placeholders
+# each may use (a typo in one would crash `.format`).
+MESSAGES: dict[str, frozenset[str]] = {
+    "entretien": frozenset({"moment"}),
+    "entretien_lieu": frozenset({"place"}),
+    "entretien_apporter": frozenset({"things"}),
+    "information_collective": frozenset({"moment"}),
+    "acceptee": frozenset(),
+    "acceptee_suite": frozenset({"place"}),
+    "refusee": frozenset({"reference", "reason"}),
+    "refusee_suite": frozenset(),
+    "en_attente": frozenset({"reference"}),
+    "en_attente_suite": frozenset(),
 }
 
 
@@ -191,11 +184,11 @@ def _cross_checks(staff: StaffDialogs) -> list[str]:
     ids = [r.id for r in staff.reasons]
     if len(ids) != len(set(ids)):
         problems.add(FILE, "", "two [[reasons]] share an id")
-    for key in REQUIRED_MESSAGES:
+    for key in MESSAGES:
         if key not in staff.messages:
             problems.add(FILE, "", f"[messages] lacks {key!r}")
     for key, text in staff.messages.items():
-        for wrong in placeholder_problems(text, PLACEHOLDERS.get(key, set())):
+        for wrong in placeholder_problems(text, MESSAGES.get(key, frozenset())):
             problems.add(FILE, f"messages.{key}", wrong)
     return problems.lines
 

@@ -10,15 +10,14 @@ sent on a day with nothing to say.
 from __future__ import annotations
 
 import logging
-import tomllib
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 
 from telegram import CallbackQuery, Message, User
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.core.dialog_files import DialogSource, Loaded, Problems, read_toml
 from bot.core.i18n import _, french
 from bot.core.settings import Settings
 from bot.journey.store import CandidateApplication
@@ -35,35 +34,33 @@ CATCH_UP_JOB = "staff:digest:catch-up"
 CATCH_UP_AFTER = timedelta(minutes=1)
 
 
-def _read(path: Path) -> rules.DigestSettings:
-    with path.open("rb") as handle:
-        return rules.read_settings(tomllib.load(handle).get("digest"))
+def _parse(directory: Path) -> Loaded[rules.DigestSettings]:
+    # A file missing or not TOML is said by the staff feature's own check (bot.staff.dialogs),
+    # not twice: no problem of its own here.
+    raw = read_toml(directory / "staff.toml", Problems())
+    if raw is None:
+        return Loaded(None)
+    try:
+        return Loaded(rules.read_settings(raw.get("digest")))
+    except rules.DigestSettingsError as error:
+        return Loaded(None, (str(error),))
 
 
-@lru_cache(maxsize=8)
-def _cached(path: Path, stamp: int) -> rules.DigestSettings:
-    return _read(path)
+# `[digest]` of staff.toml (defaults when absent), through the one loader of dialogs files:
+# read again when the file changes, the last good version kept while it is broken.
+DIGEST: DialogSource[rules.DigestSettings] = DialogSource(
+    name="staff_digest", files=("staff.toml",), parse=_parse
+)
 
 
 def digest_settings(directory: Path) -> rules.DigestSettings:
     """`[digest]` of staff.toml (defaults when absent), read again when the file changes."""
-    path = directory / "staff.toml"
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        return rules.DigestSettings()
-    return _cached(path, stamp)
+    return DIGEST.live(directory)
 
 
 def check(settings: Settings) -> list[str]:
     """`python -m bot check`: problems in `[digest]` (the rest of staff.toml is the staff's)."""
-    try:
-        _read(settings.dialogs_dir / "staff.toml")
-    except rules.DigestSettingsError as error:
-        return [str(error)]
-    except (OSError, tomllib.TOMLDecodeError):
-        return []  # said by the staff feature's own check
-    return []
+    return DIGEST.check(settings.dialogs_dir)
 
 
 async def start(application: Application) -> None:  # type: ignore[type-arg]

@@ -19,11 +19,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.states import State
+from bot.core.states import UNDECIDED
 from bot.journey.store import CandidateApplication
 
-# Waiting for a decision: nobody decided anything yet.
-UNDECIDED: tuple[State, ...] = (State.NEW, State.REVIEWING)
+# Waiting for a decision (`UNDECIDED`): nobody decided anything yet.
 WAITING_DAYS = 7  # listed in the digest (more than this)
 LATE_DAYS = 45  # a line of its own in the digest
 ASK_DAYS = 60  # the card asks: decide, or keep it waiting

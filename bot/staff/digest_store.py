@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.core.states import DECIDED, OPEN, UNDECIDED, State, sql_in
 from bot.core.store import StoreBase, iso
 from bot.journey.store import CandidateApplication
-from bot.staff.digest_rules import UNDECIDED
 
 DIGEST_DAY = "digest_day"  # bot_state: the last local day done, as its ordinal
 DIGEST_AT = "digest_at"  # bot_state: when it was done, Unix seconds
 KEEP_WAITING = "keep_waiting"  # the audit action of "⏸ Garder en attente"
-DECISIONS = ("entretien", "acceptee", "refusee", "en_attente")
-_UNDECIDED_SQL = ", ".join(repr(s.value) for s in UNDECIDED)
 
 
 class DigestStore(StoreBase):
@@ -51,7 +49,7 @@ class DigestStore(StoreBase):
         return int(
             self.db.execute(
                 "SELECT count(*) FROM applications WHERE filed_at IS NOT NULL "
-                "AND filed_at > ? AND state != 'brouillon'",
+                f"AND filed_at > ? AND {sql_in('state', State.DRAFT, negate=True)}",
                 [iso(since)],
             ).fetchone()[0]
         )
@@ -59,7 +57,7 @@ class DigestStore(StoreBase):
     def undecided_before(self, before: datetime) -> list[CandidateApplication]:
         """Applications nobody decided on, filed before `before`, oldest first."""
         rows = self.db.query(
-            f"SELECT * FROM applications WHERE state IN ({_UNDECIDED_SQL}) "
+            f"SELECT * FROM applications WHERE {sql_in('state', UNDECIDED)} "
             "AND filed_at IS NOT NULL AND filed_at < ? ORDER BY filed_at, id",
             [iso(before)],
         )
@@ -72,13 +70,13 @@ class DigestStore(StoreBase):
         interview slot the candidate booked."""
         rows = self.db.execute(
             "SELECT r.interview_at, a.id FROM reviews r JOIN applications a "
-            "ON a.id = r.application_id WHERE a.state = 'entretien' "
+            f"ON a.id = r.application_id WHERE {sql_in('a.state', State.INTERVIEW)} "
             "AND coalesce(r.interview_kind, 'entretien') = 'entretien' "
             "AND r.interview_at >= ? AND r.interview_at < ? "
             "UNION SELECT s.start, a.id FROM bookings b JOIN slots s ON s.id = b.slot_id "
             "JOIN applications a ON a.id = b.application_id WHERE s.kind = 'entretien' "
             "AND s.cancelled_at IS NULL AND b.state IN ('booked', 'confirmed') "
-            "AND a.state IN ('nouvelle', 'a_l_etude', 'entretien', 'en_attente') "
+            f"AND {sql_in('a.state', OPEN)} "
             "AND s.start >= ? AND s.start < ?",
             [iso(start), iso(end), iso(start), iso(end)],
         ).fetchall()
@@ -93,7 +91,7 @@ class DigestStore(StoreBase):
         return int(
             self.db.execute(
                 "SELECT count(*) FROM conversations c JOIN applications a "
-                "ON a.id = c.application_id WHERE a.state = 'brouillon' AND c.step = ? "
+                f"ON a.id = c.application_id WHERE {sql_in('a.state', State.DRAFT)} AND c.step = ? "
                 "AND c.updated_at < ?",
                 [step, iso(idle_since)],
             ).fetchone()[0]
@@ -118,12 +116,10 @@ class DigestStore(StoreBase):
 
     def decision_delays(self) -> list[tuple[str, str]]:
         """(filed_at, first decision's moment) of each application a staff member decided."""
-        marks = ", ".join("?" for _ in DECISIONS)
         rows = self.db.execute(
             "SELECT a.filed_at, min(e.at) FROM applications a JOIN events e "
             "ON e.application_id = a.id WHERE a.filed_at IS NOT NULL AND e.action = 'state' "
-            f"AND e.actor LIKE 'staff:%' AND e.to_state IN ({marks}) GROUP BY a.id",
-            list(DECISIONS),
+            f"AND e.actor LIKE 'staff:%' AND {sql_in('e.to_state', DECIDED)} GROUP BY a.id"
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
 
@@ -133,7 +129,7 @@ class DigestStore(StoreBase):
         # not one subquery per application.
         rows = self.db.execute(
             "SELECT a.filed_at, e.note FROM (SELECT application_id, min(id) AS first "
-            "FROM events WHERE action = 'state' AND to_state = 'entretien' "
+            f"FROM events WHERE action = 'state' AND {sql_in('to_state', State.INTERVIEW)} "
             "GROUP BY application_id) f JOIN events e ON e.id = f.first "
             "JOIN applications a ON a.id = f.application_id WHERE a.filed_at IS NOT NULL"
         ).fetchall()

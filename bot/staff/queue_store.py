@@ -7,15 +7,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from bot.core.states import CALLBACK, CALLBACK_STATES
+from bot.core.states import CALLBACK, FILED, NOT_FILED, OPEN, State, sql_in
 from bot.core.store import StoreBase
 from bot.journey.store import CandidateApplication
-from bot.staff.rules import FILED_STATES, OPEN_STATES
 from bot.staff.store import JourneyCounts, QueueFilter, like_pattern
 
 # Sent by a candidate: neither a draft nor a call-back request (which the queue shows apart
 # and no figure counts).
-_FILED = f"state NOT IN ('brouillon', {', '.join(repr(s) for s in CALLBACK_STATES)})"
+_FILED = sql_in("state", NOT_FILED, negate=True)
+_NOT_DRAFT = sql_in("state", State.DRAFT, negate=True)
 
 
 class StaffQueueStore(StoreBase):
@@ -24,7 +24,7 @@ class StaffQueueStore(StoreBase):
     def application_by_reference(self, reference: str) -> CandidateApplication | None:
         row = next(
             self.db.query(
-                "SELECT * FROM applications WHERE reference = ? AND state != 'brouillon'",
+                f"SELECT * FROM applications WHERE reference = ? AND {_NOT_DRAFT}",
                 [reference.strip().upper()],
             ),
             None,
@@ -35,8 +35,8 @@ class StaffQueueStore(StoreBase):
         # Unfiltered, the queue also shows the call-back requests still to make (no reference
         # and no filing date: they come first); any other filter leaves them out.
         unfiltered = not (filters.states or filters.workshop or filters.verdict or filters.source)
-        states = [s for s in filters.states if s in FILED_STATES] or [
-            *OPEN_STATES,
+        states = [s for s in filters.states if s in FILED] or [
+            *OPEN,
             *((CALLBACK,) if unfiltered else ()),
         ]
         clauses = [f"state IN ({', '.join('?' for _ in states)})"]
@@ -93,7 +93,7 @@ class StaffQueueStore(StoreBase):
             )
             params += [like_pattern(word)] * 4
         rows = self.db.query(
-            "SELECT * FROM applications WHERE state != 'brouillon' AND "
+            f"SELECT * FROM applications WHERE {_NOT_DRAFT} AND "
             + " AND ".join(clauses)
             + " ORDER BY filed_at DESC, id DESC LIMIT ?",
             [*params, limit],
@@ -103,7 +103,7 @@ class StaffQueueStore(StoreBase):
     def filed_applications(self) -> Iterator[CandidateApplication]:
         """Every filed application, oldest first (export)."""
         for row in self.db.query(
-            "SELECT * FROM applications WHERE filed_at IS NOT NULL AND state != 'brouillon' "
+            f"SELECT * FROM applications WHERE filed_at IS NOT NULL AND {_NOT_DRAFT} "
             "ORDER BY filed_at, id"
         ):
             yield CandidateApplication.from_row(row)
@@ -112,7 +112,8 @@ class StaffQueueStore(StoreBase):
         """The language each person with a filed application reads (export), by user id."""
         rows = self.db.execute(
             "SELECT u.id, u.language FROM users u WHERE u.language IS NOT NULL AND EXISTS "
-            "(SELECT 1 FROM applications a WHERE a.user_id = u.id AND a.state != 'brouillon')"
+            "(SELECT 1 FROM applications a WHERE a.user_id = u.id AND "
+            f"{sql_in('a.state', State.DRAFT, negate=True)})"
         ).fetchall()
         return {row[0]: row[1] for row in rows}
 
@@ -163,7 +164,7 @@ class StaffQueueStore(StoreBase):
         ).fetchone()[0]
         steps = self.db.execute(
             "SELECT c.step, count(*) FROM conversations c JOIN applications a "
-            "ON a.id = c.application_id WHERE a.state = 'brouillon' GROUP BY c.step"
+            f"ON a.id = c.application_id WHERE {sql_in('a.state', State.DRAFT)} GROUP BY c.step"
         ).fetchall()
         return JourneyCounts(
             events={row[0]: row[1] for row in rows},

@@ -1,7 +1,7 @@
 """An application's life, as staff move it: which decision is allowed from which state.
 
 Pure rules (no Telegram, no SQL). The states themselves, their groups and their names are in
-`bot.core.states`; the names below are kept for the callers that read them from here.
+`bot.core.states`.
 """
 
 from __future__ import annotations
@@ -10,18 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core import states
-from bot.core.states import State
+from bot.core.states import OPEN, State
 from bot.slots.rules import TimeError, read_local
-
-DRAFT = State.DRAFT
-NEW = State.NEW
-REVIEWING = State.REVIEWING
-INTERVIEW = State.INTERVIEW
-WAITING = State.WAITING
-ACCEPTED = State.ACCEPTED
-REFUSED = State.REFUSED
-CANCELLED = State.CANCELLED
 
 # Decisions a staff member can take (short: they travel in callback data).
 CONVENE = "conv"
@@ -30,23 +20,25 @@ REFUSE = "no"
 WAIT = "wait"
 NOTE = "note"
 
-FILED_STATES = states.FILED
-OPEN_STATES = states.OPEN
-FINAL_STATES = states.FINAL
 VERDICTS = ("probable", "a_confirmer", "pas_pour_vous")
 
-TARGET: dict[str, State] = {CONVENE: INTERVIEW, ACCEPT: ACCEPTED, REFUSE: REFUSED, WAIT: WAITING}
+TARGET: dict[str, State] = {
+    CONVENE: State.INTERVIEW,
+    ACCEPT: State.ACCEPTED,
+    REFUSE: State.REFUSED,
+    WAIT: State.WAITING,
+}
 
 # Per state, the decisions offered (in the order of the card's buttons). From `entretien`,
 # "convoquer" again moves the interview (a no-show, a date that does not suit).
 _ALLOWED: dict[str, tuple[str, ...]] = {
-    NEW: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
-    REVIEWING: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
-    INTERVIEW: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
-    WAITING: (CONVENE, ACCEPT, REFUSE, NOTE),
-    ACCEPTED: (NOTE,),
-    REFUSED: (NOTE,),
-    CANCELLED: (NOTE,),
+    State.NEW: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
+    State.REVIEWING: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
+    State.INTERVIEW: (CONVENE, ACCEPT, REFUSE, WAIT, NOTE),
+    State.WAITING: (CONVENE, ACCEPT, REFUSE, NOTE),
+    State.ACCEPTED: (NOTE,),
+    State.REFUSED: (NOTE,),
+    State.CANCELLED: (NOTE,),
 }
 
 
@@ -66,11 +58,11 @@ def target(action: str) -> str | None:
 
 def claimable(state: str) -> bool:
     """Opening a card moves a new application to "à l'étude"."""
-    return state == NEW
+    return state == State.NEW
 
 
 def is_open(state: str) -> bool:
-    return state in OPEN_STATES
+    return state in OPEN
 
 
 # --- a typed interview date ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.access import neutral_button_answer
-from bot.core import mentions
+from bot.core import mentions, states
 from bot.core.i18n import _
 from bot.referrers import referral
 from bot.services import Services, services
@@ -48,7 +48,7 @@ def parse_queue_args(svc: Services, args: list[str]) -> QueueFilter:
     for token in args[:6]:
         word = token.strip()[:64]
         lowered = word.lower()
-        if lowered in lifecycle.FILED_STATES:
+        if lowered in states.FILED:
             chosen.append(lowered)
         elif svc.dialogs.workshop(lowered) is not None:
             workshop = lowered
@@ -106,7 +106,7 @@ async def on_queue_button(
     number = int(extra.get("page", 1)) if str(extra.get("page", 1)).isdigit() else 1
     filters_ = stored
     choices: dict[str, tuple[str, list[tuple[str, str]]]] = {
-        "fs": ("s", [(staff_views.state_label(s), s) for s in lifecycle.FILED_STATES]),
+        "fs": ("s", [(staff_views.state_label(s), s) for s in states.FILED]),
         "fw": ("w", [(_(w.label), w.id) for w in svc.dialogs.workshops]),
         "fv": ("v", [(staff_views.verdict_label(v), v) for v in lifecycle.VERDICTS]),
     }
@@ -163,7 +163,7 @@ def _set_filter(
 ) -> QueueFilter | None:
     """The filters after one choice, or None when the choice is not a valid one."""
     everything = value == "*"
-    if kind == "s" and (everything or value in lifecycle.FILED_STATES):
+    if kind == "s" and (everything or value in states.FILED):
         return replace(stored, states=() if everything else (value,))
     if kind == "w" and (everything or svc.dialogs.workshop(value) is not None):
         return replace(stored, workshop=None if everything else value)

@@ -154,9 +154,8 @@ class StaffStore(StoreBase):
         with self.db.atomic():
             self.remember_staff(staff_id, staff_name)
             cursor = self.db.execute(
-                "UPDATE applications SET state = 'a_l_etude', updated_at = ? "
-                "WHERE id = ? AND state = 'nouvelle'",
-                [now, application_id],
+                "UPDATE applications SET state = ?, updated_at = ? WHERE id = ? AND state = ?",
+                [State.REVIEWING, now, application_id, State.NEW],
             )
             if cursor.rowcount != 1:
                 return False

@@ -277,7 +277,7 @@ def card_keyboard(
 
     def button(action: str) -> InlineKeyboardButton:
         label = ACTION_LABELS[action]
-        if action == lifecycle.CONVENE and application.state == lifecycle.INTERVIEW:
+        if action == lifecycle.CONVENE and application.state == State.INTERVIEW:
             label = N_("📅 Changer le rendez-vous")
         return data_button(_(label), card_data(application.id, review.version, action))
 

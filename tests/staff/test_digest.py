@@ -267,3 +267,23 @@ async def test_a_day_is_claimed_once_and_a_bad_digest_table_is_reported(
     problems = staff_digest.check(make_settings(tmp_path, TREMPLIN_DIALOGS=str(dialogs)))
     assert problems == ["staff.toml [digest]: hour '8 h 30' must read like \"08:30\""]
     assert staff_digest.check(bot.settings) == []
+
+
+def test_digest_settings_come_from_the_one_loader_of_dialogs(tmp_path: Path) -> None:
+    """`[digest]` is read like the rest of staff.toml: again when the file changes, the last
+    good version kept while an edit is broken; a missing file is the staff check's to say."""
+    dialogs = tmp_path / "dialogs"
+    shutil.copytree(PROJECT_ROOT / "dialogs", dialogs)
+    toml = dialogs / "staff.toml"
+    text = toml.read_text(encoding="utf-8")
+    settings = make_settings(tmp_path, TREMPLIN_DIALOGS=str(dialogs))
+    assert staff_digest.digest_settings(dialogs).hour == time(8, 30)
+    toml.write_text(text.replace('hour = "08:30"', 'hour = "7h05"'), encoding="utf-8")
+    assert staff_digest.digest_settings(dialogs).hour == time(7, 5)
+    toml.write_text(text.replace('hour = "08:30"', 'hour = "8 h 30"'), encoding="utf-8")
+    assert staff_digest.digest_settings(dialogs).hour == time(7, 5)
+    assert staff_digest.check(settings) == [
+        "staff.toml [digest]: hour '8 h 30' must read like \"08:30\""
+    ]
+    toml.unlink()
+    assert staff_digest.check(settings) == []

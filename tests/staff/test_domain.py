@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core import states
 from bot.core.settings import PROJECT_ROOT
 from bot.journey.dialogs import load_dialogs
 from bot.staff import rules as lifecycle
@@ -23,7 +24,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_final_states_only_take_notes() -> None:
-    for state in lifecycle.FINAL_STATES:
+    for state in states.FINAL:
         assert lifecycle.actions_for(state) == (lifecycle.NOTE,)
     assert lifecycle.actions_for("brouillon") == ()
     assert not lifecycle.allowed("en_attente", lifecycle.WAIT)
