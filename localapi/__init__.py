@@ -1,5 +1,8 @@
 """An in-process stand-in for the Telegram Bot API.
 
+A development package at the top of the repository: the wheel does not carry it (only `bot/`
+ships), and nothing in `bot/` imports it but the terminal demo, when it starts.
+
 Used by the terminal demo, by the test suite (through :class:`LocalRequest`, plugged into a
 python-telegram-bot ``Application``) and by subprocess tests (through :class:`LocalBotApiServer`,
 a real HTTP server). It answers like Telegram does — same JSON shapes, same error descriptions —
