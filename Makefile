@@ -76,10 +76,11 @@ locales: $(STAMP)
 check: setup
 	$(BIN)/python -m bot check
 
-# What CI checks besides the tests: lint, formatting (line length 100), types of bot/.
+# What CI checks besides the tests: lint, formatting (line length 100), types of bot/ and
+# localapi/ (the local Bot API of the demo and the tests).
 lint: dev
-	$(BIN)/ruff check bot tests
-	$(BIN)/ruff format --check bot tests
+	$(BIN)/ruff check bot localapi tests
+	$(BIN)/ruff format --check bot localapi tests
 	$(BIN)/mypy
 
 demo: setup

@@ -1,6 +1,8 @@
 """Only what pyproject.toml cannot say: dialogs/ and locales/ stay at the top of the repository
 (their one source), and ship inside the package as `bot/dialogs` and `bot/locales`, where an
-installed `tremplin` finds them (`bot.core.settings.shipped_folder`)."""
+installed `tremplin` finds them (`bot.core.settings.shipped_folder`). Only `bot` ships:
+`localapi/` (the local Bot API of the demo and the tests), `tests/` and `bench/` stay in the
+repository."""
 
 from pathlib import Path
 

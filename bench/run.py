@@ -35,8 +35,8 @@ from telegram.ext import Application, MessageHandler, filters
 from bench.seed import seed_applications, time_staff_queries
 from bench.startup import measure_startup
 from bot.app import build_application
-from bot.core.localapi import LocalBotApi, LocalRequest
 from bot.core.settings import load_settings
+from localapi import LocalBotApi, LocalRequest
 
 RESULTS = Path(__file__).with_name("results.json")
 FIRST_USER = 5_000_000

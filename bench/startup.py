@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from localapi import LocalBotApi, LocalBotApiServer
 
 
 def measure_startup(workdir: Path, runs: int = 3) -> float:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.cli import Command, add_commands, arg
 from bot.core.dialog_files import DialogError
 from bot.core.settings import Settings, SettingsError, load_settings
 from bot.features import FEATURES
@@ -39,45 +40,52 @@ def _parser() -> argparse.ArgumentParser:
         description="Tremplin : le robot Telegram d'Initiatives Solidaires.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    run = commands.add_parser(
-        "run",
-        help="start the bot (Telegram with TELEGRAM_BOT_TOKEN, otherwise the terminal demo)",
-        description="Start the bot. With TELEGRAM_BOT_TOKEN it talks to the Bot API at "
-        "TELEGRAM_API_URL (long polling, or a webhook when TREMPLIN_WEBHOOK_URL is set); "
-        "without a token it starts the terminal demo, but only on a terminal: otherwise it "
-        "stops with exit code 2.",
+    add_commands(
+        commands,
+        Command(
+            "run",
+            help="start the bot (Telegram with TELEGRAM_BOT_TOKEN, otherwise the terminal demo)",
+            description="Start the bot. With TELEGRAM_BOT_TOKEN it talks to the Bot API at "
+            "TELEGRAM_API_URL (long polling, or a webhook when TREMPLIN_WEBHOOK_URL is set); "
+            "without a token it starts the terminal demo, but only on a terminal: otherwise it "
+            "stops with exit code 2.",
+            handler=_run,
+        ),
+        Command(
+            "demo",
+            help="chat with the bot in the terminal, through the in-process Bot API",
+            description="The same bot as a chat in the terminal. Type text, or the number of a "
+            "button to tap it. Ends at end of input (Ctrl-D).",
+            handler=_demo,
+            args=(
+                arg(
+                    "--keep",
+                    action="store_true",
+                    help="keep the demo database (demo.sqlite3 in the state folder) instead of "
+                    "starting afresh",
+                ),
+            ),
+        ),
+        Command(
+            "check",
+            help="validate dialogs/, the catalogs and (optionally) a database file",
+            description="Validate dialogs/*.toml (unknown keys and criteria, dangling skip "
+            "targets), the gettext catalogs (missing translations) and, with --database, run "
+            "SQLite's integrity_check on a database file (a backup, say). Exit 1 on problems.",
+            handler=_check,
+            args=(arg("--database", type=Path, help="a SQLite file to check"),),
+        ),
+        Command(
+            "doctor",
+            help="check a live setup (token, staff, staff group, structure, database, backups)",
+            description="Check the running setup and say in plain words what is wrong: the "
+            "token (getMe), the staff ids (set and reachable), the staff group (exists, the bot "
+            "may post), the structure's phone and hours, the database's integrity and free "
+            "disk, the last backup's age, the webhook if set. Exit 0 when all is well, 1 "
+            "otherwise.",
+            handler=_doctor,
+        ),
     )
-    run.set_defaults(handler=_run)
-    demo = commands.add_parser(
-        "demo",
-        help="chat with the bot in the terminal, through the in-process Bot API",
-        description="The same bot as a chat in the terminal. Type text, or the number of a "
-        "button to tap it. Ends at end of input (Ctrl-D).",
-    )
-    demo.add_argument(
-        "--keep",
-        action="store_true",
-        help="keep the demo database (demo.sqlite3 in the state folder) instead of starting afresh",
-    )
-    demo.set_defaults(handler=_demo)
-    check = commands.add_parser(
-        "check",
-        help="validate dialogs/, the catalogs and (optionally) a database file",
-        description="Validate dialogs/*.toml (unknown keys and criteria, dangling skip "
-        "targets), the gettext catalogs (missing translations) and, with --database, run "
-        "SQLite's integrity_check on a database file (a backup, say). Exit 1 on problems.",
-    )
-    check.add_argument("--database", type=Path, help="a SQLite file to check")
-    check.set_defaults(handler=_check)
-    doctor = commands.add_parser(
-        "doctor",
-        help="check a live setup (token, staff, staff group, structure, database, backups)",
-        description="Check the running setup and say in plain words what is wrong: the token "
-        "(getMe), the staff ids (set and reachable), the staff group (exists, the bot may "
-        "post), the structure's phone and hours, the database's integrity and free disk, the "
-        "last backup's age, the webhook if set. Exit 0 when all is well, 1 otherwise.",
-    )
-    doctor.set_defaults(handler=_doctor)
     for feature in FEATURES:
         if feature.add_parsers is not None:
             feature.add_parsers(commands)

@@ -3,24 +3,60 @@
 Each line typed is a message from a demo candidate; a number taps that button of the last
 message. The demo keeps its own database beside the configured one (`demo.sqlite3`),
 started afresh each time unless `--keep`.
+
+`localapi` is a development package at the top of the repository, not shipped in the wheel:
+the demo finds it on the import path (`python -m bot demo` from the repository) or beside the
+`bot` package (an editable install, `pip install -e .`); a `tremplin` installed from the wheel
+has no demo and says so (exit 2).
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import sys
 from dataclasses import replace
-from typing import TextIO
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, TextIO
 
 from bot.app import build_application
-from bot.core.localapi import Chat, LocalBotApi, LocalRequest, SentMessage
 from bot.core.settings import Settings
+
+if TYPE_CHECKING:
+    from localapi import Chat, SentMessage
 
 DEMO_USER_ID = 424242
 DEMO_PHONE = "+33612345678"
+EXIT_NO_DEMO = 2  # as `run` without a token and without a terminal: the command cannot work
+
+NO_LOCALAPI = (
+    "tremplin: la démo a besoin d'un clone du dépôt (son dossier localapi/ n'est pas livré "
+    "avec le paquet) : git clone, puis make demo.\n"
+    "tremplin: the demo needs a clone of the repository (its localapi/ folder does not ship "
+    "with the package): git clone, then make demo."
+)
+
+
+def local_api() -> ModuleType | None:
+    """The `localapi` package: on the import path, or else beside `bot/` in a clone; None
+    when this `bot` was installed from the wheel (which does not carry it)."""
+    try:
+        return importlib.import_module("localapi")
+    except ModuleNotFoundError as error:
+        if error.name != "localapi":
+            raise
+    clone = Path(__file__).resolve().parents[1]
+    if not (clone / "localapi" / "__init__.py").is_file():
+        return None
+    sys.path.append(str(clone))
+    return importlib.import_module("localapi")
 
 
 def run_demo(settings: Settings, *, keep: bool = False) -> int:
+    if local_api() is None:
+        print(NO_LOCALAPI, file=sys.stderr)
+        return EXIT_NO_DEMO
     database = settings.database.with_name("demo.sqlite3")
     if not keep:
         for suffix in ("", "-wal", "-shm"):
@@ -30,6 +66,8 @@ def run_demo(settings: Settings, *, keep: bool = False) -> int:
 
 
 async def chat_in_terminal(settings: Settings, lines: TextIO, out: TextIO) -> int:
+    from localapi import Chat, LocalBotApi, LocalRequest
+
     api = LocalBotApi()
     application = build_application(settings, request=LocalRequest(api))
     await application.initialize()

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
-from bot.core.localapi import Chat, LocalBotApi, LocalRequest
 from bot.core.settings import Settings, load_settings
 from bot.services import services
 from bot.store import Store
+from localapi import Chat, LocalBotApi, LocalRequest
 
 # Programs the tests start inherit this: a developer's .env is never read.
 os.environ["TREMPLIN_ENV_FILE"] = os.devnull

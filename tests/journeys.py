@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.i18n import format_moment
-from bot.core.localapi import Chat
 from bot.core.settings import PROJECT_ROOT
 from bot.slots.store import Slot
+from localapi import Chat
 from tests.conftest import STAFF_ID, Bot
 
 # Answers that make a verdict of each kind (labels as the candidate sees them).

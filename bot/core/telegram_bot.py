@@ -116,6 +116,21 @@ async def reply(message: Message, text: str, *, reply_markup: ReplyMarkup | None
     return await send_text(message.get_bot(), message.chat_id, text, reply_markup=reply_markup)
 
 
+async def edit_or_reply(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
+) -> Message | None:
+    """Replace the tapped message; a message that cannot be edited gets a new one instead.
+    Returns the message that shows the text now (None when unknown)."""
+    shown = query.message if isinstance(query.message, Message) else None
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" in str(error).lower() or shown is None:
+            return shown
+        return await shown.reply_text(text, reply_markup=markup)
+    return shown
+
+
 async def send_or_edit(
     source: CallbackQuery | Message,
     text: str,

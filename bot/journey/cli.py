@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from bot.core.cli import Command, add_commands
 from bot.core.feature import SubParsers
 from bot.core.settings import load_settings
 from bot.journey.diagram import journey_mermaid
@@ -11,13 +12,16 @@ from bot.journey.dialogs import load_dialogs
 
 
 def add_parsers(commands: SubParsers) -> None:
-    diagram = commands.add_parser(
-        "diagram",
-        help="print the candidate journey as a Mermaid diagram",
-        description="Print the candidate journey of dialogs/journey.toml as a Mermaid "
-        "flowchart (the README shows dialogs/journey.mmd, made with this command).",
+    add_commands(
+        commands,
+        Command(
+            "diagram",
+            help="print the candidate journey as a Mermaid diagram",
+            description="Print the candidate journey of dialogs/journey.toml as a Mermaid "
+            "flowchart (the README shows dialogs/journey.mmd, made with this command).",
+            handler=_diagram,
+        ),
     )
-    diagram.set_defaults(handler=_diagram)
 
 
 def _diagram(args: argparse.Namespace) -> int:

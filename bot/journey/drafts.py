@@ -14,6 +14,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core import callbacks
 from bot.core.i18n import _, translated
+from bot.core.jobs import run_repeating
 from bot.services import in_language_of, services
 
 log = logging.getLogger(__name__)
@@ -25,12 +26,7 @@ DRAFTS_JOB = "drafts"
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
-    queue = application.job_queue
-    if queue is None:
-        return
-    for job in queue.get_jobs_by_name(DRAFTS_JOB):
-        job.schedule_removal()
-    queue.run_repeating(sweep_drafts, interval=SWEEP_EVERY, first=60, name=DRAFTS_JOB)
+    run_repeating(application, sweep_drafts, every=SWEEP_EVERY, first=60, name=DRAFTS_JOB)
 
 
 async def sweep_drafts(context: ContextTypes.DEFAULT_TYPE) -> None:

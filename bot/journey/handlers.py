@@ -148,6 +148,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await choose(query, svc, conversation, answers, step, option)
 
 
+async def _journey_of(message: Message, svc: Services, user_id: int) -> Conversation | None:
+    """The person's conversation at a step of the journey; None, once told how to start,
+    when there is none."""
+    conversation = svc.store.conversation(user_id)
+    if conversation is None or not svc.dialogs.has_step(conversation.step):
+        await reply(message, no_journey_text(svc, user_id))
+        return None
+    return conversation
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Typed text: the answer to a text step, a typed phone number, or a gentle reminder."""
     svc = services(context)
@@ -155,9 +165,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
-    conversation = svc.store.conversation(user.id)
-    if conversation is None or not svc.dialogs.has_step(conversation.step):
-        await reply(message, no_journey_text(svc, user.id))
+    conversation = await _journey_of(message, svc, user.id)
+    if conversation is None:
         return
     step = svc.dialogs.step(conversation.step)
     answers = draft_answers(svc, conversation)
@@ -216,9 +225,8 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user = update.effective_user
     if message is None or user is None or message.contact is None:
         return
-    conversation = svc.store.conversation(user.id)
-    if conversation is None or not svc.dialogs.has_step(conversation.step):
-        await reply(message, no_journey_text(svc, user.id))
+    conversation = await _journey_of(message, svc, user.id)
+    if conversation is None:
         return
     step = svc.dialogs.step(conversation.step)
     answers = draft_answers(svc, conversation)
@@ -246,9 +254,8 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user = update.effective_user
     if message is None or user is None:
         return
-    conversation = svc.store.conversation(user.id)
-    if conversation is None or not svc.dialogs.has_step(conversation.step):
-        await reply(message, no_journey_text(svc, user.id))
+    conversation = await _journey_of(message, svc, user.id)
+    if conversation is None:
         return
     await reply(
         message,

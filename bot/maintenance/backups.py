@@ -17,6 +17,7 @@ from pathlib import Path
 from telegram.ext import Application, ContextTypes
 
 from bot.core.backup import BEFORE_MIGRATION, BackupError, write_backup
+from bot.core.jobs import run_repeating
 from bot.core.settings import Settings
 from bot.maintenance.alerts import alert
 from bot.maintenance.rules import backups_to_keep
@@ -76,12 +77,7 @@ def rotate(settings: Settings, now: datetime) -> list[Path]:
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
-    queue = application.job_queue
-    if queue is None:
-        return
-    for job in queue.get_jobs_by_name(BACKUP_JOB):
-        job.schedule_removal()
-    queue.run_repeating(backup_job, interval=timedelta(hours=1), first=60, name=BACKUP_JOB)
+    run_repeating(application, backup_job, every=timedelta(hours=1), first=60, name=BACKUP_JOB)
 
 
 async def backup_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from bot.core.backup import BackupError, write_backup
+from bot.core.cli import Command, add_commands, arg
+from bot.core.feature import SubParsers
 from bot.core.lock import DatabaseBusy, DatabaseLock
 from bot.core.settings import Settings, load_settings
 from bot.core.store import utcnow
@@ -16,45 +18,54 @@ from bot.maintenance.rules import cutoff
 from bot.store import Store
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`purge [--dry-run]` and `backup FILE`."""
-    purge = commands.add_parser(
-        "purge",
-        help="delete applications with no contact for TREMPLIN_RETENTION_MONTHS (24)",
-        description="Delete the applications with no contact for TREMPLIN_RETENTION_MONTHS "
-        "months (24 by default), their conversations and the users left with nothing. The "
-        "audit keeps an anonymous trace. The bot does the same every day while it runs.",
+def add_parsers(commands: SubParsers) -> None:
+    """`purge [--dry-run]`, `backup [FILE]` and `restore FILE [--identity FILE]`."""
+    add_commands(
+        commands,
+        Command(
+            "purge",
+            help="delete applications with no contact for TREMPLIN_RETENTION_MONTHS (24)",
+            description="Delete the applications with no contact for TREMPLIN_RETENTION_MONTHS "
+            "months (24 by default), their conversations and the users left with nothing. The "
+            "audit keeps an anonymous trace. The bot does the same every day while it runs.",
+            handler=_purge,
+            args=(
+                arg(
+                    "--dry-run",
+                    action="store_true",
+                    help="list what would be deleted, delete nothing",
+                ),
+            ),
+        ),
+        Command(
+            "backup",
+            help="write a consistent copy of the database, even while the bot runs",
+            description="Write a consistent copy of TREMPLIN_DATABASE with SQLite's online "
+            "backup API (safe while the bot runs), check its integrity, make it readable by its "
+            "owner only, and encrypt it when TREMPLIN_BACKUP_AGE_RECIPIENT is set. Without FILE "
+            "it goes to TREMPLIN_BACKUP_DIR with the rotation, as the bot's daily backup does.",
+            handler=_backup,
+            args=(arg("file", type=Path, nargs="?", help="the copy to write (must not exist)"),),
+        ),
+        Command(
+            "restore",
+            help="put a backup back in place, then erase again whoever asked since",
+            description="Replace TREMPLIN_DATABASE by FILE (the bot must be stopped): decrypt "
+            "it (--identity) if it is encrypted, check its integrity, bring its schema up to "
+            "date, then apply again every erasure and withdrawal recorded since the backup was "
+            "taken (the erasure ledger beside the database), and the retention. The database "
+            "replaced is first saved in TREMPLIN_BACKUP_DIR.",
+            handler=_restore,
+            args=(
+                arg("file", type=Path, help="the backup to restore"),
+                arg(
+                    "--identity",
+                    type=Path,
+                    help="the age identity file (AGE-SECRET-KEY-1…) of an encrypted backup",
+                ),
+            ),
+        ),
     )
-    purge.add_argument(
-        "--dry-run", action="store_true", help="list what would be deleted, delete nothing"
-    )
-    purge.set_defaults(handler=_purge)
-    backup = commands.add_parser(
-        "backup",
-        help="write a consistent copy of the database, even while the bot runs",
-        description="Write a consistent copy of TREMPLIN_DATABASE with SQLite's online backup "
-        "API (safe while the bot runs), check its integrity, make it readable by its owner "
-        "only, and encrypt it when TREMPLIN_BACKUP_AGE_RECIPIENT is set. Without FILE it goes "
-        "to TREMPLIN_BACKUP_DIR with the rotation, as the bot's daily backup does.",
-    )
-    backup.add_argument("file", type=Path, nargs="?", help="the copy to write (must not exist)")
-    backup.set_defaults(handler=_backup)
-    restore = commands.add_parser(
-        "restore",
-        help="put a backup back in place, then erase again whoever asked since",
-        description="Replace TREMPLIN_DATABASE by FILE (the bot must be stopped): decrypt it "
-        "(--identity) if it is encrypted, check its integrity, bring its schema up to date, "
-        "then apply again every erasure and withdrawal recorded since the backup was taken "
-        "(the erasure ledger beside the database), and the retention. The database replaced "
-        "is first saved in TREMPLIN_BACKUP_DIR.",
-    )
-    restore.add_argument("file", type=Path, help="the backup to restore")
-    restore.add_argument(
-        "--identity",
-        type=Path,
-        help="the age identity file (AGE-SECRET-KEY-1…) of an encrypted backup",
-    )
-    restore.set_defaults(handler=_restore)
 
 
 EXIT_BUSY = 3  # the bot (or another command) holds the database: see bot/core/lock.py

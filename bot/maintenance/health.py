@@ -20,6 +20,7 @@ from pathlib import Path
 
 from telegram.ext import Application, ContextTypes
 
+from bot.core.jobs import run_repeating
 from bot.maintenance.alerts import alert
 from bot.services import services
 
@@ -60,14 +61,10 @@ def request_stop(application: Application, code: int) -> None:  # type: ignore[t
 
 
 async def on_start(application: Application) -> None:  # type: ignore[type-arg]
-    queue = application.job_queue
-    if queue is not None:
-        for job in queue.get_jobs_by_name(WATCH_JOB):
-            job.schedule_removal()
-        seconds = services(application).settings.db_watch_seconds
-        queue.run_repeating(
-            watch_job, interval=timedelta(seconds=seconds), first=seconds, name=WATCH_JOB
-        )
+    seconds = services(application).settings.db_watch_seconds
+    run_repeating(
+        application, watch_job, every=timedelta(seconds=seconds), first=seconds, name=WATCH_JOB
+    )
     if application.bot_data.get(UNCLEAN_START):
         await alert(
             application,

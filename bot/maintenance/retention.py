@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes
 
+from bot.core.jobs import run_repeating
 from bot.maintenance import redactions
 from bot.maintenance.rules import cutoff
 from bot.services import services
@@ -19,12 +20,7 @@ PURGE_JOB = "purge"
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
-    queue = application.job_queue
-    if queue is None:
-        return
-    for job in queue.get_jobs_by_name(PURGE_JOB):
-        job.schedule_removal()
-    queue.run_repeating(purge_job, interval=timedelta(days=1), first=120, name=PURGE_JOB)
+    run_repeating(application, purge_job, every=timedelta(days=1), first=120, name=PURGE_JOB)
 
 
 async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:

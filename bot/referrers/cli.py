@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 from bot.core.catalogs import missing_translations
+from bot.core.cli import Command, add_group, arg
 from bot.core.dialog_files import DialogError, Problems, read_toml
+from bot.core.feature import SubParsers
 from bot.core.settings import Settings, load_settings
 from bot.journey.dialogs import load_dialogs
 from bot.referrers.rules import Catalog, clean_contact, clean_name, deep_link
@@ -26,64 +28,72 @@ class UsageError(RuntimeError):
     """An argument or setting this command cannot use; one line for stderr."""
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: SubParsers) -> None:
     """Add this feature's subcommands to `python -m bot`; each sets `handler=`."""
-    referrers = commands.add_parser(
+    add_group(
+        commands,
         "referrers",
         help="referrers (France Travail, missions locales…): tracked links and QR codes",
         description="Referrers send people to the bot with a link or a QR code; an "
         "application made through it records where the person came from. The link is "
         "https://t.me/<bot>?start=<code>; the bot's username comes from TREMPLIN_BOT_USERNAME, "
         "or from getMe through the Bot API (TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL).",
+        dest="action",
+        actions=(
+            Command(
+                "add",
+                help="add a referrer; print its link and write its QR code (PNG)",
+                description="Add a referrer with a fresh, unguessable code. Prints the link on "
+                "the first line, then writes the QR code of the link as a PNG file.",
+                handler=_add,
+                args=(
+                    arg("name", help='the name people read: "Mission locale d\'Aubervilliers"'),
+                    arg(
+                        "--kind",
+                        required=True,
+                        help="france_travail, mission_locale, plie, cap_emploi, mdph, "
+                        "departement, association or autre (the kinds of dialogs/referrers.toml)",
+                    ),
+                    arg("--contact", help="a person, a phone or an e-mail at the referrer"),
+                    arg(
+                        "--qr",
+                        type=Path,
+                        metavar="FILE.png",
+                        help="where to write the QR code (default: qr-<code>.png in the current "
+                        "folder)",
+                    ),
+                ),
+            ),
+            Command(
+                "list",
+                help="the referrers and how many candidates each sent",
+                description="One line per referrer: code, kind, applications sent (filed), how "
+                "many of them agreed to follow-up, whether a Telegram account is linked, name.",
+                handler=_list,
+                args=(arg("--all", action="store_true", help="include deleted referrers"),),
+            ),
+            Command(
+                "show",
+                help="print a referrer's link; write its QR code with --qr",
+                description="Print the link of the referrer with this code; with --qr, write "
+                "its QR code as a PNG file.",
+                handler=_show,
+                args=(
+                    arg("code"),
+                    arg("--qr", type=Path, metavar="FILE.png", help="write the QR code here"),
+                ),
+            ),
+            Command(
+                "delete",
+                help="delete a referrer: its link stops counting",
+                description="Delete the referrer with this code: its link and QR code then lead "
+                "to the normal journey, its Telegram account is unlinked, and pending linking "
+                "links die. Applications already made keep their source.",
+                handler=_delete,
+                args=(arg("code"),),
+            ),
+        ),
     )
-    actions = referrers.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser(
-        "add",
-        help="add a referrer; print its link and write its QR code (PNG)",
-        description="Add a referrer with a fresh, unguessable code. Prints the link on the "
-        "first line, then writes the QR code of the link as a PNG file.",
-    )
-    add.add_argument("name", help='the name people read: "Mission locale d\'Aubervilliers"')
-    add.add_argument(
-        "--kind",
-        required=True,
-        help="france_travail, mission_locale, plie, cap_emploi, mdph, departement, "
-        "association or autre (the kinds of dialogs/referrers.toml)",
-    )
-    add.add_argument("--contact", help="a person, a phone or an e-mail at the referrer")
-    add.add_argument(
-        "--qr",
-        type=Path,
-        metavar="FILE.png",
-        help="where to write the QR code (default: qr-<code>.png in the current folder)",
-    )
-    add.set_defaults(handler=_add)
-    listing = actions.add_parser(
-        "list",
-        help="the referrers and how many candidates each sent",
-        description="One line per referrer: code, kind, applications sent (filed), how many "
-        "of them agreed to follow-up, whether a Telegram account is linked, name.",
-    )
-    listing.add_argument("--all", action="store_true", help="include deleted referrers")
-    listing.set_defaults(handler=_list)
-    show = actions.add_parser(
-        "show",
-        help="print a referrer's link; write its QR code with --qr",
-        description="Print the link of the referrer with this code; with --qr, write its "
-        "QR code as a PNG file.",
-    )
-    show.add_argument("code")
-    show.add_argument("--qr", type=Path, metavar="FILE.png", help="write the QR code here")
-    show.set_defaults(handler=_show)
-    delete = actions.add_parser(
-        "delete",
-        help="delete a referrer: its link stops counting",
-        description="Delete the referrer with this code: its link and QR code then lead to "
-        "the normal journey, its Telegram account is unlinked, and pending linking links "
-        "die. Applications already made keep their source.",
-    )
-    delete.add_argument("code")
-    delete.set_defaults(handler=_delete)
 
 
 def check(settings: Settings) -> list[str]:

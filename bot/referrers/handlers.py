@@ -19,6 +19,7 @@ from bot.access import OWN_PRIVATE, neutral_button_answer, neutral_command_answe
 from bot.core import callbacks, mentions
 from bot.core.i18n import N_, _, format_day
 from bot.core.states import State
+from bot.core.telegram_bot import edit_or_reply
 from bot.journey.store import CandidateApplication
 from bot.referrers import followup_views, referral
 from bot.referrers.forms import NEW_REFERRER
@@ -40,7 +41,6 @@ from bot.referrers.views import (
     button,
     card_view,
     chunks,
-    edit_or_send,
     list_view,
 )
 from bot.services import Services, services
@@ -157,7 +157,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     subject, action = data.subject, data.action
     if subject == LIST and action == SHOW:
         await query.answer()
-        await edit_or_send(query, *list_view(svc))
+        await edit_or_reply(query, *list_view(svc))
     elif subject == ADD and action == NEW:
         await query.answer()
         shown = query.message if isinstance(query.message, Message) else None
@@ -185,7 +185,7 @@ async def on_referrer_button(
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
     if action == SHOW:
         await query.answer()
-        await edit_or_send(query, *card_view(svc, context, referrer))
+        await edit_or_reply(query, *card_view(svc, context, referrer))
     elif action == QR:
         await query.answer()
         await send_link_and_qr(context, svc, chat_id, referrer)
@@ -205,14 +205,14 @@ async def on_referrer_button(
                 [button(_("Non"), referrer.id, SHOW)],
             ]
         )
-        await edit_or_send(query, text, markup)
+        await edit_or_reply(query, text, markup)
     else:
         linked = referrer.telegram_user_id
         if not svc.store.delete_referrer(referrer.id, actor=_actor(update)):
             await query.answer(_("Cet orienteur a été supprimé."))
             return
         await query.answer()
-        await edit_or_send(
+        await edit_or_reply(
             query,
             _("🗑 {name} est supprimé.").format(name=referrer.name),
             InlineKeyboardMarkup([[button(_("◀️ Tous les orienteurs"), LIST, SHOW)]]),

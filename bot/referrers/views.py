@@ -4,10 +4,8 @@ referrer's link (`t.me/<bot>?start=<code>`)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
 from bot.core import callbacks
@@ -44,16 +42,6 @@ def referrer_link(svc: Services, context: ContextTypes.DEFAULT_TYPE, referrer: R
 
 def button(label: str, subject: str | int, action: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=callbacks.make(R, str(subject), action))
-
-
-async def edit_or_send(query: Any, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" in str(error).lower():
-            return
-        if isinstance(query.message, Message):
-            await query.message.reply_text(text, reply_markup=markup)
 
 
 def chunks(heading: str, lines: list[str]) -> list[str]:

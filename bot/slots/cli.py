@@ -13,6 +13,8 @@ import sys
 
 from bot.core import i18n
 from bot.core.catalogs import missing_translations
+from bot.core.cli import Command, add_group, arg
+from bot.core.feature import SubParsers
 from bot.core.settings import Settings, load_settings
 from bot.core.store import NotFoundError, utcnow
 from bot.slots.dialogs import KINDS, check_slot_dialogs, load_slot_dialogs
@@ -24,51 +26,69 @@ EXIT_UNUSABLE = 2
 EXIT_NOT_FOUND = 1
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: SubParsers) -> None:
     """`slots add START --seats N …`, `slots list [--all]`, `slots cancel ID`."""
-    slots = commands.add_parser(
+    add_group(
+        commands,
         "slots",
         help="recruitment slots: add, list, cancel",
         description="Recruitment slots (information sessions and interviews). Times are local "
         "to TREMPLIN_TIMEZONE (Europe/Paris by default).",
+        dest="slots_command",
+        actions=(
+            Command(
+                "add",
+                help="add a slot",
+                description="Add a slot, e.g. `slots add 2031-03-10T14:00 --seats 12`. The time "
+                "is local to TREMPLIN_TIMEZONE; a time skipped by a daylight saving change is "
+                "refused.",
+                handler=_add,
+                args=(
+                    arg("start", help="local date and time, e.g. 2031-03-10T14:00"),
+                    arg("--seats", type=int, required=True, help="number of seats (1 to 200)"),
+                    arg(
+                        "--duration",
+                        type=int,
+                        default=None,
+                        help="minutes (default: from dialogs/slots.toml)",
+                    ),
+                    arg(
+                        "--kind",
+                        choices=KINDS,
+                        default="information_collective",
+                        help="the kind of slot",
+                    ),
+                    arg(
+                        "--place",
+                        default=None,
+                        help="where, when not the structure's address (structure.toml)",
+                    ),
+                    arg(
+                        "--workshop",
+                        default=None,
+                        help="a workshop id: offered only to who chose it",
+                    ),
+                ),
+            ),
+            Command(
+                "list",
+                help="upcoming slots with seats taken and left",
+                description="List upcoming slots (id, local time, kind, seats taken/left, "
+                "place); cancelled ones are marked.",
+                handler=_list,
+                args=(arg("--all", action="store_true", help="past slots too"),),
+            ),
+            Command(
+                "cancel",
+                help="cancel a slot; the running bot tells each booked candidate",
+                description="Cancel a slot: its seats are freed at once; the running bot tells "
+                "each booked candidate (at its next sweep, within 5 minutes, or at start) and "
+                "offers another date.",
+                handler=_cancel,
+                args=(arg("id", type=int, help="the slot's id (see `slots list`)"),),
+            ),
+        ),
     )
-    actions = slots.add_subparsers(dest="slots_command", metavar="ACTION", required=True)
-    add = actions.add_parser(
-        "add",
-        help="add a slot",
-        description="Add a slot, e.g. `slots add 2031-03-10T14:00 --seats 12`. The time is "
-        "local to TREMPLIN_TIMEZONE; a time skipped by a daylight saving change is refused.",
-    )
-    add.add_argument("start", help="local date and time, e.g. 2031-03-10T14:00")
-    add.add_argument("--seats", type=int, required=True, help="number of seats (1 to 200)")
-    add.add_argument(
-        "--duration", type=int, default=None, help="minutes (default: from dialogs/slots.toml)"
-    )
-    add.add_argument(
-        "--kind", choices=KINDS, default="information_collective", help="the kind of slot"
-    )
-    add.add_argument(
-        "--place", default=None, help="where, when not the structure's address (structure.toml)"
-    )
-    add.add_argument("--workshop", default=None, help="a workshop id: offered only to who chose it")
-    add.set_defaults(handler=_add)
-    listing = actions.add_parser(
-        "list",
-        help="upcoming slots with seats taken and left",
-        description="List upcoming slots (id, local time, kind, seats taken/left, place); "
-        "cancelled ones are marked.",
-    )
-    listing.add_argument("--all", action="store_true", help="past slots too")
-    listing.set_defaults(handler=_list)
-    cancel = actions.add_parser(
-        "cancel",
-        help="cancel a slot; the running bot tells each booked candidate",
-        description="Cancel a slot: its seats are freed at once; the running bot tells each "
-        "booked candidate (at its next sweep, within 5 minutes, or at start) and offers "
-        "another date.",
-    )
-    cancel.add_argument("id", type=int, help="the slot's id (see `slots list`)")
-    cancel.set_defaults(handler=_cancel)
 
 
 def check(settings: Settings) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.access import neutral_button_answer
@@ -15,6 +14,7 @@ from bot.core import states
 from bot.core.i18n import _, format_moment
 from bot.core.states import State
 from bot.core.store import NotFoundError
+from bot.core.telegram_bot import edit_or_reply
 from bot.journey.store import CandidateApplication
 from bot.services import Services, services
 from bot.slots import journey_step as slot_step
@@ -25,21 +25,6 @@ from bot.slots import views as slot_views
 from bot.slots.store import Booking
 from bot.slots.views import BOOK, CANT, COME, NONE, RDV, button
 from bot.staff import notice as staff_notice
-
-
-async def _edit(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
-) -> Message | None:
-    """Replace the tapped message; a message that cannot be edited gets a new one instead.
-    Returns the message that shows the text now (None when unknown)."""
-    shown = query.message if isinstance(query.message, Message) else None
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" in str(error).lower() or shown is None:
-            return shown
-        return await shown.reply_text(text, reply_markup=markup)
-    return shown
 
 
 def _message_text(query: CallbackQuery) -> str:
@@ -97,7 +82,7 @@ async def _coming(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, acti
         return
     svc.store.confirm_booking(booking.id)
     await query.answer()
-    await _edit(query, _answered(query, slot_views.message(svc, "thanks_coming")), None)
+    await edit_or_reply(query, _answered(query, slot_views.message(svc, "thanks_coming")), None)
 
 
 async def _not_coming(
@@ -113,7 +98,7 @@ async def _not_coming(
         return
     svc.store.cancel_booking(booking.application_id, reason="cant_come")
     await query.answer()
-    await _edit(query, _answered(query, slot_views.message(svc, "not_coming")), None)
+    await edit_or_reply(query, _answered(query, slot_views.message(svc, "not_coming")), None)
     await _offer_another(query, svc, booking, slot_views.message(svc, "cancelled_by_you"))
     await _tell_staff_cancelled(context, svc, booking)
 
@@ -190,7 +175,7 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
         )
         last = None if before is None else _keep_button(svc)
         if not offers:
-            await _edit(
+            await edit_or_reply(
                 query,
                 _("Désolé, cette date est complète.")
                 + "\n"
@@ -202,14 +187,14 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
                 None,
             )
             return
-        await _edit(
+        await edit_or_reply(
             query,
             slot_views.message(svc, "full"),
             slot_views.offer_markup(svc, offers, last=last),
         )
         return
     await query.answer()
-    await _edit(query, _answered(query, slot_views.slot_button_label(slot)), None)
+    await edit_or_reply(query, _answered(query, slot_views.slot_button_label(slot)), None)
     booking = svc.store.active_booking_of(application.id)
     if booking is None or application.state == State.DRAFT:
         return
@@ -231,7 +216,7 @@ def _keep_button(svc: Services) -> Any:
 async def _none_fits(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
     svc = services(context)
     await query.answer()
-    await _edit(
+    await edit_or_reply(
         query,
         _answered(query, slot_views.message(svc, "none_fits"))
         + "\n"
@@ -251,7 +236,7 @@ async def _rdv(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action:
     slot = booking.slot
     if action == "keep":
         await query.answer()
-        await _edit(
+        await edit_or_reply(
             query,
             f"{slot_views.booking_text(svc, slot)}\n\n{slot_views.message(svc, 'kept')}",
             None,
@@ -269,13 +254,13 @@ async def _rdv(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action:
         )
         await query.answer()
         if not offers:
-            await _edit(
+            await edit_or_reply(
                 query,
                 _("Il n'y a pas d'autre date pour le moment. Vous gardez votre rendez-vous."),
                 None,
             )
             return
-        await _edit(
+        await edit_or_reply(
             query,
             slot_views.message(svc, "other_date"),
             slot_views.offer_markup(svc, offers, last=_keep_button(svc)),
@@ -283,7 +268,7 @@ async def _rdv(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action:
         return
     if action == "cancel":
         await query.answer()
-        await _edit(
+        await edit_or_reply(
             query,
             slot_views.fill(svc, "cancel_question", slot),
             InlineKeyboardMarkup(
@@ -297,7 +282,7 @@ async def _rdv(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action:
     if action == "yes":
         svc.store.cancel_booking(application.id, reason="candidate")
         await query.answer()
-        await _edit(
+        await edit_or_reply(
             query,
             "\n".join(
                 [

@@ -24,6 +24,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import Application, ContextTypes
 
 from bot.core import states
+from bot.core.jobs import run_repeating
 from bot.services import Services, in_language_of, services
 from bot.slots import offers as slot_offers
 from bot.slots import rules as rules
@@ -80,11 +81,7 @@ async def start(application: Application) -> None:  # type: ignore[type-arg]
     await catch_up(application.bot, svc)
     for booking in svc.store.bookings_to_remind(now=svc.clock()):
         schedule_booking(application, booking)
-    queue = application.job_queue
-    if queue is not None:
-        for job in queue.get_jobs_by_name(SWEEP_JOB):
-            job.schedule_removal()
-        queue.run_repeating(sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name=SWEEP_JOB)
+    run_repeating(application, sweep, every=SWEEP_EVERY, first=SWEEP_EVERY, name=SWEEP_JOB)
 
 
 def schedule_booking(application: Application, booking: Booking) -> None:  # type: ignore[type-arg]

@@ -7,33 +7,41 @@ import sys
 from pathlib import Path
 
 from bot.core.catalogs import missing_translations
+from bot.core.cli import Command, add_commands, arg
 from bot.core.dialog_files import DialogError
+from bot.core.feature import SubParsers
 from bot.core.settings import Settings, load_settings
 from bot.journey.dialogs import load_dialogs
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: SubParsers) -> None:
     """`export --format xlsx|csv --out FILE` and `stats`."""
-    export = commands.add_parser(
-        "export",
-        help="write every filed application to an XLSX or CSV file (French Excel)",
-        description="Write every filed application, one row each, to FILE: XLSX with French "
-        "headers, dates as real dates and a 'Chiffres' sheet, or CSV separated by ';' in UTF-8 "
-        "with a BOM (both open right in French Excel). The file holds personal data: keep it "
-        "among staff.",
+    add_commands(
+        commands,
+        Command(
+            "export",
+            help="write every filed application to an XLSX or CSV file (French Excel)",
+            description="Write every filed application, one row each, to FILE: XLSX with French "
+            "headers, dates as real dates and a 'Chiffres' sheet, or CSV separated by ';' in "
+            "UTF-8 with a BOM (both open right in French Excel). The file holds personal data: "
+            "keep it among staff.",
+            handler=_export,
+            args=(
+                arg("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx or csv"),
+                arg("--out", type=Path, required=True, help="the file to write"),
+            ),
+        ),
+        Command(
+            "stats",
+            help="print the figures: by state, workshop, referrer, month; the journey funnel",
+            description="Print the figures staff get with /stats: applications by state, "
+            "workshop, referrer and month, the journey's funnel and where people stopped, and "
+            "the no-show rate of slots once attendance is marked. With --chart FILE, also write "
+            "the PNG chart.",
+            handler=_stats,
+            args=(arg("--chart", type=Path, help="also write the chart to this PNG file"),),
+        ),
     )
-    export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx or csv")
-    export.add_argument("--out", type=Path, required=True, help="the file to write")
-    export.set_defaults(handler=_export)
-    stats = commands.add_parser(
-        "stats",
-        help="print the figures: by state, workshop, referrer, month; the journey funnel",
-        description="Print the figures staff get with /stats: applications by state, workshop, "
-        "referrer and month, the journey's funnel and where people stopped, and the no-show "
-        "rate of slots once attendance is marked. With --chart FILE, also write the PNG chart.",
-    )
-    stats.add_argument("--chart", type=Path, help="also write the chart to this PNG file")
-    stats.set_defaults(handler=_stats)
 
 
 def check(settings: Settings) -> list[str]:

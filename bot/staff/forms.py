@@ -3,10 +3,12 @@ typed outside the slots. Each is about one application, at the card's version.""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update, User
 from telegram.ext import ContextTypes
 
 from bot.core.i18n import _, format_moment
@@ -18,7 +20,7 @@ from bot.staff import rules as lifecycle
 from bot.staff import views as staff_views
 from bot.staff.decide import decide
 from bot.staff.rules import MomentError, parse_moment
-from bot.staff.typed_input import Field, Form, Refused, Values, form
+from bot.staff.typed_input import Field, Form, OnDone, Refused, Values, form
 
 
 def _asked(text: str, values: Values) -> str:
@@ -56,84 +58,95 @@ def moment_text(svc: Services, text: str, values: Values) -> dict[str, Any] | Re
     return {"at": iso(moment.start), "place": moment.place}
 
 
-async def _about(svc: Services, update: Update, values: Values) -> CandidateApplication | None:
-    """The application the form is about, or a word if it is gone."""
-    try:
-        return svc.store.application(int(values["application_id"]))
-    except (NotFoundError, KeyError, TypeError, ValueError):
-        if update.effective_message is not None:
-            await update.effective_message.reply_text(_("Cette candidature n'existe plus."))
-        return None
+Context = ContextTypes.DEFAULT_TYPE
 
 
-async def _noted(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, update: Update, values: Values
-) -> None:
-    """The note a staff member typed: an audit entry, shown on the card."""
-    message, user = update.effective_message, update.effective_user
-    application = await _about(svc, update, values)
-    if message is None or user is None or application is None:
-        return
-    svc.store.add_note(
-        application.id, staff_id=user.id, staff_name=user.first_name, text=values["note"]
+@dataclass(frozen=True, slots=True)
+class _Filled:
+    """A form filled about one application: where, by whom, about which, and the values."""
+
+    message: Message
+    user: User
+    application: CandidateApplication
+    values: Values
+
+
+def _about_application(done: Callable[[Context, Services, _Filled], Awaitable[None]]) -> OnDone:
+    """The `on_done` of a form about one application: `done` once the application is found
+    (a word if it is gone), with the message and the staff member who filled the form."""
+
+    async def on_done(context: Context, svc: Services, update: Update, values: Values) -> None:
+        message, user = update.effective_message, update.effective_user
+        try:
+            application = svc.store.application(int(values["application_id"]))
+        except (NotFoundError, KeyError, TypeError, ValueError):
+            if message is not None:
+                await message.reply_text(_("Cette candidature n'existe plus."))
+            return
+        if message is not None and user is not None:
+            await done(context, svc, _Filled(message, user, application, values))
+
+    return on_done
+
+
+async def _decide(
+    context: Context, svc: Services, filled: _Filled, action: str, **details: Any
+) -> bool:
+    """The decision of a form, at the version of the card it was asked from."""
+    return await decide(
+        context,
+        svc,
+        None,
+        filled.message,
+        filled.user,
+        filled.application,
+        int(filled.values.get("version", -1)),
+        action,
+        **details,
     )
-    await message.reply_text(
+
+
+async def _noted(context: Context, svc: Services, filled: _Filled) -> None:
+    """The note a staff member typed: an audit entry, shown on the card."""
+    application, user = filled.application, filled.user
+    svc.store.add_note(
+        application.id, staff_id=user.id, staff_name=user.first_name, text=filled.values["note"]
+    )
+    await filled.message.reply_text(
         _("📝 Note ajoutée à {reference}.").format(reference=application.reference)
     )
     await staff_notice.refresh_cards(context, svc, application.id)
 
 
-async def _refused(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, update: Update, values: Values
-) -> None:
+async def _refused(context: Context, svc: Services, filled: _Filled) -> None:
     """The note of a refusal "autre": then the refusal is recorded."""
-    message, user = update.effective_message, update.effective_user
-    application = await _about(svc, update, values)
-    if message is None or user is None or application is None:
-        return
-    if await decide(
-        context,
-        svc,
-        None,
-        message,
-        user,
-        application,
-        int(values.get("version", -1)),
-        lifecycle.REFUSE,
-        reason=str(values.get("reason", "autre")),
-        note=values["note"],
-    ):
-        await message.reply_text(
-            _("❌ Refus enregistré pour {reference}.").format(reference=application.reference)
+    values = filled.values
+    reason = str(values.get("reason", "autre"))
+    if await _decide(context, svc, filled, lifecycle.REFUSE, reason=reason, note=values["note"]):
+        await filled.message.reply_text(
+            _("❌ Refus enregistré pour {reference}.").format(
+                reference=filled.application.reference
+            )
         )
 
 
-async def _convened(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, update: Update, values: Values
-) -> None:
+async def _convened(context: Context, svc: Services, filled: _Filled) -> None:
     """An interview at a typed date, outside the slots (at the structure, unless a place
     was given)."""
-    message, user = update.effective_message, update.effective_user
-    application = await _about(svc, update, values)
-    if message is None or user is None or application is None:
-        return
-    at, place = values["moment"]["at"], values["moment"]["place"]
-    if await decide(
+    at, place = filled.values["moment"]["at"], filled.values["moment"]["place"]
+    if await _decide(
         context,
         svc,
-        None,
-        message,
-        user,
-        application,
-        int(values.get("version", -1)),
+        filled,
         lifecycle.CONVENE,
         interview_at=at,
         interview_place=place or staff_views.default_place(svc.dialogs),
         interview_kind="entretien",
     ):
-        await message.reply_text(
+        await filled.message.reply_text(
             _("📅 Rendez-vous enregistré pour {reference} : {moment}.").format(
-                reference=application.reference, moment=format_moment(datetime.fromisoformat(at))
+                reference=filled.application.reference,
+                moment=format_moment(datetime.fromisoformat(at)),
             )
         )
 
@@ -150,7 +163,7 @@ NOTE = form(
                 parse=note_text,
             ),
         ),
-        on_done=_noted,
+        on_done=_about_application(_noted),
     )
 )
 
@@ -167,7 +180,7 @@ REFUSAL = form(
                 parse=note_text,
             ),
         ),
-        on_done=_refused,
+        on_done=_about_application(_refused),
     )
 )
 
@@ -188,6 +201,6 @@ INTERVIEW_DATE = form(
                 parse=moment_text,
             ),
         ),
-        on_done=_convened,
+        on_done=_about_application(_convened),
     )
 )

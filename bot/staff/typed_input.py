@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
-    CallbackQuery,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -33,12 +32,12 @@ from telegram import (
     Update,
     User,
 )
-from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from bot.access import OWN_PRIVATE, is_staff, neutral_button_answer, own_private
 from bot.core import callbacks
 from bot.core.i18n import _
+from bot.core.telegram_bot import edit_or_reply as edit
 from bot.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -191,19 +190,6 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -
         message = update.effective_message
         return None if message is None else await message.reply_text(text, reply_markup=markup)
     return await edit(query, text, markup)
-
-
-async def edit(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
-) -> Message | None:
-    shown = query.message if isinstance(query.message, Message) else None
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" in str(error).lower() or shown is None:
-            return shown
-        return await shown.reply_text(text, reply_markup=markup)
-    return shown
 
 
 async def _answered(

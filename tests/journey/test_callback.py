@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import (
     PAS_POUR_VOUS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import AFTER_VERDICT, file_application, play
 

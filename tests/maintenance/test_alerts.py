@@ -8,8 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi
 from bot.core.settings import Settings
+from localapi import LocalBotApi
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, Clock, make_settings
 
 OPERATOR = 4242

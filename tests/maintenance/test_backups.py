@@ -11,10 +11,10 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi
 from bot.core.settings import Settings
 from bot.maintenance.rules import backups_to_keep
 from bot.store import migrations
+from localapi import LocalBotApi
 from tests.conftest import STAFF_ID, Bot, Clock, make_settings
 from tests.journeys import file_application, nadia
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.localapi import SentMessage
 from bot.core.settings import Settings
+from localapi import SentMessage
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import add_slot, file_application, file_with_slot, nadia
 from tests.maintenance.test_retention import _age, _cli

@@ -11,9 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi
 from bot.core.lock import DatabaseLock
 from bot.core.settings import Settings
+from localapi import LocalBotApi
 from tests.conftest import STAFF_ID, Bot, Clock, make_settings
 from tests.journeys import file_as, nadia
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import segno
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
 from bot.referrers import qr
 from bot.store import Store
+from localapi import LocalBotApi, LocalBotApiServer
 
 USERNAME = "Tremplin_IS_bot"
 LINK = re.compile(r"^https://t\.me/(\w+)\?start=([A-Za-z0-9_-]{10})$")

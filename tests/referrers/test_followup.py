@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.core.localapi import Chat
 from bot.referrers.store import Referrer
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import file_application
 from tests.referrers.test_journey import file_through

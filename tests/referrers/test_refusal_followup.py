@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi
+from localapi import LocalBotApi
 from tests.conftest import STAFF_ID, Bot, Clock, make_settings
 from tests.journeys import dialogs_with_phone
 from tests.referrers.test_followup import add, decide, linked_referrer

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi
+from localapi import LocalBotApi
 from tests.conftest import STAFF_ID, Bot, Clock, make_settings
 from tests.referrers.test_followup import REFERRER_ID, add, linked_referrer
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.localapi import Chat
 from bot.slots.store import Slot
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import add_slot, file_with_slot, label
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, Clock, make_settings
 from tests.journeys import OTHER_STAFF_ID, file_application, file_as, nadia
 
@@ -43,7 +43,7 @@ async def test_card_goes_to_each_staff_member_privately_with_everything(bot: Bot
 
 
 async def test_card_goes_to_the_staff_group_when_one_is_set(tmp_path: Path) -> None:
-    from bot.core.localapi import LocalBotApi
+    from localapi import LocalBotApi
     from tests.conftest import Bot as Harness
 
     settings = make_settings(

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.localapi import Chat
 from bot.core.settings import PROJECT_ROOT
 from bot.staff.dialogs import load_staff_dialogs
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
 from tests.journeys import OTHER_STAFF_ID, file_application, file_as, nadia
 

@@ -135,7 +135,7 @@ async def test_tomorrows_interviews_and_drafts_stopped_at_the_rendez_vous(bot: B
 async def test_where_private_sends_to_each_staff_member_even_with_a_group(
     tmp_path: Path,
 ) -> None:
-    from bot.core.localapi import LocalBotApi
+    from localapi import LocalBotApi
 
     dialogs = tmp_path / "dialogs"
     shutil.copytree(PROJECT_ROOT / "dialogs", dialogs)

@@ -8,7 +8,7 @@ import io
 
 import openpyxl
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import STAFF_ID, Bot
 from tests.journeys import PROBABLE, add_slot, label, nadia, play
 

@@ -38,7 +38,7 @@ RSA_AND_RQTH_UNSURE = [
 
 @pytest.fixture
 async def asks_rqth(tmp_path: Path) -> Bot:
-    from bot.core.localapi import LocalBotApi
+    from localapi import LocalBotApi
     from tests.conftest import Bot as Harness
     from tests.conftest import Clock
 

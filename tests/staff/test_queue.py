@@ -3,7 +3,7 @@ and referrer (buttons or typed words)."""
 
 from __future__ import annotations
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import STAFF_ID, Bot
 from tests.journeys import A_CONFIRMER, PROBABLE, file_as, nadia
 

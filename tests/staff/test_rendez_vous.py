@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
 from tests.journeys import (
     add_slot,

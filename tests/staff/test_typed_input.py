@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import STAFF_ID, Bot
 from tests.journeys import NEUTRAL_BUTTON, file_application
 

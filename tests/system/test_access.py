@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import file_application
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
 from bot.core.settings import PROJECT_ROOT
+from localapi import LocalBotApi, LocalBotApiServer
 from tests.journeys import dialogs_with_phone
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from localapi import LocalBotApi, LocalBotApiServer
 from tests.journeys import AFTER_VERDICT, PROBABLE
 
 USER = 1001

@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.localapi import Chat, LocalBotApi
+from localapi import Chat, LocalBotApi
 from tests.conftest import STAFF_ID, Bot, Clock, make_settings
 
 EXAMPLES = int(os.environ.get("TREMPLIN_FUZZ_EXAMPLES", "100"))

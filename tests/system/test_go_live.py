@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from localapi import LocalBotApi, LocalBotApiServer
 from tests.conftest import Bot
 from tests.journeys import PAS_POUR_VOUS, dialogs_with_phone, file_as, nadia, play
 from tests.system.test_cli import _bot, _env

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.localapi import Chat, LocalBotApi
+from localapi import Chat, LocalBotApi
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, Clock, make_settings
 from tests.journeys import NEUTRAL_BUTTON, OTHER_STAFF_ID, file_application, file_as
 

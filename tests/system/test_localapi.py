@@ -35,7 +35,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.core.localapi import (
+from localapi import (
     BotApiError,
     Chat,
     LocalBotApi,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from localapi import LocalBotApi, LocalBotApiServer
 from tests.system.test_crash import USER, BotProcess, wait_for
 
 PERSON = {"id": USER, "is_bot": False, "first_name": "Awa"}

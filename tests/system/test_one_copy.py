@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from localapi import LocalBotApi, LocalBotApiServer
 
 OPERATOR = 777
 TOKEN = "123456:TEST-token"

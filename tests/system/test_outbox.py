@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from localapi import LocalBotApi, LocalBotApiServer
 from tests.journeys import AFTER_VERDICT, PROBABLE
 from tests.system.test_crash import USER, BotProcess, _has_button, wait_for
 

@@ -1,11 +1,16 @@
 """`pip install .` gives a `tremplin` command that works from any folder (issue 22): the wheel
 holds dialogs/ and locales/ (their source stays at the top of the repository) and the
 LICENSE. Built with `pip wheel`, installed into a fresh virtual environment that sees this
-one's dependencies, and run from a folder that is not the repository's."""
+one's dependencies, and run from a folder that is not the repository's.
+
+The local Bot API (`localapi/`, issue 24) does not ship: the demo of an installed `tremplin`
+needs a clone of the repository, and says so."""
 
 from __future__ import annotations
 
+import ast
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -72,6 +77,8 @@ def test_the_wheel_holds_dialogs_locales_and_the_licence(wheel: Path) -> None:
     assert text.lstrip().startswith("GNU AFFERO GENERAL PUBLIC LICENSE")
     assert "Version 3, 19 November 2007" in text
     assert not any(n.startswith(("tests/", "bench/")) for n in names)
+    assert not [n for n in names if "localapi" in n]  # the local Bot API stays in the clone
+    assert "bot/demo.py" in names
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -85,7 +92,9 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_the_installed_command_works_from_any_folder(installed: Path, tmp_path: Path) -> None:
+def test_the_installed_command_works_from_any_folder(
+    installed: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     tremplin = installed / "bin" / "tremplin"
     where = subprocess.run(
         [installed / "bin" / "python", "-c", "import bot; print(bot.__file__)"],
@@ -101,13 +110,16 @@ def test_the_installed_command_works_from_any_folder(installed: Path, tmp_path: 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK: dialogs, catalogs are valid." in result.stdout
-    # The demo reads the packaged texts; its database goes to ~/.local/state/tremplin.
+    # The demo reads the packaged texts; its database goes to ~/.local/state/tremplin. It
+    # needs the local Bot API of a clone: a copy of localapi/ (only) on the import path.
+    clone = tmp_path_factory.mktemp("clone")
+    shutil.copytree(PROJECT_ROOT / "localapi", clone / "localapi")
     result = subprocess.run(
         [tremplin, "demo"],
         input="/start\n",
         capture_output=True,
         text=True,
-        env=_env(tmp_path),
+        env=_env(tmp_path, PYTHONPATH=str(clone)),
         cwd=tmp_path,
         timeout=60,
     )
@@ -115,6 +127,58 @@ def test_the_installed_command_works_from_any_folder(installed: Path, tmp_path: 
     assert "Bonjour, je suis le robot d'Initiatives Solidaires" in result.stdout
     assert (tmp_path / "home" / ".local" / "state" / "tremplin" / "demo.sqlite3").exists()
     assert _files_under(tmp_path) == {"home/.local/state/tremplin/demo.sqlite3"}
+
+
+@pytest.mark.parametrize("command", [["demo"], ["run"]])
+def test_the_installed_demo_needs_a_clone(
+    installed: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """Without localapi/ (not in the wheel), `tremplin demo`, and `run` without a token on a
+    terminal, say in one clear message that the demo needs a clone, and exit 2."""
+    result = subprocess.run(
+        [
+            installed / "bin" / "python",
+            "-c",
+            "import sys, bot.__main__ as m; "
+            "sys.stdin.isatty = lambda: True; sys.exit(m.run_quietly(sys.argv[1:]))",
+            *command,
+        ],
+        input="/start\n",
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "tremplin: the demo needs a clone of the repository" in result.stderr
+    assert "tremplin: la démo a besoin d'un clone du dépôt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _files_under(tmp_path) == set()  # nothing written
+
+
+def test_nothing_in_bot_imports_localapi_at_module_level() -> None:
+    """Only the demo reaches the local Bot API, and only when it runs (or for the type
+    checker): an installed `bot` imports without it."""
+    found = []
+    for path in sorted((PROJECT_ROOT / "bot").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in tree.body:  # module level; `if TYPE_CHECKING:` blocks are not run
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            if any(n == "localapi" or n.startswith("localapi.") for n in names):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    assert found == []
+    uses = [
+        p.relative_to(PROJECT_ROOT).as_posix()
+        for p in (PROJECT_ROOT / "bot").rglob("*.py")
+        if "from localapi" in p.read_text() or "import localapi" in p.read_text()
+    ]
+    assert uses == ["bot/demo.py"]
 
 
 def test_a_deployment_can_point_at_its_own_dialogs(installed: Path, tmp_path: Path) -> None:

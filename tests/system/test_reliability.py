@@ -10,8 +10,8 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.core.localapi import LocalBotApi
 from bot.core.settings import Settings
+from localapi import LocalBotApi
 from tests.conftest import CANDIDATE_ID, Bot, Clock
 from tests.journeys import AFTER_VERDICT, PROBABLE, file_application, play
 

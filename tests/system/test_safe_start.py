@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
 from bot.core.settings import PROJECT_ROOT, SettingsError, load_settings
+from localapi import LocalBotApi, LocalBotApiServer
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
 from bot.service.notify import notify, watchdog_interval
+from localapi import LocalBotApi, LocalBotApiServer
 
 
 def _receiver(tmp_path: Path) -> tuple[socket.socket, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.localapi import LocalBotApi, LocalBotApiServer
+from localapi import LocalBotApi, LocalBotApiServer
 from tests.system.test_crash import BotProcess, wait_for
 
 STAFF = 900

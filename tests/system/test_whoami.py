@@ -3,7 +3,7 @@ TREMPLIN_STAFF_CHAT_ID, a person's own id only in their own private chat."""
 
 from __future__ import annotations
 
-from bot.core.localapi import Chat
+from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 
 GROUP = -100424242

@@ -1,60 +1,19 @@
-"""The users' side of the local Bot API: updates as Telegram would deliver them (a mixin
-of LocalBotApi, which holds the state these methods use)."""
+"""The users' side of the local Bot API: updates as Telegram would deliver them."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.core.localapi.formatting import _u16
-from bot.core.localapi.messages import SentMessage, _Own, _StoredFile
-from bot.core.localapi.params import json_copy
-
-# --------------------------------------------------------------------------------------------
-# The API itself
-# --------------------------------------------------------------------------------------------
+from localapi.messages import SentMessage, _Own
+from localapi.params import json_copy
+from localapi.parsing import _u16
+from localapi.state import ApiState
 
 
-class UserSide:
+class UserSide(ApiState):
     """Build the updates a user causes (messages, taps, contacts, media), record them in the
     chat, and queue them for getUpdates when the API is served over HTTP."""
-
-    # The state these methods use, set by LocalBotApi.__init__ (declared here for the type
-    # checker only: nothing is assigned at class level).
-    bot_id: int
-    queue_updates: bool
-    _cond: threading.Condition
-    _chats: dict[int, dict[str, Any]]
-    _updates: list[dict[str, Any]]
-    _next_update_id: int
-    _queries: dict[str, dict[str, Any]]
-    _counter: int
-
-    if TYPE_CHECKING:
-        # The helpers LocalBotApi defines (signatures only; they do not exist at run time
-        # on the mixin, so LocalBotApi's own methods are the ones called).
-        def _user_chat(
-            self, user_id: int, kw: dict[str, Any]
-        ) -> tuple[dict[str, Any], dict[str, Any]]: ...
-        def _remember_user(
-            self,
-            user_id: int,
-            first_name: str | None = None,
-            last_name: str | None = None,
-            username: str | None = None,
-            language_code: str | None = None,
-        ) -> dict[str, Any]: ...
-        def _now(self) -> int: ...
-        def _bump(self) -> int: ...
-        def _new_message_id(self, chat_id: int) -> int: ...
-        def _bot_user(self) -> dict[str, Any]: ...
-        def _find(self, chat_id: int, message_id: Any) -> SentMessage | None: ...
-        def _store(self, message: SentMessage) -> SentMessage: ...
-        def _message_json(self, message: SentMessage) -> dict[str, Any]: ...
-        def _register_file(
-            self, kind: str, filename: str | None, data: bytes | None, mime_type: str | None
-        ) -> _StoredFile: ...
 
     # ---------------------------------------------------------------- user side
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from bot.core.localapi.params import _is_inline
+from localapi.params import _is_inline
 
 # --------------------------------------------------------------------------------------------
 # Data kept per message

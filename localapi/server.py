@@ -12,9 +12,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from bot.core.localapi.api import LocalBotApi
-from bot.core.localapi.errors import BotApiError, _bad_request
-from bot.core.localapi.messages import UploadedFile
+from localapi.api import LocalBotApi
+from localapi.errors import BotApiError, _bad_request
+from localapi.messages import UploadedFile
 
 _LOGGER = logging.getLogger(__name__)
 

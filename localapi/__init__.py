@@ -1,5 +1,8 @@
 """An in-process stand-in for the Telegram Bot API.
 
+A development package at the top of the repository: the wheel does not carry it (only `bot/`
+ships), and nothing in `bot/` imports it but the terminal demo, when it starts.
+
 Used by the terminal demo, by the test suite (through :class:`LocalRequest`, plugged into a
 python-telegram-bot ``Application``) and by subprocess tests (through :class:`LocalBotApiServer`,
 a real HTTP server). It answers like Telegram does — same JSON shapes, same error descriptions —
@@ -10,14 +13,14 @@ real Telegram makes (HTML that does not parse, callback data over 64 bytes, edit
 into itself, ...), because those are exactly the bugs that only show up in production.
 """
 
-from bot.core.localapi.api import LocalBotApi
-from bot.core.localapi.chat import Chat
-from bot.core.localapi.errors import BotApiError
-from bot.core.localapi.formatting import format_text, parse_html, parse_markdown, parse_markdown_v2
-from bot.core.localapi.messages import SentMessage, UploadedFile
-from bot.core.localapi.params import normalise_params
-from bot.core.localapi.request import LocalRequest
-from bot.core.localapi.server import LocalBotApiServer
+from localapi.api import LocalBotApi
+from localapi.chat import Chat
+from localapi.errors import BotApiError
+from localapi.formatting import format_text, parse_html, parse_markdown, parse_markdown_v2
+from localapi.messages import SentMessage, UploadedFile
+from localapi.params import normalise_params
+from localapi.request import LocalRequest
+from localapi.server import LocalBotApiServer
 
 __all__ = [
     "BotApiError",

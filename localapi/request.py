@@ -10,9 +10,9 @@ from urllib.parse import unquote, urlsplit
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.core.localapi.api import LocalBotApi
-from bot.core.localapi.errors import BotApiError
-from bot.core.localapi.messages import UploadedFile
+from localapi.api import LocalBotApi
+from localapi.errors import BotApiError
+from localapi.messages import UploadedFile
 
 # --------------------------------------------------------------------------------------------
 # python-telegram-bot request adapter

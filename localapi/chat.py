@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
-from bot.core.localapi.api import LocalBotApi
-from bot.core.localapi.messages import SentMessage
+from localapi.api import LocalBotApi
+from localapi.messages import SentMessage
 
 if TYPE_CHECKING:
     from telegram.ext import Application

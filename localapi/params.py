@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
-from bot.core.localapi.errors import _bad_request
-from bot.core.localapi.formatting import _checked_link
+from localapi.errors import _bad_request
+from localapi.parsing import _checked_link
 
 # --------------------------------------------------------------------------------------------
 # Parameter normalisation
