@@ -26,6 +26,9 @@ from bot.core.settings import PROJECT_ROOT
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # setuptools builds in build/ of the checkout and reuses what it finds there: a module
+    # moved or deleted since an earlier build would slip into the wheel.
+    shutil.rmtree(PROJECT_ROOT / "build", ignore_errors=True)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), "."],
         cwd=PROJECT_ROOT,
