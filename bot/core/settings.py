@@ -40,6 +40,13 @@ class Settings:
     dialogs_dir: Path = PROJECT_ROOT / "dialogs"
     locales_dir: Path = PROJECT_ROOT / "locales"
     bot_username: str | None = None  # for t.me links; else asked with getMe
+    # Updates processed side by side (of different chats; one chat's stay in order).
+    concurrent_updates: int = 64
+    # A person's budget: beyond `flood_updates` in `flood_seconds`, her updates are dropped.
+    flood_updates: int = 20
+    flood_seconds: int = 10
+    # Telegram's flood limits kept by the bot (off only against a local Bot API: benchmark).
+    rate_limit: bool = True
 
     @property
     def demo(self) -> bool:
@@ -79,6 +86,14 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         dialogs_dir=_directory("TREMPLIN_DIALOGS", env.get("TREMPLIN_DIALOGS", ""), "dialogs"),
         locales_dir=_directory("TREMPLIN_LOCALES", env.get("TREMPLIN_LOCALES", ""), "locales"),
         bot_username=_bot_username(env.get("TREMPLIN_BOT_USERNAME", "")),
+        concurrent_updates=_count(
+            "TREMPLIN_CONCURRENT_UPDATES", env.get("TREMPLIN_CONCURRENT_UPDATES", ""), 64, 1
+        ),
+        flood_updates=_count("TREMPLIN_FLOOD_UPDATES", env.get("TREMPLIN_FLOOD_UPDATES", ""), 20),
+        flood_seconds=_count(
+            "TREMPLIN_FLOOD_SECONDS", env.get("TREMPLIN_FLOOD_SECONDS", ""), 10, 1
+        ),
+        rate_limit=_switch("TREMPLIN_RATE_LIMIT", env.get("TREMPLIN_RATE_LIMIT", "")),
     )
 
 
@@ -225,6 +240,22 @@ def _bot_username(value: str) -> str | None:
             f"TREMPLIN_BOT_USERNAME must be the bot's username such as tremplin_bot, not {value!r}"
         )
     return name
+
+
+def _count(name: str, value: str, default: int, lowest: int = 0) -> int:
+    if not value:
+        return default
+    if not value.isdigit() or not lowest <= int(value) <= 10_000:
+        raise SettingsError(f"{name} must be a whole number ({lowest}-10000), not {value!r}")
+    return int(value)
+
+
+def _switch(name: str, value: str) -> bool:
+    if value.lower() in ("", "on", "1", "yes", "true"):
+        return True
+    if value.lower() in ("off", "0", "no", "false"):
+        return False
+    raise SettingsError(f"{name} must be on or off, not {value!r}")
 
 
 def _directory(name: str, value: str, default: str) -> Path:

@@ -9,6 +9,7 @@ doing the work the press asks for, so the failure is logged and ignored here, in
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Container
 from typing import Any, cast
 
 from telegram import (
@@ -38,7 +39,31 @@ STALE_QUERY = ("query is too old", "query id is invalid")
 UNREAD_RESULTS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 
 
+class TransactionOpenError(RuntimeError):
+    """A Bot API call was made with a database transaction open: other updates, processed
+    meanwhile on the same connection, would write into it (bot/core/processor.py)."""
+
+
 class TremplinBot(ExtBot):  # type: ignore[type-arg]
+    #: Updates getUpdates sends again while they are still being processed, or done but not
+    #: yet acknowledged (bot/core/polling.py): dropped before they are parsed.
+    skip_update_ids: Container[int] = frozenset()
+    #: True while the database has a transaction open (set by `build_application`).
+    in_transaction: Callable[[], bool] = staticmethod(lambda: False)
+
+    def watch(
+        self,
+        *,
+        in_transaction: Callable[[], bool] | None = None,
+        skip_update_ids: Container[int] | None = None,
+    ) -> None:
+        """Set `in_transaction` or `skip_update_ids` (the bot is frozen after its init)."""
+        with self._unfrozen():
+            if in_transaction is not None:
+                self.in_transaction = in_transaction
+            if skip_update_ids is not None:
+                self.skip_update_ids = skip_update_ids
+
     async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
         try:
             return await super().answer_callback_query(*args, **kwargs)
@@ -49,12 +74,20 @@ class TremplinBot(ExtBot):  # type: ignore[type-arg]
             raise
 
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        if self.in_transaction():
+            # Never across an `await`: the transaction would take in other updates' writes.
+            raise TransactionOpenError(f"{endpoint} called inside a database transaction")
         result = await super()._post(endpoint, *args, **kwargs)
         if endpoint in UNREAD_RESULTS and isinstance(result, dict):
             return True
         if endpoint == "getUpdates" and isinstance(result, list):
+            skip = self.skip_update_ids
             # One update python-telegram-bot cannot read must not stop those behind it.
-            return [readable(update, self) for update in result]
+            return [
+                readable(update, self)
+                for update in result
+                if not isinstance(update, dict) or update.get("update_id") not in skip
+            ]
         return result
 
     async def say(self, chat_id: int, text: str, *, reply_markup: ReplyMarkup | None = None) -> int:

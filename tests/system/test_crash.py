@@ -31,6 +31,8 @@ class BotProcess:
             TELEGRAM_BOT_TOKEN="123456:CRASH-test",
             TELEGRAM_API_URL=api_url,
             TREMPLIN_DATABASE=str(self.database),
+            # A script taps faster than anyone: no per-person budget (tests/system/test_flood.py).
+            TREMPLIN_FLOOD_UPDATES="0",
         )
         self.cwd = tmp_path
         self.process: subprocess.Popen[bytes] | None = None
