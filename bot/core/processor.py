@@ -36,8 +36,9 @@ OnThrottled = Callable[[Update], Coroutine[Any, Any, None]]
 
 class FloodBudget:
     """At most `updates` per person in any `seconds`; beyond, her updates are refused until
-    the window has room again. Pure bookkeeping (no Telegram): `allow` says yes or no, and
-    `first_refusal` whether to tell her (once per flood)."""
+    the window has room again (a refused update does not count). Pure bookkeeping (no
+    Telegram): `allow` says yes or no, and `first_refusal` whether to tell her (once per
+    flood)."""
 
     def __init__(
         self,
@@ -93,12 +94,15 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         *,
         max_pending: int = 4096,
         budget: FloodBudget | None = None,
+        max_queued: int = 5,
         exempt: Callable[[int], bool] = lambda user_id: False,
         on_throttled: OnThrottled | None = None,
     ) -> None:
         super().__init__(max(max_pending, max_concurrent))
         self.max_concurrent = max_concurrent
         self.budget = budget
+        self.max_queued = max_queued
+        self._queued: dict[int, int] = {}  # person -> her updates waiting or running
         self.exempt = exempt
         self.on_throttled = on_throttled
         self._running = asyncio.Semaphore(max_concurrent)
@@ -122,6 +126,8 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                 if isinstance(coroutine, Coroutine):
                     coroutine.close()  # dropped, never started (and acknowledged as done)
                 return
+            if user is not None:
+                self._queued[user.id] = self._queued.get(user.id, 0) + 1
             if chat is not None:
                 keys.append(("chat", chat.id))
             if user is not None and (chat is None or chat.id != user.id):
@@ -145,17 +151,31 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
             for key in keys:
                 if self._tails.get(key) is mine:
                     del self._tails[key]
+            if isinstance(update, Update) and update.effective_user is not None:
+                user_id = update.effective_user.id
+                left = self._queued.get(user_id, 1) - 1
+                if left > 0:
+                    self._queued[user_id] = left
+                else:
+                    self._queued.pop(user_id, None)
 
     def _over_budget(self, update: Update, user_id: int) -> bool:
-        if self.budget is None or self.exempt(user_id) or self.budget.allow(user_id):
+        """Over her budget, or already `max_queued` updates waiting: dropped, not queued
+        ahead of everyone else (the polling offset waits for the oldest update unfinished)."""
+        if self.budget is None or self.exempt(user_id):
+            return False
+        queued = self._queued.get(user_id, 0) >= self.max_queued
+        if not queued and self.budget.allow(user_id):
             return False
         self.throttled += 1
         if self.budget.first_refusal(user_id):
             # No personal data: the update's id only.
             log.warning(
-                "a person went over %d updates in %.0f s: update %s and the next ones dropped",
+                "a person sent over %d updates in %.0f s or %d at once: update %s and the "
+                "next ones dropped",
                 self.budget.updates,
                 self.budget.seconds,
+                self.max_queued,
                 update.update_id,
             )
             if self.on_throttled is not None:
