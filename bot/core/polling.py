@@ -29,7 +29,10 @@ POLL_TIMEOUT = 20  # seconds a getUpdates call may wait for news
 MAX_BACKOFF = 30
 FETCH_LIMIT = 100  # updates per getUpdates (Telegram's maximum)
 MAX_UNFINISHED = 1000  # updates fetched and not finished before fetching waits
-PROGRESS_WAIT = 0.5  # seconds: fetching again after only running updates came back
+# Seconds before fetching again when only updates still running came back: Telegram answers
+# at once while any update is unacknowledged, so a long poll is not possible then; each
+# fetch is a round trip anyway, this only keeps a Bot API next door from spinning.
+BUSY_POLL_WAIT = 0.01
 SHUTDOWN_GRACE = 20  # seconds the updates under way get to finish at shutdown
 
 
@@ -164,11 +167,11 @@ async def poll(application: Application, stop: asyncio.Event) -> None:  # type: 
             fresh = [update for update in updates if acks.arrived(update.update_id)]
             for update in fresh:
                 dispatch(update)
-            if (not fresh and tasks) or len(tasks) >= MAX_UNFINISHED:
-                # Only updates still running came back (or too many are): fetching again at
-                # once would spin; wait until one finishes (new ones wait at most that long).
+            if len(tasks) >= MAX_UNFINISHED:
+                await acks.progress.wait()  # memory stays bounded: wait until one finishes
+            elif not fresh and tasks:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(acks.progress.wait(), PROGRESS_WAIT)
+                    await asyncio.wait_for(acks.progress.wait(), BUSY_POLL_WAIT)
     finally:
         if tasks:
             # Let the updates under way finish (they are not acknowledged otherwise, and
