@@ -307,10 +307,10 @@ def room(
     return result
 
 
-def flood(workdir: Path, *, messages: int, delay: float) -> dict[str, Any]:
+def flood(workdir: Path, *, messages: int, delay: float, name: str = "flood") -> dict[str, Any]:
     """One person sends `messages` at once; then a newcomer sends /start."""
     api = TimedApi()
-    with running_bot(workdir, "flood", api, delay=delay) as run:
+    with running_bot(workdir, name, api, delay=delay) as run:
         flooder, newcomer = FIRST_USER - 1, FIRST_USER - 2
         for number in range(messages):
             api.text_update(flooder, f"bonjour {number}")

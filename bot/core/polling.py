@@ -15,6 +15,7 @@ import contextlib
 import logging
 import signal
 import sqlite3
+from collections import deque
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
@@ -33,6 +34,7 @@ MAX_UNFINISHED = 1000  # updates fetched and not finished before fetching waits
 # at once while any update is unacknowledged, so a long poll is not possible then; each
 # fetch is a round trip anyway, this only keeps a Bot API next door from spinning.
 BUSY_POLL_WAIT = 0.01
+PASSED_KEPT = 1000  # ids remembered after the offset passed them
 SHUTDOWN_GRACE = 20  # seconds the updates under way get to finish at shutdown
 
 
@@ -77,8 +79,16 @@ class _Acknowledgements:
 
     def __init__(self) -> None:
         self.fetched: dict[int, bool] = {}  # update id -> finished, in arrival order
+        # Finished and passed by the offset, but a getUpdates sent before may still bring
+        # them: the last ones are remembered too.
+        self.passed: deque[int] = deque(maxlen=PASSED_KEPT)
+        self._passed: set[int] = set()
         self.after_last: int | None = None  # the offset once everything is finished
         self.progress = asyncio.Event()
+
+    def __contains__(self, update_id: object) -> bool:
+        """Fetched already: running, or done (acknowledged or not)."""
+        return update_id in self.fetched or update_id in self._passed
 
     def offset(self) -> int | None:
         while self.fetched:
@@ -86,11 +96,15 @@ class _Acknowledgements:
             if not finished:
                 return first
             del self.fetched[first]
+            if len(self.passed) == self.passed.maxlen:
+                self._passed.discard(self.passed[0])
+            self.passed.append(first)
+            self._passed.add(first)
         return self.after_last
 
     def arrived(self, update_id: int) -> bool:
-        """False when this update was fetched already (running, or done but not acknowledged)."""
-        if update_id in self.fetched:
+        """False when this update was fetched already (running, or done)."""
+        if update_id in self:
             return False
         self.fetched[update_id] = False
         self.after_last = update_id + 1
@@ -113,7 +127,7 @@ async def poll(application: Application, stop: asyncio.Event) -> None:  # type: 
     acks = _Acknowledgements()
     bot = application.bot
     if isinstance(bot, TremplinBot):
-        bot.watch(skip_update_ids=acks.fetched)  # fetched again: not even parsed
+        bot.watch(skip_update_ids=acks)  # fetched again: not even parsed
     tasks: set[asyncio.Task[None]] = set()
 
     def dispatch(update: Update) -> None:
