@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -179,6 +179,12 @@ class Walker:
     tapped_at: float | None = None
     wanted_since: float | None = None
     latencies: list[float] = field(default_factory=list)
+    unanswered: int = 0
+    answer_timeout: float = 30.0
+    patience: float = 3.0  # seconds to wait for a button before taking the step as skipped
+    # The question the person is at, when known (a test reads it from the database): a
+    # button of an older question still on screen is then not taken for the current one.
+    current_step: Callable[[int], str | None] | None = None
 
     @property
     def done(self) -> bool:
@@ -192,9 +198,12 @@ class Walker:
                 self.latencies.append(shown - self.tapped_at)
                 self.tapped_at = None
                 self.next_at = now + rng.uniform(*think)
-            elif now - self.tapped_at > 30:  # no answer: she taps again, as a person would
-                self.tapped_at = None
-                self.position = max(0, self.position - 1)
+            elif now - self.tapped_at > self.answer_timeout:
+                # No answer (lost with a crashed process): she asks again, as a person
+                # would, and /start shows the question she is at.
+                self.unanswered += 1
+                self.api.text_update(self.user_id, "/start")
+                self.tapped_at = time.monotonic()
             return False
         if now < self.next_at or self.position >= len(self.script):
             return False
@@ -215,10 +224,14 @@ class Walker:
                 value = next((label for label in labels if label.startswith(value)), value)
             try:
                 message_id, data = self.api.find_button(self.user_id, value)
+                if self.current_step is not None:
+                    step = self.current_step(self.user_id)
+                    if step is not None and data.split(":")[1:2] != [step]:
+                        raise LookupError(value)
             except LookupError:
                 # Not on screen yet (an answer in two parts), or a step skipped.
                 self.wanted_since = self.wanted_since or now
-                if now - self.wanted_since < 3:
+                if now - self.wanted_since < self.patience:
                     self.next_at = now + 0.05
                     return False
                 self.wanted_since = None
@@ -238,12 +251,25 @@ def walk(
     first_user: int = FIRST_USER,
     seed: int = 23,
     deadline: float = 240,
+    answer_timeout: float = 30.0,
+    patience: float = 3.0,
+    current_step: Callable[[int], str | None] | None = None,
 ) -> dict[str, Any]:
     """`people` walk the journey at once; returns the updates sent, the seconds from the
     first to the last answer, and every tap-to-first-answer latency."""
     rng = random.Random(seed)
     script = journey_script()
-    walkers = [Walker(api, first_user + n, script) for n in range(people)]
+    walkers = [
+        Walker(
+            api,
+            first_user + n,
+            script,
+            answer_timeout=answer_timeout,
+            patience=patience,
+            current_step=current_step,
+        )
+        for n in range(people)
+    ]
     for walker in walkers:  # they do not all arrive in the same millisecond
         walker.next_at = time.monotonic() + rng.uniform(0, think[1])
     updates = 0
@@ -262,6 +288,7 @@ def walk(
         "seconds": time.monotonic() - started,
         "latencies": latencies,
         "unfinished": sum(not w.done for w in walkers),
+        "unanswered": sum(w.unanswered for w in walkers),
     }
 
 
