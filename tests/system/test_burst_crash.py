@@ -44,8 +44,8 @@ def test_killed_twice_during_a_burst_every_journey_completes_once(tmp_path: Path
                     api,
                     PEOPLE,
                     think=(0.05, 0.3),
-                    answer_timeout=4.0,
-                    patience=20.0,
+                    answer_timeout=8.0,
+                    patience=60.0,
                     current_step=step,
                 )
             )
@@ -60,7 +60,12 @@ def test_killed_twice_during_a_burst_every_journey_completes_once(tmp_path: Path
                 bot.start()
             walking.join(timeout=240)
             assert not walking.is_alive(), "the journeys did not end"
-            assert result["unfinished"] == 0, result
+            stuck = {
+                user: [m.text[:60] for m in api.bot_messages(user)[-3:]]
+                for user, at in bot.query("SELECT user_id, step FROM conversations")
+                if at not in ("fin", "envoye")
+            }
+            assert result["unfinished"] == 0, stuck
             # What the filings owed is delivered, even when the crash came right after.
             assert wait_for(lambda: bot.query("SELECT count(*) FROM outbox") == [(0,)])
         finally:
