@@ -50,6 +50,7 @@ class FloodBudget:
         self.updates, self.seconds, self.clock = updates, seconds, clock
         self._seen: dict[int, deque[float]] = {}
         self._told: set[int] = set()
+        self._cooling: dict[int, float] = {}  # person -> refused until (after a refusal)
         self._checks = 0
 
     def allow(self, user_id: int) -> bool:
@@ -57,6 +58,8 @@ class FloodBudget:
         self._checks += 1
         if self._checks % 1000 == 0:
             self._forget_quiet(now)
+        if self._cooling.get(user_id, now) > now:
+            return False
         seen = self._seen.get(user_id)
         if seen is None:
             seen = self._seen[user_id] = deque(maxlen=self.updates)
@@ -65,14 +68,18 @@ class FloodBudget:
         if len(seen) < self.updates:
             seen.append(now)
             self._told.discard(user_id)
+            self._cooling.pop(user_id, None)
             return True
         return False
 
     def first_refusal(self, user_id: int) -> bool:
-        """True for the first refused update of a flood (tell the person once)."""
+        """True for the first refused update of a flood (tell the person once); her next
+        updates are refused for `seconds` from then, so that a flood is dropped as a whole
+        rather than let through a few at a time ahead of everyone else."""
         if user_id in self._told:
             return False
         self._told.add(user_id)
+        self._cooling[user_id] = self.clock() + self.seconds
         return True
 
     def _forget_quiet(self, now: float) -> None:
@@ -80,6 +87,8 @@ class FloodBudget:
         for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] >= self.seconds]:
             del self._seen[user_id]
             self._told.discard(user_id)
+        for user_id in [u for u, until in self._cooling.items() if until <= now]:
+            del self._cooling[user_id]
 
     def __len__(self) -> int:
         return len(self._seen)
