@@ -19,8 +19,8 @@ run: setup
 test: dev
 	$(BIN)/python -m pytest -q
 
-# The benchmark (not part of `make test`): writes bench/results.json.
-N ?= 2000
+# The benchmark (not part of `make test`, about 4 minutes): writes bench/results.json.
+N ?= 300
 bench: dev
 	$(BIN)/python -m bench.run --candidates $(N)
 

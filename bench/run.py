@@ -1,4 +1,4 @@
-"""`make bench [N=2000]`: how fast the bot is, measured, not asserted.
+"""`make bench [N=300]`: how fast the bot is, measured, not asserted.
 
 1. N simulated candidates walk complete journeys (consent, eligibility, workshops, contact,
    slot, summary, filed) through the real Application and handlers, in one process on one
@@ -7,6 +7,12 @@
    bot built on it pays.
 3. A database seeded with 100,000 applications: the staff queries, timed.
 4. The start-up of `python -m bot run` until it polls, against a local Bot API server.
+5. The bot as people meet it (bench/room.py): `python -m bot run` in its own process, polling
+   a local Bot API server over real HTTP whose every call takes `--delay-ms` (50 ms: a round
+   trip to Telegram). Capacity (people tapping as soon as answered, the rate limiter lifted),
+   a room (50 people tapping 1-3 s after each answer, production settings: p50/p95/p99 from a
+   tap to the first answer), a flood (one person sends 400 messages at once, then a newcomer
+   sends /start), and the same with 0 ms. Peak memory of the bot process.
 
 Writes bench/results.json. Timings are per update: from the update's JSON to the end of its
 processing (`Update.de_json` + `Application.process_update`), Bot API calls included.
@@ -18,6 +24,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import platform
 import resource
 import statistics
@@ -32,6 +39,7 @@ import telegram
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
+from bench.room import flood, room
 from bench.seed import seed_applications, time_staff_queries
 from bench.startup import measure_startup
 from bot.app import build_application
@@ -39,6 +47,7 @@ from bot.core.settings import load_settings
 from localapi import LocalBotApi, LocalRequest
 
 RESULTS = Path(__file__).with_name("results.json")
+ROUNDS = 3  # the bot and the floor measured in turns
 FIRST_USER = 5_000_000
 
 
@@ -208,6 +217,39 @@ async def bench_button_floor(updates: int) -> list[float]:
     return timings
 
 
+def measure_latency(workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """`python -m bot run` in its own process, against a local Bot API server over HTTP
+    whose every call takes `--delay-ms` (bench/room.py)."""
+    delay = args.delay_ms / 1000
+    think = tuple(args.think)
+    # Capacity: the rate limiter (Telegram's ~30 messages a second) and the per-person
+    # budget lifted, everyone tapping as soon as answered: what the bot itself can carry.
+    lifted = {"TREMPLIN_RATE_LIMIT": "off", "TREMPLIN_FLOOD_UPDATES": "0"}
+    capacity = room(
+        workdir,
+        people=args.capacity_people,
+        delay=delay,
+        think=(0.0, 0.0),
+        name="capacity",
+        **lifted,
+    )
+    a_room = room(workdir, people=args.room_people, delay=delay, think=think, name="room")
+    a_flood = flood(workdir, messages=args.flood, delay=delay)
+    # The same two with no delay: the bot's own share of the time.
+    capacity_0 = room(
+        workdir, people=args.capacity_people, delay=0.0, think=(0.0, 0.0), name="cap0", **lifted
+    )
+    flood_0 = flood(workdir, messages=args.flood, delay=0.0, name="flood0")
+    return {
+        "capacity": capacity,
+        "room": a_room,
+        "flood": a_flood,
+        "capacity_0ms": capacity_0,
+        "flood_0ms": flood_0,
+        "bot_peak_rss_mb": max(r["peak_rss_mb"] for r in (capacity, a_room, a_flood)),
+    }
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -223,22 +265,51 @@ def main(argv: list[str] | None = None) -> int:
         help="applications seeded for the staff queries",
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--delay-ms",
+        type=float,
+        default=50,
+        help="milliseconds every Bot API call takes in the runs against `python -m bot run`",
+    )
+    parser.add_argument(
+        "--room-people", type=int, default=50, help="people walking at once (0: skip those runs)"
+    )
+    parser.add_argument(
+        "--capacity-people", type=int, default=100, help="people tapping as soon as answered"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 3.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a person takes to read an answer and tap again",
+    )
+    parser.add_argument("--flood", type=int, default=400, help="messages sent by one person")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tremplin-bench-") as tmp:
         workdir = Path(tmp)
-        bot = asyncio.run(bench_bot(args.candidates, workdir))
-        timings = bot["timings"]
+        # The bot and the button floor in turns, so that both meet the same load on a shared
+        # machine (run one after the other, a busy minute fell on one of them only).
+        timings, floor_timings, filed, elapsed = [], [], 0, 0.0
+        for turn in range(ROUNDS):
+            share = args.candidates // ROUNDS + (turn < args.candidates % ROUNDS)
+            bot = asyncio.run(bench_bot(share, workdir / f"turn-{turn}"))
+            timings += bot["timings"]
+            filed += bot["filed"]
+            elapsed += bot["elapsed"]
+            floor_timings += asyncio.run(bench_button_floor(min(len(bot["timings"]), 1500)))
         bare = asyncio.run(bench_bare_echo(len(timings)))
-        floor_timings = asyncio.run(bench_button_floor(min(len(timings), 4000)))
         ours, floor = statistics.mean(timings), statistics.mean(bare)
         staff = time_staff_queries(seed_applications(workdir / "seeded.sqlite3", args.applications))
         startup = measure_startup(workdir)
+        latency = measure_latency(workdir, args) if args.room_people else {}
     results = {
         "candidates": args.candidates,
-        "applications_filed": bot["filed"],
+        "applications_filed": filed,
         "updates": len(timings),
         "updates_per_second": round(len(timings) / sum(timings), 1),
-        "wall_seconds": round(bot["elapsed"], 2),
+        "wall_seconds": round(elapsed, 2),
         "p50_ms": round(percentile(timings, 0.50) * 1000, 3),
         "p99_ms": round(percentile(timings, 0.99) * 1000, 3),
         "bare_ptb_updates_per_second": round(len(bare) / sum(bare), 1),
@@ -246,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_to_bare_ptb": round(ours / floor, 2),
         "button_floor_updates_per_second": round(len(floor_timings) / sum(floor_timings), 1),
         "ratio_to_button_floor": round(ours / statistics.mean(floor_timings), 2),
+        "ratio_to_button_floor_p50": round(
+            statistics.median(timings) / statistics.median(floor_timings), 2
+        ),
         "seeded_applications": args.applications,
         "staff_queries": staff,
         "staff_query_ms_max": max(
@@ -253,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "startup_s": startup,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        **latency,
+        "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "python_telegram_bot": telegram.__version__,
     }

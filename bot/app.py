@@ -3,23 +3,28 @@ benchmark, so that all of them drive the very same bot."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.core import i18n
 from bot.core.dialog_files import start_all
+from bot.core.i18n import _
 from bot.core.polling import TremplinApplication
+from bot.core.processor import FloodBudget, OrderedUpdateProcessor
 from bot.core.ratelimit import RetryingRateLimiter
 from bot.core.settings import Settings
 from bot.core.store import utcnow
-from bot.core.telegram_bot import make_bot
+from bot.core.telegram_bot import make_bot, send_text
 from bot.features import FEATURES, staff_commands
 from bot.journey.dialogs import JOURNEY
-from bot.services import KEY, Services
+from bot.services import KEY, Services, in_language_of
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -52,12 +57,27 @@ def build_application(
         request=request,
         # Keeps under Telegram's flood limits, retries a 429 after its retry_after and a
         # request lost to the network with back-off.
-        rate_limiter=RetryingRateLimiter(max_retries=3) if rate_limit else None,
+        rate_limiter=RetryingRateLimiter(max_retries=3)
+        if rate_limit and settings.rate_limit
+        else None,
+    )
+    bot.watch(in_transaction=lambda: store.db.conn.in_transaction)
+    processor = OrderedUpdateProcessor(
+        settings.concurrent_updates,
+        budget=FloodBudget(settings.flood_updates, settings.flood_seconds)
+        if settings.flood_updates
+        else None,
+        exempt=settings.is_staff,  # staff are never held back from a decision
     )
     builder: ApplicationBuilder = (  # type: ignore[type-arg]
-        Application.builder().bot(bot).post_init(_post_init).application_class(TremplinApplication)
+        Application.builder()
+        .bot(bot)
+        .post_init(_post_init)
+        .application_class(TremplinApplication)
+        .concurrent_updates(processor)
     )
     application = builder.build()
+    processor.on_throttled = functools.partial(_tell_slow_down, application)
     application.bot_data[KEY] = Services(
         settings=settings,
         store=store,
@@ -74,6 +94,20 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     for feature in FEATURES:
         if feature.register is not None:
             feature.register(application)
+
+
+async def _tell_slow_down(application: Application, update: Update) -> None:  # type: ignore[type-arg]
+    """Once per flood: the person's next updates are dropped until her budget has room."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    svc: Services = application.bot_data[KEY]
+    with in_language_of(svc, user.id):
+        text = _("Doucement, je réponds à vos messages dans l'ordre.")
+    try:
+        await send_text(application.bot, chat.id, text)
+    except TelegramError as error:
+        log.info("the slow-down notice was not sent: %s", type(error).__name__)
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

@@ -31,9 +31,10 @@ class Services:
     def refresh(self) -> None:
         """Take the journey's running version (read again if a file changed; the last good
         one while an edit is broken). Called once at the start of each update (bot/core/
-        polling.py); updates are handled one at a time (PTB's default, kept here), so a
-        handler sees one journey from its start to its end, never a mix of two. Jobs (the
-        drafts' nudge) use the version of the last update."""
+        polling.py). Updates of different chats now run side by side (bot/core/processor.py):
+        an update under way while dialogs/journey.toml is edited may read the new version
+        from its next step on; only the moment of an edit is concerned. Jobs (the drafts'
+        nudge) use the version of the last update."""
         self.dialogs = JOURNEY.live(self.settings.dialogs_dir)
 
 

@@ -22,9 +22,10 @@ from localapi.messages import UploadedFile
 class LocalRequest(BaseRequest):
     """A :class:`telegram.request.BaseRequest` answering from a :class:`LocalBotApi`."""
 
-    def __init__(self, api: LocalBotApi, *, max_poll_wait: float = 1.0) -> None:
+    def __init__(self, api: LocalBotApi, *, max_poll_wait: float = 1.0, delay: float = 0.0) -> None:
         self.api = api
         self.max_poll_wait = max_poll_wait
+        self.delay = delay  # seconds each call takes, as a round trip to Telegram would
 
     @property
     def read_timeout(self) -> float | None:
@@ -57,6 +58,8 @@ class LocalRequest(BaseRequest):
             except BotApiError as exc:
                 return exc.code, json.dumps(exc.to_json()).encode()
         api_method = path.rsplit("/", 1)[-1]
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.api.network_faults.get(api_method.lower(), 0) > 0:
             # As if the network dropped the request: PTB sees a timeout, Telegram saw nothing.
             self.api.network_faults[api_method.lower()] -= 1

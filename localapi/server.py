@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,8 +56,13 @@ def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
 class LocalBotApiServer:
     """Serves a :class:`LocalBotApi` over real HTTP (``/bot<token>/<method>``) on localhost."""
 
-    def __init__(self, api: LocalBotApi, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, api: LocalBotApi, host: str = "127.0.0.1", port: int = 0, *, delay: float = 0.0
+    ) -> None:
+        """`delay`: seconds every call takes, as a round trip to Telegram would (half on the
+        way there, half on the way back; the benchmark's default is 50 ms)."""
         self.api = api
+        self.delay = delay
         api.queue_updates = True
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
@@ -114,6 +120,7 @@ class LocalBotApiServer:
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         api = self.api
+        server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -122,6 +129,8 @@ class LocalBotApiServer:
                 _LOGGER.debug("bot api: " + format, *args)
 
             def _reply(self, code: int, body: bytes, content_type: str) -> None:
+                if server.delay:
+                    time.sleep(server.delay / 2)  # the answer on its way back
                 try:
                     self.send_response(code)
                     self.send_header("Content-Type", content_type)
@@ -136,6 +145,11 @@ class LocalBotApiServer:
                 self._reply(code, json.dumps(body).encode(), "application/json")
 
             def _serve(self) -> None:
+                if server.delay:
+                    time.sleep(server.delay / 2)  # the request on its way
+                self._answer()
+
+            def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)

@@ -75,6 +75,13 @@ class Settings:
     state_dir: Path = PROJECT_ROOT / "var"
     # The env file that was read, if any (named in messages about a missing setting).
     env_file: Path | None = None
+    # Updates processed side by side (of different chats; one chat's stay in order).
+    concurrent_updates: int = 64
+    # A person's budget: beyond `flood_updates` in `flood_seconds`, her updates are dropped.
+    flood_updates: int = 20
+    flood_seconds: int = 10
+    # Telegram's flood limits kept by the bot (off only against a local Bot API: benchmark).
+    rate_limit: bool = True
 
     @property
     def demo(self) -> bool:
@@ -146,6 +153,14 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         ),
         state_dir=state_dir,
         env_file=env_file,
+        concurrent_updates=_count(
+            "TREMPLIN_CONCURRENT_UPDATES", env.get("TREMPLIN_CONCURRENT_UPDATES", ""), 64, 1
+        ),
+        flood_updates=_count("TREMPLIN_FLOOD_UPDATES", env.get("TREMPLIN_FLOOD_UPDATES", ""), 20),
+        flood_seconds=_count(
+            "TREMPLIN_FLOOD_SECONDS", env.get("TREMPLIN_FLOOD_SECONDS", ""), 10, 1
+        ),
+        rate_limit=_switch("TREMPLIN_RATE_LIMIT", env.get("TREMPLIN_RATE_LIMIT", "")),
     )
 
 
@@ -358,8 +373,8 @@ def _bounded(name: str, value: str, default: int, low: int, high: int) -> int:
     return int(value)
 
 
-def _count(name: str, value: str, default: int) -> int:
-    return _bounded(name, value, default, 0, 1000)
+def _count(name: str, value: str, default: int, lowest: int = 0) -> int:
+    return _bounded(name, value, default, lowest, 10_000)
 
 
 def _age_recipient(value: str) -> str | None:
@@ -388,6 +403,14 @@ def _log_format(value: str) -> str:
     if value.lower() not in ("", "text", "json"):
         raise SettingsError(f"TREMPLIN_LOG_FORMAT must be text or json, not {value!r}")
     return value.lower() or "text"
+
+
+def _switch(name: str, value: str) -> bool:
+    if value.lower() in ("", "on", "1", "yes", "true"):
+        return True
+    if value.lower() in ("off", "0", "no", "false"):
+        return False
+    raise SettingsError(f"{name} must be on or off, not {value!r}")
 
 
 def _directory(name: str, value: str, default: str) -> Path:

@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -29,6 +30,10 @@ from bot.core.ledger import Ledger
 
 # How many processed update ids are remembered to skip a redelivered one.
 PROCESSED_UPDATES_KEPT = 1000
+
+# The update being processed, and whether its id is already recorded (see polling.py): per
+# task, since updates of different chats are processed side by side (bot/core/processor.py).
+_CURRENT_UPDATE: ContextVar[list[int | bool] | None] = ContextVar("current_update", default=None)
 
 
 class StoreError(RuntimeError):
@@ -59,9 +64,6 @@ class StoreBase:
         self.ledger: Ledger | None = None
         # (device, inode) of the file when opened: the bot stops if the path changes.
         self.file_identity: tuple[int, int] | None = None
-        # The update being processed, and whether its id is already recorded (see polling.py).
-        self._current_update: int | None = None
-        self._update_recorded = False
         self._last_update: int | None = None
         self._processed: set[int] | None = None
         self._stamped = 0
@@ -88,27 +90,27 @@ class StoreBase:
     # -- the update being processed ------------------------------------------------------
 
     def begin_update(self, update_id: int) -> None:
-        self._current_update = update_id
-        self._update_recorded = False
+        _CURRENT_UPDATE.set([update_id, False])
 
     def stamp_update(self) -> None:
         """Inside a transaction: record the current update as processed, atomically with the
         change it causes, so that a redelivered update changes nothing."""
-        if self._current_update is None or self._update_recorded:
+        current = _CURRENT_UPDATE.get()
+        if current is None or current[1]:
             return
+        update_id = int(current[0])
         # The last one processed, not the highest: Telegram may restart its ids lower, and
         # polling must then acknowledge from the new ones.
         self.db.execute(
             "INSERT INTO bot_state (key, value) VALUES ('last_update_id', ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [self._current_update],
+            [update_id],
         )
         self.db.execute(
-            "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)",
-            [self._current_update],
+            "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", [update_id]
         )
-        self._update_recorded = True
-        self._last_update = max(self._last_update or 0, self._current_update)
+        current[1] = True
+        self._last_update = max(self._last_update or 0, update_id)
 
     @contextmanager
     def draft_transaction(self) -> Iterator[None]:
@@ -137,17 +139,17 @@ class StoreBase:
             self.db.conn.execute("PRAGMA synchronous = FULL")
 
     def end_update(self) -> None:
-        current, self._current_update = self._current_update, None
-        if current is None:
+        state = _CURRENT_UPDATE.get()
+        if state is None:
             return
-        if not self._update_recorded:
-            self._current_update = current
-            try:
+        try:
+            if not state[1]:
                 with self.draft_transaction():
                     self.stamp_update()
-            finally:
-                self._current_update = None
+        finally:
+            _CURRENT_UPDATE.set(None)
         # Only now is it on disk (a failed transaction above raised before this line).
+        current = int(state[0])
         self._last_update = current
         self.processed_updates().add(current)
         self._stamped += 1

@@ -23,6 +23,18 @@ def test_benchmark_runs_on_a_few_candidates(tmp_path: Path) -> None:
             "300",
             "--out",
             str(out),
+            # The runs against `python -m bot run`, as small as they go.
+            "--room-people",
+            "2",
+            "--capacity-people",
+            "2",
+            "--think",
+            "0.05",
+            "0.1",
+            "--flood",
+            "30",
+            "--delay-ms",
+            "5",
         ],
         cwd=PROJECT_ROOT,
         capture_output=True,
@@ -46,3 +58,9 @@ def test_benchmark_runs_on_a_few_candidates(tmp_path: Path) -> None:
     ):
         assert results[key] > 0, key
     assert set(results["staff_queries"]) >= {"queue_open", "card", "search_name", "stats"}
+    for run in ("capacity", "room", "capacity_0ms"):
+        assert results[run]["updates"] >= 2 * 20, run
+        assert results[run]["p95_ms"] > 0, run
+    assert results["capacity"]["filed_exactly_once"]
+    assert results["flood"]["newcomer_start_ms"] > 0
+    assert results["bot_peak_rss_mb"] > 0

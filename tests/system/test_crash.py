@@ -32,6 +32,8 @@ class BotProcess:
             TELEGRAM_API_URL=api_url,
             TREMPLIN_DATABASE=str(self.database),
             TREMPLIN_ENV_FILE=os.devnull,  # never a developer's .env
+            # A script taps faster than anyone: no per-person budget (tests/system/test_flood.py).
+            TREMPLIN_FLOOD_UPDATES="0",
         )
         self.cwd = tmp_path
         self.process: subprocess.Popen[bytes] | None = None
