@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.catalogs import code_texts, language_problems, missing_translations, read_catalog
+from bot.core.dialog_checks import go_live_gaps
+from bot.core.dialogs import load_dialogs
 from bot.core.reliability import integrity_of_file
 from bot.core.settings import Settings
 from bot.features import FEATURES
-from bot.journey.dialog_checks import go_live_gaps
-from bot.journey.dialogs import load_dialogs
 
 
 def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]:

@@ -12,8 +12,8 @@ import pytest
 
 from bot.app import build_application
 from bot.core.localapi import Chat, LocalBotApi, LocalRequest
+from bot.core.services import services
 from bot.core.settings import Settings, load_settings
-from bot.services import services
 from bot.store import Store
 
 # Programs the tests start inherit this: a developer's .env is never read.

@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
-from bot.services import services
+from bot.core.services import services
 
 log = logging.getLogger(__name__)
 

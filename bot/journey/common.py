@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.i18n import _
-from bot.services import services
+from bot.core.services import services
 
 log = logging.getLogger(__name__)
 

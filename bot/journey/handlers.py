@@ -14,22 +14,24 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core import callbacks
+from bot.core import dialog_views as views
+from bot.core.application_store import Conversation
+from bot.core.dialog_types import Step
 from bot.core.i18n import _, translated
-from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
-from bot.journey.dialog_types import Step
-from bot.journey.language import welcome_markup
-from bot.journey.moves import advance, change_one, choose, file, file_callback, go_back
-from bot.journey.rules import ids as journey_ids
-from bot.journey.rules import standing
-from bot.journey.rules.contact import (
+from bot.core.rules import ids as journey_ids
+from bot.core.rules import standing
+from bot.core.rules.contact import (
     clean_phone,
     display_phone,
 )
-from bot.journey.rules.steps import (
+from bot.core.rules.steps import (
     active_path,
     part_answers,
 )
+from bot.core.services import Services, services
+from bot.core.telegram_bot import reply, send_or_edit
+from bot.journey.language import welcome_markup
+from bot.journey.moves import advance, change_one, choose, file, file_callback, go_back
 from bot.journey.screen import (
     answer_old_button,
     draft_answers,
@@ -37,7 +39,6 @@ from bot.journey.screen import (
     send_step,
     step_message,
 )
-from bot.journey.store import Conversation
 from bot.journey.typed_answers import (
     ask_to_tap_above,
     choose_no_workshop,
@@ -50,7 +51,6 @@ from bot.journey.typed_answers import (
     validate_text,
 )
 from bot.referrers import referral
-from bot.services import Services, services
 from bot.slots import journey_step as slot_step
 from bot.slots import standing as standing_view
 

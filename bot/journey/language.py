@@ -11,14 +11,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.access import own_private
 from bot.core import callbacks, i18n
+from bot.core import dialog_views as views
+from bot.core.access import own_private
 from bot.core.i18n import _, translated
+from bot.core.services import Services, services
 from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
 from bot.journey.screen import draft_answers, send_step, step_message
 from bot.referrers import referral
-from bot.services import Services, services
 from bot.voice import handlers as voice
 
 WELCOME, MENU = "w", "m"  # where the choice was offered: the welcome message, or /langue

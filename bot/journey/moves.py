@@ -11,25 +11,25 @@ from typing import Any
 from telegram import CallbackQuery, Message
 from telegram.ext import ContextTypes
 
+from bot.core import dialog_views as views
+from bot.core.application_store import Conversation
+from bot.core.dialog_types import Option, Step
 from bot.core.i18n import _
-from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
-from bot.journey.dialog_types import Option, Step
-from bot.journey.language import keep_language
-from bot.journey.rules import ids as journey_ids
-from bot.journey.rules import latin
-from bot.journey.rules.steps import (
+from bot.core.rules import ids as journey_ids
+from bot.core.rules import latin
+from bot.core.rules.steps import (
     ONE,
     active_answers,
     active_path,
     first_unanswered,
     next_step,
 )
+from bot.core.services import Services
+from bot.core.telegram_bot import reply, send_or_edit
+from bot.journey.language import keep_language
 from bot.journey.screen import show, step_message, verdict_of
-from bot.journey.store import Conversation
 from bot.outbox import handlers as outbox
 from bot.referrers import referral
-from bot.services import Services
 
 
 async def choose(

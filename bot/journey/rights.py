@@ -12,11 +12,11 @@ from telegram.ext import ContextTypes
 
 from bot.core import callbacks, states
 from bot.core.i18n import _
+from bot.core.services import services
 from bot.core.states import State
 from bot.journey import handlers as candidate
 from bot.journey import personal_data
 from bot.maintenance import redactions
-from bot.services import services
 from bot.slots import standing as standing_view
 from bot.slots.rules import has_started
 from bot.slots.views import session_lines

@@ -15,18 +15,18 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.core import callbacks
+from bot.core import dialog_views as views
+from bot.core.application_store import Conversation
+from bot.core.dialog_types import Step
 from bot.core.i18n import _
-from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
-from bot.journey.dialog_types import Step
-from bot.journey.rules import eligibility, standing
-from bot.journey.rules.steps import (
+from bot.core.rules import eligibility, standing
+from bot.core.rules.steps import (
     Path,
     active_path,
 )
-from bot.journey.store import Conversation
+from bot.core.services import Services
+from bot.core.telegram_bot import reply, send_or_edit
 from bot.referrers import referral
-from bot.services import Services
 from bot.slots import journey_step as slot_step
 from bot.slots import standing as standing_view
 from bot.voice import handlers as voice

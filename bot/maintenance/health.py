@@ -20,8 +20,8 @@ from pathlib import Path
 
 from telegram.ext import Application, ContextTypes
 
+from bot.core.services import services
 from bot.maintenance.alerts import alert
-from bot.services import services
 
 log = logging.getLogger(__name__)
 

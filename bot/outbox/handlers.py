@@ -15,14 +15,14 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.core import i18n
+from bot.core.application_store import CandidateApplication
+from bot.core.dialog_views import callback_confirmation
 from bot.core.i18n import _, translated
+from bot.core.services import Services, in_language_of, services
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_or_edit, send_text
-from bot.journey.store import CandidateApplication
-from bot.journey.views import callback_confirmation
 from bot.maintenance import redactions
 from bot.outbox.store import Duty
-from bot.services import Services, in_language_of, services
 from bot.slots import journey_step as slot_step
 from bot.staff import decision_notice
 from bot.staff import notice as staff_notice

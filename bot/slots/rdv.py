@@ -10,13 +10,13 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.access import neutral_button_answer
 from bot.core import states
+from bot.core.access import neutral_button_answer
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _, format_moment
+from bot.core.services import Services, services
 from bot.core.states import State
 from bot.core.store import NotFoundError
-from bot.journey.store import CandidateApplication
-from bot.services import Services, services
 from bot.slots import journey_step as slot_step
 from bot.slots import offers as slot_offers
 from bot.slots import rules

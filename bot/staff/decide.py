@@ -9,10 +9,10 @@ from typing import Any
 from telegram import CallbackQuery, Message, User
 from telegram.ext import ContextTypes
 
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _, format_moment
-from bot.journey.store import CandidateApplication
+from bot.core.services import Services
 from bot.outbox import handlers as outbox
-from bot.services import Services
 from bot.staff import notice as staff_notice
 from bot.staff import rules as lifecycle
 from bot.staff import views as staff_views

@@ -11,9 +11,9 @@ from telegram.ext import ContextTypes
 
 from bot.core import mentions
 from bot.core.i18n import _
-from bot.journey.rules.contact import display_phone
+from bot.core.rules.contact import display_phone
+from bot.core.services import Services, in_language_of
 from bot.referrers import referral
-from bot.services import Services, in_language_of
 from bot.slots import views as slot_views
 from bot.slots.rules import has_started
 from bot.staff import decision_views

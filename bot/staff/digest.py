@@ -19,10 +19,10 @@ from telegram import CallbackQuery, Message, User
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _, french
+from bot.core.services import Services, services
 from bot.core.settings import Settings
-from bot.journey.store import CandidateApplication
-from bot.services import Services, services
 from bot.staff import digest_rules as rules
 from bot.staff import digest_views as views
 from bot.staff import notice as staff_notice

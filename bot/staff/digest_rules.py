@@ -19,8 +19,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.application_store import CandidateApplication
 from bot.core.states import State
-from bot.journey.store import CandidateApplication
 
 # Waiting for a decision: nobody decided anything yet.
 UNDECIDED: tuple[State, ...] = (State.NEW, State.REVIEWING)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.core.application_store import CandidateApplication
 from bot.core.store import StoreBase, iso
-from bot.journey.store import CandidateApplication
 from bot.staff.digest_rules import UNDECIDED
 
 DIGEST_DAY = "digest_day"  # bot_state: the last local day done, as its ordinal

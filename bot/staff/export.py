@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.application_store import CandidateApplication
+from bot.core.dialog_views import answer_label
 from bot.core.i18n import FRENCH, N_, _, french_name, local
+from bot.core.rules import proofs
+from bot.core.rules.contact import display_phone, visible
+from bot.core.services import Services
 from bot.core.states import State
 from bot.core.store import iso
-from bot.journey.rules import proofs
-from bot.journey.rules.contact import display_phone, visible
-from bot.journey.store import CandidateApplication
-from bot.journey.views import answer_label
 from bot.referrers import referral
-from bot.services import Services
 from bot.slots.store import Booking
 from bot.staff.dialogs import staff_dialogs_in
 from bot.staff.proofs_store import ProofSeen

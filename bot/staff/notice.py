@@ -14,11 +14,11 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import FRENCH, _, in_french
+from bot.core.services import Services
 from bot.core.store import NotFoundError
-from bot.journey.store import CandidateApplication
 from bot.referrers import referral
-from bot.services import Services
 from bot.staff import callback_views, digest_rules, digest_views
 from bot.staff import views as staff_views
 from bot.staff.dialogs import StaffDialogs, staff_dialogs_in

@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from bot.core.application_store import CandidateApplication
 from bot.core.states import CALLBACK, CALLBACK_STATES
 from bot.core.store import StoreBase
-from bot.journey.store import CandidateApplication
 from bot.staff.rules import FILED_STATES, OPEN_STATES
 from bot.staff.store import JourneyCounts, QueueFilter, like_pattern
 

@@ -22,11 +22,11 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.access import neutral_button_answer
 from bot.core import mentions
+from bot.core.access import neutral_button_answer
 from bot.core.i18n import _
+from bot.core.services import Services, services
 from bot.referrers import referral
-from bot.services import Services, services
 from bot.staff import export, queue_views, stats
 from bot.staff import rules as lifecycle
 from bot.staff import views as staff_views

@@ -14,14 +14,14 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks
+from bot.core.application_store import CandidateApplication
+from bot.core.dialog_types import BLOCK, Dialogs
+from bot.core.dialog_views import answer_label, workshop_list, workshops_step
 from bot.core.i18n import FRENCH, N_, _, format_day, format_moment, french_name
+from bot.core.rules import eligibility, latin, proofs
+from bot.core.rules.contact import display_phone, visible
+from bot.core.rules.steps import active_path
 from bot.core.states import State, labels
-from bot.journey.dialog_types import BLOCK, Dialogs
-from bot.journey.rules import eligibility, latin, proofs
-from bot.journey.rules.contact import display_phone, visible
-from bot.journey.rules.steps import active_path
-from bot.journey.store import CandidateApplication
-from bot.journey.views import answer_label, workshop_list, workshops_step
 from bot.slots.store import Booking
 from bot.staff import rules as lifecycle
 from bot.staff.dialogs import StaffDialogs

@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.access import OWN_PRIVATE, staff_only
 from bot.core import callbacks
+from bot.core.access import OWN_PRIVATE, staff_only
 from bot.core.feature import Feature, TelegramApp
 from bot.core.i18n import N_
+from bot.core.services import services
 from bot.journey import common
-from bot.services import services
 from bot.voice import handlers, views
 
 STAFF_COMMANDS = (("voix", N_("Voix : enregistrer les messages pour ceux qui lisent mal")),)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.journey.dialog_types import Dialogs
-from bot.journey.rules.eligibility import VERDICTS
+from bot.core.dialog_types import Dialogs
+from bot.core.rules.eligibility import VERDICTS
 
 WELCOME = "welcome"
 FILED = "filed"

@@ -4,9 +4,9 @@ with the decisions staff may take, and the stored strings do not change."""
 from __future__ import annotations
 
 from bot.core import states
+from bot.core.dialog_types import APPLICATION_STATES
 from bot.core.states import LABELS, State
 from bot.core.store import ACTIVE_STATES
-from bot.journey.dialog_types import APPLICATION_STATES
 from bot.slots.store import FILED_ALIVE
 from bot.staff import rules as applications
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.core.localapi import Chat
-from bot.services import services
+from bot.core.services import services
 from bot.voice.rules import label_of
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import AFTER_VERDICT, NEUTRAL_COMMAND, PAS_POUR_VOUS, PROBABLE, nadia, play

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from bot.core.localapi import Chat
+from bot.core.rules import standing
 from bot.core.settings import PROJECT_ROOT
 from bot.core.states import State
-from bot.journey.rules import standing
 from bot.staff.dialogs import load_staff_dialogs
 from tests.conftest import CANDIDATE_ID, Bot
 from tests.journeys import add_slot, file_application, file_with_slot, label, nadia, play

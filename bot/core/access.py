@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import ContextTypes, filters
 
 from bot.core.i18n import _
-from bot.services import services
+from bot.core.services import services
 
 # What PTB calls: a coroutine function (its HandlerCallback), not any awaitable.
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
