@@ -8,11 +8,11 @@ Adding a feature means one line here. The store assembled from every feature's m
 
 from __future__ import annotations
 
-from bot.core.feature import Feature
+from bot.core.feature import Feature, install
+from bot.core.outbox.feature import FEATURE as OUTBOX
 from bot.core.services import assemble_store
 from bot.journey.feature import FEATURE as JOURNEY
 from bot.maintenance.feature import FEATURE as MAINTENANCE
-from bot.outbox.feature import FEATURE as OUTBOX
 from bot.referrers.feature import FEATURE as REFERRERS
 from bot.service.feature import FEATURE as SERVICE
 from bot.slots.feature import FEATURE as SLOTS
@@ -40,6 +40,8 @@ FEATURES: tuple[Feature, ...] = (
 # The store, assembled from every feature's mixin, handed to the core: a feature's command
 # opens the database with `bot.core.services.open_store`, never by importing the app.
 assemble_store(Store)
+# The hooks' registry (bot/core/feature.py): the core reads each feature's part from it.
+install(FEATURES)
 
 
 def staff_commands() -> tuple[tuple[str, str], ...]:

@@ -13,10 +13,10 @@ from sqlite_utils.migrations import Migrations
 from bot.core import application_migrations as journey_tables
 from bot.core import application_store as journey
 from bot.core import mentions, reliability
+from bot.core.outbox import migrations as outbox_tables
+from bot.core.outbox import store as outbox
 from bot.journey.callback_store import CallbackStore
 from bot.journey.rights_store import RightsStore
-from bot.outbox import migrations as outbox_tables
-from bot.outbox import store as outbox
 from bot.referrers import migrations as referrers_tables
 from bot.referrers import store as referrers
 from bot.slots import migrations as slots_tables

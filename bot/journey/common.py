@@ -39,14 +39,6 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(help_text())
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A command the bot does not know."""
-    if update.effective_message:
-        await update.effective_message.reply_text(
-            _("Je ne connais pas cette commande. Tapez /aide pour voir ce que je sais faire.")
-        )
-
-
 async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edited message: we only read new messages, say so kindly."""
     if update.edited_message:

@@ -11,6 +11,7 @@ from bot.core import callbacks
 from bot.core import dialog_views as views
 from bot.core.application_store import Conversation
 from bot.core.dialog_types import Option, Step
+from bot.core.feature import sessions
 from bot.core.i18n import _
 from bot.core.rules import ids as journey_ids
 from bot.core.rules.contact import (
@@ -26,7 +27,6 @@ from bot.core.services import Services
 from bot.core.telegram_bot import reply, send_or_edit
 from bot.journey.moves import advance
 from bot.journey.screen import send_step, step_message
-from bot.slots import journey_step as slot_step
 
 
 def validate_text(step: Step, text: str) -> str | None:
@@ -220,7 +220,7 @@ async def choose_no_workshop(
 ) -> None:
     """ "Je ne sais pas" at the workshops: the answer is the option's id, no workshop is
     chosen (a date tied to a workshop is freed), the team will advise."""
-    freed = slot_step.workshops_changed(svc, conversation.application_id, answers, [])
+    freed = sessions().workshops_changed(svc, conversation.application_id, answers, [])
     noted = _(option.label) + (f"\n\n{freed}" if freed else "")
     await advance(source, svc, conversation, answers, step, option.id, noted=noted)
 

@@ -11,8 +11,9 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.core import states
-from bot.core.access import neutral_button_answer
+from bot.core.access import neutral_button_answer, tell_staff
 from bot.core.application_store import CandidateApplication
+from bot.core.feature import staff_cards
 from bot.core.i18n import _, format_moment
 from bot.core.services import Services, services
 from bot.core.states import State
@@ -24,7 +25,6 @@ from bot.slots import standing as standing_view
 from bot.slots import views as slot_views
 from bot.slots.store import Booking
 from bot.slots.views import BOOK, CANT, COME, NONE, RDV, button
-from bot.staff import notice as staff_notice
 
 
 async def _edit(
@@ -142,8 +142,8 @@ async def _offer_another(
 async def _tell_staff_cancelled(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, booking: Booking
 ) -> None:
-    await staff_notice.refresh_cards(context, svc, booking.application_id)  # its date line
-    await staff_notice.tell_staff(
+    await staff_cards().refresh_cards(context, svc, booking.application_id)  # its date line
+    await tell_staff(
         context,
         svc,
         _("↩️ {reference} ne viendra pas au rendez-vous du {moment}. La place est libérée.").format(
@@ -214,8 +214,8 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
     if booking is None or application.state == State.DRAFT:
         return
     await slot_step.send_confirmation(context, svc, booking)
-    await staff_notice.refresh_cards(context, svc, application.id)
-    await staff_notice.tell_staff(
+    await staff_cards().refresh_cards(context, svc, application.id)
+    await tell_staff(
         context,
         svc,
         _("📅 {reference} : rendez-vous le {moment}.").format(

@@ -10,12 +10,12 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core import mentions
+from bot.core.feature import referrals
 from bot.core.i18n import _
 from bot.core.rules.contact import display_phone
+from bot.core.rules.moments import has_started
 from bot.core.services import Services, in_language_of
-from bot.referrers import referral
 from bot.slots import views as slot_views
-from bot.slots.rules import has_started
 from bot.staff import decision_views
 from bot.staff import notice as staff_notice
 
@@ -72,6 +72,6 @@ async def after_decision(
         except TelegramError as error:
             log.warning("staff not told of an undelivered decision: %s", type(error).__name__)
     try:
-        await referral.notify_decision(context, svc, application)
+        await referrals().notify_decision(context, svc, application)
     except TelegramError as error:
         log.warning("referrer not told: %s", type(error).__name__)

@@ -15,13 +15,13 @@ from typing import Any
 
 from bot.core.application_store import CandidateApplication
 from bot.core.dialog_views import answer_label
+from bot.core.feature import referrals
 from bot.core.i18n import FRENCH, N_, _, french_name, local
 from bot.core.rules import proofs
 from bot.core.rules.contact import display_phone, visible
 from bot.core.services import Services
 from bot.core.states import State
 from bot.core.store import iso
-from bot.referrers import referral
 from bot.slots.store import Booking
 from bot.staff.dialogs import staff_dialogs_in
 from bot.staff.proofs_store import ProofSeen
@@ -108,7 +108,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
 
     staff = staff_dialogs_in(svc.settings.dialogs_dir)
     dialogs = svc.dialogs
-    names = referral.referrer_names(svc)  # one query, not one per row
+    names = referrals().referrer_names(svc)  # one query, not one per row
     bookings = svc.store.current_bookings()  # one pass too
     languages = svc.store.languages_of_filed()  # one query too
     batch: list[CandidateApplication] = []

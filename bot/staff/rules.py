@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core import states
+from bot.core.rules.moments import TimeError, read_local
 from bot.core.states import State
-from bot.slots.rules import TimeError, read_local
 
 DRAFT = State.DRAFT
 NEW = State.NEW

@@ -1,0 +1,29 @@
+"""What the journey shows of the slots, through its `Sessions` hook (bot/core/feature.py):
+the `slot` step, where a person stands, what a withdrawal says of her session."""
+
+from __future__ import annotations
+
+from bot.core.rules.moments import has_started
+from bot.core.services import Services
+from bot.core.states import State
+from bot.slots.journey_step import on_button as on_button
+from bot.slots.journey_step import summary_labels as summary_labels
+from bot.slots.journey_step import view as view
+from bot.slots.journey_step import workshops_changed as workshops_changed
+from bot.slots.standing import start_text as start_text
+from bot.slots.standing import status_text as status_text
+from bot.slots.store import Booking
+from bot.slots.views import session_lines
+
+
+def held(svc: Services, application_id: int) -> object:
+    """The seat an application holds, read before it is withdrawn (a trigger frees it)."""
+    return svc.store.active_booking_of(application_id)
+
+
+def withdrawn_lines(svc: Services, held: object) -> list[str]:
+    """What the withdrawal says of the seat it held: freed, unless the session began."""
+    booking = held if isinstance(held, Booking) else None
+    if booking is None or has_started(booking.slot.start, svc.clock()):
+        return session_lines([], None, State.CANCELLED)
+    return session_lines([booking.slot], None, State.CANCELLED)
