@@ -69,7 +69,8 @@ class Referrals(Protocol):
 
 class Sessions(Protocol):
     """What the journey shows of the sessions a candidate books: the journey's `slot` step,
-    where a person stands (/start, /statut), what a withdrawal says of her session. The
+    where a person stands (/start, /statut), what a withdrawal or a decision says of her
+    session. The
     slots feature provides it (its module `bot.slots.sessions`)."""
 
     def view(
@@ -95,6 +96,7 @@ class Sessions(Protocol):
     def status_text(self, svc: Services, user_id: int) -> str: ...
     def held(self, svc: Services, application_id: int) -> object: ...
     def withdrawn_lines(self, svc: Services, held: object) -> list[str]: ...
+    def decision_lines(self, svc: Services, application: CandidateApplication) -> list[str]: ...
 
 
 class StaffCards(Protocol):

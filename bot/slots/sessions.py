@@ -3,6 +3,7 @@ the `slot` step, where a person stands, what a withdrawal says of her session.""
 
 from __future__ import annotations
 
+from bot.core.application_store import CandidateApplication
 from bot.core.rules.moments import has_started
 from bot.core.services import Services
 from bot.core.states import State
@@ -27,3 +28,15 @@ def withdrawn_lines(svc: Services, held: object) -> list[str]:
     if booking is None or has_started(booking.slot.start, svc.clock()):
         return session_lines([], None, State.CANCELLED)
     return session_lines([booking.slot], None, State.CANCELLED)
+
+
+def decision_lines(svc: Services, application: CandidateApplication) -> list[str]:
+    """What a decision's message says of her seats: those it freed (an information session
+    once she is invited or accepted, every seat once she is refused; freed in its
+    transaction), or the one it left her, kept."""
+    freed = svc.store.take_freed(application.id)
+    kept = svc.store.active_booking_of(application.id)
+    kept_slot = (
+        kept.slot if kept is not None and not has_started(kept.slot.start, svc.clock()) else None
+    )
+    return session_lines(freed, kept_slot, application.state)
