@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, TypeAlias
 
 from telegram import (
@@ -67,10 +68,19 @@ class Referrals(Protocol):
     ) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A session an application booked, as the staff's export shows it."""
+
+    kind: str  # "information_collective" | "entretien"
+    start: datetime  # aware, UTC
+    place: str | None
+
+
 class Sessions(Protocol):
     """What the journey shows of the sessions a candidate books: the journey's `slot` step,
     where a person stands (/start, /statut), what a withdrawal or a decision says of her
-    session. The
+    session; on the staff's card, its line, and in the export, each application's session. The
     slots feature provides it (its module `bot.slots.sessions`)."""
 
     def view(
@@ -97,6 +107,10 @@ class Sessions(Protocol):
     def held(self, svc: Services, application_id: int) -> object: ...
     def withdrawn_lines(self, svc: Services, held: object) -> list[str]: ...
     def decision_lines(self, svc: Services, application: CandidateApplication) -> list[str]: ...
+    def card_line(
+        self, svc: Services, application_id: int, interview_at: str | None
+    ) -> str | None: ...
+    def booked(self, svc: Services) -> dict[int, Session]: ...
 
 
 class StaffCards(Protocol):

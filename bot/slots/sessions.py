@@ -4,6 +4,7 @@ the `slot` step, where a person stands, what a withdrawal says of her session.""
 from __future__ import annotations
 
 from bot.core.application_store import CandidateApplication
+from bot.core.feature import Session
 from bot.core.rules.moments import has_started
 from bot.core.services import Services
 from bot.core.states import State
@@ -14,7 +15,7 @@ from bot.slots.journey_step import workshops_changed as workshops_changed
 from bot.slots.standing import start_text as start_text
 from bot.slots.standing import status_text as status_text
 from bot.slots.store import Booking
-from bot.slots.views import session_lines
+from bot.slots.views import booking_line, session_lines
 
 
 def held(svc: Services, application_id: int) -> object:
@@ -40,3 +41,16 @@ def decision_lines(svc: Services, application: CandidateApplication) -> list[str
         kept.slot if kept is not None and not has_started(kept.slot.start, svc.clock()) else None
     )
     return session_lines(freed, kept_slot, application.state)
+
+
+def card_line(svc: Services, application_id: int, interview_at: str | None) -> str | None:
+    """The staff's card: the seat she holds, in one line (None: none, or said above)."""
+    return booking_line(svc.store.active_booking_of(application_id), interview_at)
+
+
+def booked(svc: Services) -> dict[int, Session]:
+    """The export: each application's latest session that still counts, in one pass."""
+    return {
+        application_id: Session(kind=b.slot.kind, start=b.slot.start, place=b.slot.place)
+        for application_id, b in svc.store.current_bookings().items()
+    }

@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.access import staff_chats, tell_staff
 from bot.core.application_store import CandidateApplication
-from bot.core.feature import referrals
+from bot.core.feature import referrals, sessions
 from bot.core.i18n import FRENCH, _, in_french
 from bot.core.services import Services
 from bot.core.store import NotFoundError
@@ -54,7 +54,7 @@ def card(
         review=review,
         notes=svc.store.notes(application.id),
         referrer=referrer_of(svc, application),
-        booking=svc.store.active_booking_of(application.id),
+        rendez_vous=sessions().card_line(svc, application.id, review.interview_at),
         language=svc.store.language_of(application.user_id) or FRENCH,
         proofs=svc.store.proofs_seen(application.id),
         diagnosis=referrals().is_referrer_diagnosis(svc, application.source),
