@@ -7,7 +7,10 @@ feature contributes it through a hook declared on its `Feature`, and the core it
 registry that the app installs (`install`, called by bot/features.py). We took
 python-telegram-bot's handler groups as the model, not aiogram_dialog's widgets: an ordered
 registry that the application walks, each feature adding what it has, rather than a tree of
-widgets each rendering itself; it is the shape `register` already has."""
+widgets each rendering itself; it is the shape `register` already has. Where a feature is
+the one provider of a part others call (`Referrals`, `StaffCards`, `Sessions`), the part is a
+`Protocol` it provides, found in the registry, as aiogram_dialog injects its message
+manager; without the feature, a null part (nobody referred, no card to refresh)."""
 
 from __future__ import annotations
 
@@ -38,8 +41,6 @@ from bot.core.settings import Settings
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 # Subscripted in the stubs only: at run time the class is not generic.
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
 Context: TypeAlias = ContextTypes.DEFAULT_TYPE
 Markup: TypeAlias = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 # Sends one owed message of its kind (bot/core/outbox): `filed_query`, the tap on "Envoyer".
