@@ -3,8 +3,12 @@ the `slot` step, where a person stands, what a withdrawal says of her session.""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.core.application_store import CandidateApplication
+from bot.core.dialog_views import KIND_LABELS
 from bot.core.feature import Session
+from bot.core.i18n import N_, _, format_moment
 from bot.core.rules.moments import has_started
 from bot.core.services import Services
 from bot.core.states import State
@@ -15,7 +19,30 @@ from bot.slots.journey_step import workshops_changed as workshops_changed
 from bot.slots.standing import start_text as start_text
 from bot.slots.standing import status_text as status_text
 from bot.slots.store import Booking
-from bot.slots.views import booking_line, session_lines
+from bot.slots.views import session_lines
+
+BOOKING_NOTES = {
+    "confirmed": N_("a dit « Je viens »"),
+}
+
+
+def booking_line(booking: Booking | None, interview_at: str | None) -> str | None:
+    """On the staff's card: "📅 Réunion d'information : jeudi 5 mars à 14 h", unless the
+    state line says it (the interview given at `interview_at`)."""
+    if booking is None:
+        return None
+    slot = booking.slot
+    if (
+        slot.kind == "entretien"
+        and interview_at
+        and datetime.fromisoformat(interview_at) == slot.start
+    ):
+        return None  # "📅 Entretien le …" above
+    line = _("📅 {kind} : {moment}").format(
+        kind=_(KIND_LABELS.get(slot.kind, slot.kind)), moment=format_moment(slot.start)
+    )
+    note = BOOKING_NOTES.get(booking.state)
+    return f"{line} · {_(note)}" if note else line
 
 
 def held(svc: Services, application_id: int) -> object:

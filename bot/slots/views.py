@@ -9,7 +9,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks
-from bot.core.dialog_views import KIND_LABELS, bring_bullets
+from bot.core.dialog_views import bring_bullets
 from bot.core.i18n import N_, _, format_moment, local
 from bot.core.rules import latin, standing
 from bot.core.rules.contact import display_phone
@@ -204,29 +204,6 @@ def session_lines(freed: Sequence[Slot], kept: Slot | None, state: str) -> list[
 
 
 # --- staff ------------------------------------------------------------------------------
-
-BOOKING_NOTES = {
-    "confirmed": N_("a dit « Je viens »"),
-}
-
-
-def booking_line(booking: Booking | None, interview_at: str | None) -> str | None:
-    """On the staff's card: "📅 Réunion d'information : jeudi 5 mars à 14 h", unless the
-    state line says it (the interview given at `interview_at`)."""
-    if booking is None:
-        return None
-    slot = booking.slot
-    if (
-        slot.kind == "entretien"
-        and interview_at
-        and datetime.fromisoformat(interview_at) == slot.start
-    ):
-        return None  # "📅 Entretien le …" above
-    line = _("📅 {kind} : {moment}").format(
-        kind=_(KIND_LABELS.get(slot.kind, slot.kind)), moment=format_moment(slot.start)
-    )
-    note = BOOKING_NOTES.get(booking.state)
-    return f"{line} · {_(note)}" if note else line
 
 
 BOOKING_STATES = {
