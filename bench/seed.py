@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import i18n
+from bot.core.dialogs import load_dialogs
+from bot.core.services import Services
 from bot.core.settings import load_settings
 from bot.core.store import iso
-from bot.journey.dialogs import load_dialogs
-from bot.services import Services
 from bot.staff import export, stats
 from bot.staff.notice import card
 from bot.staff.store import QueueFilter

@@ -15,16 +15,16 @@ from telegram.request import BaseRequest
 
 from bot.core import i18n
 from bot.core.dialog_files import start_all
+from bot.core.dialogs import JOURNEY
 from bot.core.i18n import _
 from bot.core.polling import TremplinApplication
 from bot.core.processor import FloodBudget, OrderedUpdateProcessor
 from bot.core.ratelimit import RetryingRateLimiter
+from bot.core.services import KEY, Services, in_language_of
 from bot.core.settings import Settings
 from bot.core.store import utcnow
 from bot.core.telegram_bot import make_bot, send_text
 from bot.features import FEATURES, staff_commands
-from bot.journey.dialogs import JOURNEY
-from bot.services import KEY, Services, in_language_of
 from bot.store import Store
 
 log = logging.getLogger(__name__)

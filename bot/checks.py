@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.catalogs import code_texts, language_problems, missing_translations, read_catalog
+from bot.core.dialog_checks import go_live_gaps
+from bot.core.dialogs import load_dialogs
 from bot.core.reliability import integrity_of_file
 from bot.core.settings import Settings
 from bot.features import FEATURES
-from bot.journey.dialog_checks import go_live_gaps
-from bot.journey.dialogs import load_dialogs
 
 
 def run_checks(settings: Settings, *, database: Path | None = None) -> list[str]:
@@ -36,8 +36,16 @@ def warnings_of(settings: Settings) -> list[str]:
 # The modules whose texts candidates read (staff's stay French): every language must have them.
 PACKAGE = Path(__file__).resolve().parent
 CANDIDATE_CODE = (
-    "access.py",
+    "core/access.py",
     "core/states.py",
+    # The application and the dialogs, in the core since #24 (they were journey/*.py).
+    "core/application_store.py",
+    "core/application_migrations.py",
+    "core/dialog_types.py",
+    "core/dialog_fields.py",
+    "core/dialog_checks.py",
+    "core/dialogs.py",
+    "core/dialog_views.py",
     "journey/*.py",
     "slots/views.py",
     "slots/rdv.py",
@@ -46,7 +54,7 @@ CANDIDATE_CODE = (
     "slots/journey_step.py",
     "slots/reminders.py",
     "slots/calendar_file.py",
-    "outbox/handlers.py",
+    "core/outbox/handlers.py",
     "staff/decision_views.py",
     "referrers/referral.py",
 )

@@ -7,15 +7,16 @@ Migrations are append only: never edit one that shipped.
 
 from __future__ import annotations
 
+from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from bot.core import application_migrations as journey_tables
+from bot.core import application_store as journey
 from bot.core import mentions, reliability
-from bot.journey import migrations as journey_tables
-from bot.journey import store as journey
+from bot.core.outbox import migrations as outbox_tables
+from bot.core.outbox import store as outbox
 from bot.journey.callback_store import CallbackStore
 from bot.journey.rights_store import RightsStore
-from bot.outbox import migrations as outbox_tables
-from bot.outbox import store as outbox
 from bot.referrers import migrations as referrers_tables
 from bot.referrers import store as referrers
 from bot.slots import migrations as slots_tables
@@ -25,6 +26,7 @@ from bot.staff import migrations as staff_tables
 from bot.staff import store as staff
 from bot.staff.callback_store import CallbackDoneStore
 from bot.staff.digest_store import DigestStore
+from bot.staff.inputs_store import StaffInputStore
 from bot.staff.proofs_store import ProofStore
 from bot.staff.queue_store import StaffQueueStore
 from bot.voice import migrations as voice_tables
@@ -33,8 +35,15 @@ from bot.voice.store import VoiceStore
 MIGRATION_SET = "tremplin"
 migrations = Migrations(MIGRATION_SET)
 
+
 # The order they run in; sqlite-utils' `Migrations` records each one once.
-migrations(name="0001_users_conversations_applications_events")(journey_tables.migrate)
+@migrations(name="0001_users_conversations_applications_events")
+def _first(db: Database) -> None:
+    """The candidates' tables (the core's), then the staff's inputs (staff's own)."""
+    journey_tables.migrate(db)
+    staff_tables.migrate_inputs(db)
+
+
 migrations(name="0002_slots_bookings_reminders")(slots_tables.migrate)
 migrations(name="0003_referrers")(referrers_tables.migrate)
 migrations(name="0004_staff_review")(staff_tables.migrate)
@@ -42,7 +51,7 @@ migrations(name="0005_reliability")(reliability.migrate)
 migrations(name="0006_lookup_indexes")(journey_tables.migrate_lookups)
 migrations(name="0007_processed_updates")(reliability.migrate_processed_updates)
 migrations(name="0008_outbox")(outbox_tables.migrate)
-migrations(name="0009_staff_input_place")(journey_tables.migrate_staff_input_place)
+migrations(name="0009_staff_input_place")(staff_tables.migrate_staff_input_place)
 migrations(name="0010_shown_messages")(mentions.migrate)
 migrations(name="0011_user_language")(journey_tables.migrate_user_language)
 migrations(name="0012_voice_notes")(voice_tables.migrate)
@@ -57,6 +66,7 @@ class Store(
     CallbackStore,  # too
     journey.CandidateStore,
     staff.StaffStore,
+    StaffInputStore,
     CallbackDoneStore,
     StaffQueueStore,
     ProofStore,

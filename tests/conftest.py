@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
+from bot.core.services import services
 from bot.core.settings import Settings, load_settings
-from bot.services import services
 from bot.store import Store
 from localapi import Chat, LocalBotApi, LocalRequest
 

@@ -21,8 +21,8 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot.core.services import services
 from bot.core.telegram_bot import TremplinBot
-from bot.services import services
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.core.application_store import CandidateApplication, CandidateStore
 from bot.core.states import CALLBACK, State
-from bot.journey.store import CandidateApplication, CandidateStore
 
 
 class CallbackStore(CandidateStore):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from bot.core.cli import Command, add_commands
+from bot.core.dialogs import load_dialogs
 from bot.core.feature import SubParsers
 from bot.core.settings import load_settings
 from bot.journey.diagram import journey_mermaid
-from bot.journey.dialogs import load_dialogs
 
 
 def add_parsers(commands: SubParsers) -> None:

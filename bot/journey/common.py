@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.i18n import _
-from bot.services import services
+from bot.core.services import services
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +37,6 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/aide: the commands, in plain words."""
     if update.effective_message:
         await update.effective_message.reply_text(help_text())
-
-
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A command the bot does not know."""
-    if update.effective_message:
-        await update.effective_message.reply_text(
-            _("Je ne connais pas cette commande. Tapez /aide pour voir ce que je sais faire.")
-        )
 
 
 async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

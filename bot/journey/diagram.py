@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.journey.dialog_types import Dialogs
+from bot.core.dialog_types import Dialogs
 
 
 def journey_mermaid(dialogs: Dialogs) -> str:

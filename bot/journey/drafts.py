@@ -15,7 +15,7 @@ from telegram.ext import Application, ContextTypes
 from bot.core import callbacks
 from bot.core.i18n import _, translated
 from bot.core.jobs import run_repeating
-from bot.services import in_language_of, services
+from bot.core.services import in_language_of, services
 
 log = logging.getLogger(__name__)
 

@@ -15,16 +15,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.access import OWN_PRIVATE, candidate_button
 from bot.core import callbacks, i18n
+from bot.core.access import OWN_PRIVATE, candidate_button, unknown_command
+from bot.core.dialog_checks import go_live_gaps
+from bot.core.dialogs import JOURNEY, check_dialogs
 from bot.core.feature import Feature, TelegramApp
 from bot.core.i18n import N_, _
+from bot.core.services import services
 from bot.core.settings import Settings
-from bot.journey import cli, common, drafts, language, rights
+from bot.journey import cli, common, drafts, language, owed, rights
 from bot.journey import handlers as candidate
-from bot.journey.dialog_checks import go_live_gaps
-from bot.journey.dialogs import JOURNEY, check_dialogs
-from bot.services import services
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def register(application: TelegramApp) -> None:
     )
     application.add_handler(CallbackQueryHandler(candidate_button(candidate.on_button)))  # forged
     application.add_handler(
-        MessageHandler(private & new_message & filters.COMMAND, common.unknown_command)
+        MessageHandler(private & new_message & filters.COMMAND, unknown_command)
     )
     application.add_handler(MessageHandler(private & new_message & filters.TEXT, candidate.on_text))
     application.add_handler(
@@ -138,4 +138,5 @@ FEATURE = Feature(
     add_parsers=cli.add_parsers,
     check=check,
     dialog_files=(JOURNEY,),
+    owed=owed.OWED,
 )

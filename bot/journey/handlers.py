@@ -14,22 +14,25 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core import callbacks
+from bot.core import dialog_views as views
+from bot.core.application_store import Conversation
+from bot.core.dialog_types import Step
+from bot.core.feature import referrals, sessions
 from bot.core.i18n import _, translated
-from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
-from bot.journey.dialog_types import Step
-from bot.journey.language import welcome_markup
-from bot.journey.moves import advance, change_one, choose, file, file_callback, go_back
-from bot.journey.rules import ids as journey_ids
-from bot.journey.rules import standing
-from bot.journey.rules.contact import (
+from bot.core.rules import ids as journey_ids
+from bot.core.rules import standing
+from bot.core.rules.contact import (
     clean_phone,
     display_phone,
 )
-from bot.journey.rules.steps import (
+from bot.core.rules.steps import (
     active_path,
     part_answers,
 )
+from bot.core.services import Services, services
+from bot.core.telegram_bot import reply, send_or_edit
+from bot.journey.language import welcome_markup
+from bot.journey.moves import advance, change_one, choose, file, file_callback, go_back
 from bot.journey.screen import (
     answer_old_button,
     draft_answers,
@@ -37,7 +40,6 @@ from bot.journey.screen import (
     send_step,
     step_message,
 )
-from bot.journey.store import Conversation
 from bot.journey.typed_answers import (
     ask_to_tap_above,
     choose_no_workshop,
@@ -49,10 +51,6 @@ from bot.journey.typed_answers import (
     typed_quick_answer,
     validate_text,
 )
-from bot.referrers import referral
-from bot.services import Services, services
-from bot.slots import journey_step as slot_step
-from bot.slots import standing as standing_view
 
 # --- entry points -----------------------------------------------------------------------
 
@@ -64,8 +62,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if user is None or message is None:
         return
-    source = referral.source_for(svc, context.args[0] if context.args else None)
-    said, text = standing_view.start_text(svc, user.id)
+    source = referrals().source_for(svc, context.args[0] if context.args else None)
+    said, text = sessions().start_text(svc, user.id)
     if said.start == standing.SHOW and text:
         await reply(message, text)
         return
@@ -84,7 +82,7 @@ async def begin(message: Message, svc: Services, user_id: int, source: str | Non
     conversation = Conversation(user_id=user_id, step=svc.dialogs.steps[0].id, source=source)
     svc.store.save_conversation(conversation)
     welcome = translated(svc.dialogs.messages, "welcome")
-    note = referral.welcome_note(svc, source)
+    note = referrals().welcome_note(svc, source)
     await reply(
         message,
         f"{welcome}\n\n{note}" if note else welcome,
@@ -124,7 +122,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await on_summary_button(query, svc, conversation, answers, step, action, context)
         return
     if step.kind == "slot":
-        chosen = await slot_step.on_button(query, svc, conversation, answers, step, action)
+        chosen = await sessions().on_button(query, svc, conversation, answers, step, action)
         if chosen is not None:
             value, noted = chosen
             await advance(query, svc, conversation, answers, step, value, noted=noted)
@@ -309,8 +307,8 @@ async def on_workshop_button(
     else:
         chosen.append(action)
     answers[step.id] = chosen
-    # A date tied to a workshop she removed is freed (and asked again): see slot_step.
-    freed = slot_step.workshops_changed(svc, conversation.application_id, answers, chosen)
+    # A date tied to a workshop she removed is freed (and asked again): see bot.slots.sessions.
+    freed = sessions().workshops_changed(svc, conversation.application_id, answers, chosen)
     svc.store.save_conversation(conversation, answers=answers)
     await query.answer()
     text, markup = step_message(svc, conversation, answers)
@@ -337,7 +335,7 @@ async def on_summary_button(
         answered = part_answers(svc.dialogs, answers, section)
         if len(answered) > 1:
             # Several questions: list them, one tap opens the one to change.
-            labels = slot_step.summary_labels(svc, answers)
+            labels = sessions().summary_labels(svc, answers)
             view = views.part_view(svc.dialogs, step, answers, section, labels=labels)
             await send_or_edit(query, *view)
             return

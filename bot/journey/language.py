@@ -11,15 +11,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.access import own_private
 from bot.core import callbacks, i18n
+from bot.core import dialog_views as views
+from bot.core.access import own_private
+from bot.core.feature import referrals, welcome_rows
 from bot.core.i18n import _, translated
+from bot.core.services import Services, services
 from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
 from bot.journey.screen import draft_answers, send_step, step_message
-from bot.referrers import referral
-from bot.services import Services, services
-from bot.voice import handlers as voice
 
 WELCOME, MENU = "w", "m"  # where the choice was offered: the welcome message, or /langue
 
@@ -48,7 +47,7 @@ def language_keyboard(where: str) -> InlineKeyboardMarkup | None:
 def welcome_markup(svc: Services) -> InlineKeyboardMarkup | None:
     """Under the welcome, when it is recorded: "🔊 Écouter", "🔊 Lire à voix haute". (The
     languages are under the first question, and go once it is answered: /langue stays.)"""
-    rows = voice.welcome_rows(svc)
+    rows = welcome_rows(svc)
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -89,7 +88,7 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if data.subject == WELCOME and conversation is not None and on_step:
         # The first question, with the welcome again above it, in the new language.
         welcome = translated(svc.dialogs.messages, "welcome")
-        note = referral.welcome_note(svc, conversation.source)
+        note = referrals().welcome_note(svc, conversation.source)
         text, markup = step_message(svc, conversation, draft_answers(svc, conversation))
         await send_or_edit(query, "\n\n".join(filter(None, [welcome, note, text])), markup)
         return

@@ -11,25 +11,26 @@ from typing import Any
 from telegram import CallbackQuery, Message
 from telegram.ext import ContextTypes
 
+from bot.core import dialog_views as views
+from bot.core.application_store import Conversation
+from bot.core.dialog_types import Option, Step
+from bot.core.feature import referrals
 from bot.core.i18n import _
-from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
-from bot.journey.dialog_types import Option, Step
-from bot.journey.language import keep_language
-from bot.journey.rules import ids as journey_ids
-from bot.journey.rules import latin
-from bot.journey.rules.steps import (
+from bot.core.outbox import handlers as outbox
+from bot.core.rules import ids as journey_ids
+from bot.core.rules import latin
+from bot.core.rules.steps import (
     ONE,
     active_answers,
     active_path,
     first_unanswered,
     next_step,
 )
+from bot.core.services import Services
+from bot.core.telegram_bot import reply, send_or_edit
+from bot.journey import owed
+from bot.journey.language import keep_language
 from bot.journey.screen import show, step_message, verdict_of
-from bot.journey.store import Conversation
-from bot.outbox import handlers as outbox
-from bot.referrers import referral
-from bot.services import Services
 
 
 async def choose(
@@ -54,12 +55,12 @@ async def choose(
         conversation.application_id = draft.id
         answers = dict(draft.answers)
         # Facts for `ask_if` (came through a referrer's link: the follow-up question).
-        answers.update(referral.journey_facts(svc, conversation.source))
+        answers.update(referrals().journey_facts(svc, conversation.source))
     if option.consent == "sensitive" and conversation.application_id is not None:
         svc.store.set_sensitive_consent(conversation.application_id, True)
     elif step.id == journey_ids.SENSITIVE_CONSENT and conversation.application_id is not None:
         svc.store.set_sensitive_consent(conversation.application_id, False)
-    referral.record_answer(svc, conversation.application_id, step, option)
+    referrals().record_answer(svc, conversation.application_id, step, option)
     if step.id == journey_ids.LATIN_NAME and option.id == latin.WRITE:
         # "Je l'écris moi-même": the same question waits for her typed spelling.
         text, markup = step_message(svc, conversation, answers)
@@ -170,9 +171,9 @@ async def file(
         await outbox.deliver(context, svc, application.id, filed_query=query)
         return
     # A double tap: the first one filed it; say so again.
-    await send_or_edit(query, outbox.filed_text(svc, application), None)
+    await send_or_edit(query, owed.filed_text(svc, application), None)
     if isinstance(query.message, Message):
-        await reply(query.message, outbox.next_steps_text(svc))
+        await reply(query.message, owed.next_steps_text(svc))
 
 
 async def file_callback(
@@ -214,7 +215,7 @@ async def file_callback(
     if filed_now:
         await outbox.deliver(context, svc, request.id, filed_query=query)
         return
-    await send_or_edit(source, outbox.callback_text(svc, request), None)
+    await send_or_edit(source, owed.callback_text(svc, request), None)
 
 
 async def end_journey(

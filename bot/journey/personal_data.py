@@ -9,12 +9,12 @@ from typing import Any
 
 from babel import Locale
 
+from bot.core.dialog_types import Dialogs
+from bot.core.dialog_views import answer_label, workshop_list
 from bot.core.i18n import FRENCH, N_, _, current_language, format_moment
+from bot.core.rules import eligibility, latin
+from bot.core.rules.contact import NAME_OFFER, display_phone
 from bot.core.states import labels
-from bot.journey.dialog_types import Dialogs
-from bot.journey.rules import eligibility, latin
-from bot.journey.rules.contact import NAME_OFFER, display_phone
-from bot.journey.views import answer_label, workshop_list
 
 VERDICT_NAMES = {
     eligibility.PROBABLE: N_("vous pouvez sans doute avoir ce travail"),

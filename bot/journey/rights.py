@@ -11,16 +11,12 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core import callbacks, states
+from bot.core.feature import sessions, staff_cards, sweep_owed
 from bot.core.i18n import _
+from bot.core.services import services
 from bot.core.states import State
 from bot.journey import handlers as candidate
 from bot.journey import personal_data
-from bot.maintenance import redactions
-from bot.services import services
-from bot.slots import standing as standing_view
-from bot.slots.rules import has_started
-from bot.slots.views import session_lines
-from bot.staff import notice as staff_notice
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +40,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    await message.reply_text(standing_view.status_text(svc, user.id))
+    await message.reply_text(sessions().status_text(svc, user.id))
 
 
 async def withdraw(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -171,30 +167,29 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             ).format(months=max(svc.settings.backup_monthly, 1)),
         )
         # Every staff and referrer message that showed the person loses it too.
-        await redactions.redact_owed(context, svc)
+        await sweep_owed(context, svc)
         return
     if data.subject == "withdraw":
         application = svc.store.active_application(user.id)
         if application is None or application.state in (*states.FINAL, State.DRAFT):
             await _edit(query.message, _("Il n'y a plus de candidature à retirer."))
             return
-        held = svc.store.active_booking_of(application.id)
+        held = sessions().held(svc, application.id)
         if svc.store.change_state(
             application.id, expected=application.state, new=State.CANCELLED, actor="candidate"
         ):
             # Its seat went with it (a trigger of the store): said in the same message.
-            freed = [] if held is None or has_started(held.slot.start, svc.clock()) else [held.slot]
             await _edit(
                 query.message,
                 "\n".join(
                     [
                         _("C'est fait. Votre candidature est retirée."),
-                        *session_lines(freed, None, State.CANCELLED),
+                        *sessions().withdrawn_lines(svc, held),
                         _("Vous pouvez revenir quand vous voulez avec /start."),
                     ]
                 ),
             )
-            await staff_notice.withdrawn(context, svc, application)
+            await staff_cards().withdrawn(context, svc, application)
         return
     # restart
     application = svc.store.active_application(user.id)

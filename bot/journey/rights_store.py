@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.core.application_store import CandidateStore, vars_of
 from bot.core.ledger import ERASED_APPLICATION, ERASED_USER, WITHDRAWN, Entry
 from bot.core.mentions import ERASED, owe_redactions
 from bot.core.states import FINAL, State
-from bot.journey.store import CandidateStore, vars_of
 
 FINAL_STATES = {state.value for state in FINAL}
 

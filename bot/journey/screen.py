@@ -15,22 +15,19 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.core import callbacks
+from bot.core import dialog_views as views
+from bot.core.application_store import Conversation
+from bot.core.dialog_types import Step
+from bot.core.feature import read_aloud, referrals, sessions, with_listen
 from bot.core.i18n import _
-from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
-from bot.journey.dialog_types import Step
-from bot.journey.rules import eligibility, standing
-from bot.journey.rules.steps import (
+from bot.core.rules import eligibility, standing
+from bot.core.rules.ids import verdict_key
+from bot.core.rules.steps import (
     Path,
     active_path,
 )
-from bot.journey.store import Conversation
-from bot.referrers import referral
-from bot.services import Services
-from bot.slots import journey_step as slot_step
-from bot.slots import standing as standing_view
-from bot.voice import handlers as voice
-from bot.voice.rules import verdict_key
+from bot.core.services import Services
+from bot.core.telegram_bot import reply, send_or_edit
 
 
 def draft_answers(svc: Services, conversation: Conversation) -> dict[str, Any]:
@@ -47,7 +44,7 @@ def verdict_of(
         svc.dialogs,
         path.criteria,
         path.flags,
-        referrer_diagnosis=referral.is_referrer_diagnosis(svc, source),
+        referrer_diagnosis=referrals().is_referrer_diagnosis(svc, source),
     )
 
 
@@ -57,12 +54,12 @@ def step_message(
     step = svc.dialogs.step(conversation.step)
     verdict = verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None
     if step.kind == "slot":
-        text, markup = slot_step.view(svc, step, answers, can_go_back=bool(conversation.history))
+        text, markup = sessions().view(svc, step, answers, can_go_back=bool(conversation.history))
     else:
         text, markup = _step_view(svc, conversation, answers, step, verdict)
     if step.id == svc.dialogs.steps[0].id and not conversation.history:
         markup = _with_languages(markup)
-    return text, voice.listen_markup(svc, markup, _voice_key(step, verdict))
+    return text, with_listen(svc, markup, _voice_key(step, verdict))
 
 
 def _voice_key(step: Step, verdict: str | None) -> str:
@@ -83,7 +80,7 @@ async def _read_aloud(
     step = svc.dialogs.step(conversation.step)
     verdict = verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None
     key = _voice_key(step, verdict)
-    await voice.read_aloud(source.get_bot(), svc, conversation.user_id, key)
+    await read_aloud(source.get_bot(), svc, conversation.user_id, key)
 
 
 def _with_languages(markup: views.Markup) -> views.Markup:
@@ -108,7 +105,7 @@ def _step_view(
         answers,
         can_go_back=bool(conversation.history),
         verdict=verdict,
-        labels=slot_step.summary_labels(svc, answers) if step.kind == "summary" else None,
+        labels=sessions().summary_labels(svc, answers) if step.kind == "summary" else None,
     )
 
 
@@ -209,9 +206,9 @@ async def answer_old_button(
 
 
 def no_journey_text(svc: Services, user_id: int) -> str:
-    said, text = standing_view.start_text(svc, user_id)
+    said, text = sessions().start_text(svc, user_id)
     if said.start == standing.SHOW and text:
         return text
     if said.closed:
-        return standing_view.status_text(svc, user_id)
+        return sessions().status_text(svc, user_id)
     return _("Bonjour ! Pour commencer votre candidature, touchez /start.")

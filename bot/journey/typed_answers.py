@@ -8,25 +8,25 @@ from typing import Any
 from telegram import CallbackQuery, Message
 
 from bot.core import callbacks
+from bot.core import dialog_views as views
+from bot.core.application_store import Conversation
+from bot.core.dialog_types import Option, Step
+from bot.core.feature import sessions
 from bot.core.i18n import _
-from bot.core.telegram_bot import reply, send_or_edit
-from bot.journey import views
-from bot.journey.dialog_types import Option, Step
-from bot.journey.moves import advance
-from bot.journey.rules import ids as journey_ids
-from bot.journey.rules.contact import (
+from bot.core.rules import ids as journey_ids
+from bot.core.rules.contact import (
     NAME_OFFER,
     clean_email,
     clean_name,
     clean_postcode,
     read_name,
 )
-from bot.journey.rules.latin import clean_latin_name
-from bot.journey.rules.typed import match_option, match_options
+from bot.core.rules.latin import clean_latin_name
+from bot.core.rules.typed import match_option, match_options
+from bot.core.services import Services
+from bot.core.telegram_bot import reply, send_or_edit
+from bot.journey.moves import advance
 from bot.journey.screen import send_step, step_message
-from bot.journey.store import Conversation
-from bot.services import Services
-from bot.slots import journey_step as slot_step
 
 
 def validate_text(step: Step, text: str) -> str | None:
@@ -58,7 +58,7 @@ def invalid_text_reason(step: Step) -> str:
 
 def typed_option(step: Step, text: str) -> Option | None:
     """A button's answer typed by hand: "oui" for "Oui", "je sais pas" for "Je ne sais pas",
-    "34 ans" for "26 à 49 ans" (see bot/journey/rules/typed.py). Never an answer that ends the
+    "34 ans" for "26 à 49 ans" (see bot/core/rules/typed.py). Never an answer that ends the
     journey ("Non merci"): that one is tapped."""
     if step.kind == "slot":
         wanted = text.casefold()
@@ -220,7 +220,7 @@ async def choose_no_workshop(
 ) -> None:
     """ "Je ne sais pas" at the workshops: the answer is the option's id, no workshop is
     chosen (a date tied to a workshop is freed), the team will advise."""
-    freed = slot_step.workshops_changed(svc, conversation.application_id, answers, [])
+    freed = sessions().workshops_changed(svc, conversation.application_id, answers, [])
     noted = _(option.label) + (f"\n\n{freed}" if freed else "")
     await advance(source, svc, conversation, answers, step, option.id, noted=noted)
 

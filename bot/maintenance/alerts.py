@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes
 
-from bot.services import services
+from bot.core.services import services
 
 log = logging.getLogger(__name__)
 

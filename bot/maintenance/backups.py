@@ -18,11 +18,11 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core.backup import BEFORE_MIGRATION, BackupError, write_backup
 from bot.core.jobs import run_repeating
+from bot.core.services import services
 from bot.core.settings import Settings
+from bot.core.store import StoreBase
 from bot.maintenance.alerts import alert
 from bot.maintenance.rules import backups_to_keep
-from bot.services import services
-from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def last_backup(settings: Settings) -> datetime | None:
     return found[-1][0] if found else None
 
 
-def take(store: Store, settings: Settings, now: datetime) -> Path:
+def take(store: StoreBase, settings: Settings, now: datetime) -> Path:
     """Write one backup now, then apply the rotation. Raises BackupError."""
     path = write_backup(store.db.conn, settings.backup_plan, taken_at=now)
     rotate(settings, now)

@@ -10,12 +10,12 @@ from bot.core.backup import BackupError, write_backup
 from bot.core.cli import Command, add_commands, arg
 from bot.core.feature import SubParsers
 from bot.core.lock import DatabaseBusy, DatabaseLock
+from bot.core.services import open_store
 from bot.core.settings import Settings, load_settings
 from bot.core.store import utcnow
 from bot.maintenance import backups
 from bot.maintenance.restore import restore
 from bot.maintenance.rules import cutoff
-from bot.store import Store
 
 
 def add_parsers(commands: SubParsers) -> None:
@@ -78,7 +78,7 @@ def check(settings: Settings) -> list[str]:
 
 def _purge(args: argparse.Namespace) -> int:
     settings = load_settings()
-    store = Store.open(settings.database, backups=settings.backup_plan)
+    store = open_store(settings.database, backups=settings.backup_plan)
     try:
         before = cutoff(utcnow(), settings.retention_months)
         expired = store.expired_applications(before=before)
@@ -103,7 +103,7 @@ def _backup(args: argparse.Namespace) -> int:
     if args.file is not None and args.file.exists():
         print(f"tremplin: {args.file} already exists; choose a new file name")
         return 2
-    store = Store.open(settings.database, backups=settings.backup_plan)
+    store = open_store(settings.database, backups=settings.backup_plan)
     try:
         if args.file is None:
             path = backups.take(store, settings, utcnow())

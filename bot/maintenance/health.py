@@ -21,8 +21,8 @@ from pathlib import Path
 from telegram.ext import Application, ContextTypes
 
 from bot.core.jobs import run_repeating
+from bot.core.services import services
 from bot.maintenance.alerts import alert
-from bot.services import services
 
 log = logging.getLogger(__name__)
 

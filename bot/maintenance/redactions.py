@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.i18n import _, in_french
 from bot.core.mentions import CARD, EXPIRED, Redaction
-from bot.services import Services
+from bot.core.services import Services
 
 log = logging.getLogger(__name__)
 

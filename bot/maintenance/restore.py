@@ -18,10 +18,10 @@ from pathlib import Path
 
 from bot.core.backup import BackupError, decrypt, is_encrypted, make_private_folder, write_backup
 from bot.core.reliability import integrity_of_file
+from bot.core.services import open_store
 from bot.core.settings import Settings
 from bot.core.store import StoreError, utcnow
 from bot.maintenance.rules import cutoff
-from bot.store import Store
 
 BEFORE_RESTORE = "before-restore"
 
@@ -79,7 +79,7 @@ def restore(settings: Settings, source: Path, *, identity: Path | None) -> str:
     finally:
         work.unlink(missing_ok=True)
     try:
-        store = Store.open(database, backups=plan)
+        store = open_store(database, backups=plan)
     except StoreError as error:
         raise BackupError(str(error)) from error
     try:
@@ -105,7 +105,7 @@ def restore(settings: Settings, source: Path, *, identity: Path | None) -> str:
 
 def _save_current(settings: Settings) -> Path | None:
     try:
-        current = Store.open(settings.database, backups=settings.backup_plan)
+        current = open_store(settings.database, backups=settings.backup_plan)
     except StoreError:
         return None  # unreadable: nothing worth keeping
     try:

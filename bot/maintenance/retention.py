@@ -10,9 +10,9 @@ from datetime import timedelta
 from telegram.ext import Application, ContextTypes
 
 from bot.core.jobs import run_repeating
+from bot.core.services import services
 from bot.maintenance import redactions
 from bot.maintenance.rules import cutoff
-from bot.services import services
 
 log = logging.getLogger(__name__)
 

@@ -11,14 +11,19 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.core.catalogs import missing_translations
 from bot.core.cli import Command, add_group, arg
 from bot.core.dialog_files import DialogError, Problems, read_toml
+from bot.core.dialogs import load_dialogs
 from bot.core.feature import SubParsers
+from bot.core.services import open_store
 from bot.core.settings import Settings, load_settings
-from bot.journey.dialogs import load_dialogs
 from bot.referrers.rules import Catalog, clean_contact, clean_name, deep_link
+
+if TYPE_CHECKING:
+    from bot.core.services import Store
 
 EXIT_NOT_FOUND = 1
 EXIT_UNUSABLE = 2
@@ -204,10 +209,8 @@ def _write_qr(path: Path, link: str) -> None:
         raise UsageError(f"cannot write the QR code to {str(path)!r}: {error.strerror}") from None
 
 
-def _open(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.store import Store
-
-    return Store.open(settings.database, backups=settings.backup_plan)
+def _open(settings: Settings) -> Store:
+    return open_store(settings.database, backups=settings.backup_plan)
 
 
 def _catalog(settings: Settings) -> Catalog:

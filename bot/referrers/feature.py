@@ -1,7 +1,7 @@
 """Referrers's part of the bot (declared for `bot/features.py`)."""
 
 from bot.core.feature import Feature
-from bot.referrers import cli, handlers
+from bot.referrers import cli, handlers, referral
 from bot.referrers.referral import CATALOG
 
 FEATURE = Feature(
@@ -12,4 +12,5 @@ FEATURE = Feature(
     check=cli.check,
     dialog_files=(CATALOG,),
     staff_commands=handlers.STAFF_COMMANDS,
+    referrals=referral,
 )

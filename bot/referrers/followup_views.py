@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _, format_day
+from bot.core.services import Services
 from bot.core.states import NOTIFIED, State, labels
-from bot.journey.store import CandidateApplication
 from bot.referrers.rules import Catalog
 from bot.referrers.store import Followup
-from bot.services import Services
 
 
 def state_words(state: str) -> str:

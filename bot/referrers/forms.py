@@ -11,12 +11,12 @@ from telegram.ext import ContextTypes
 
 from bot.core import callbacks
 from bot.core.i18n import _
+from bot.core.services import Services
+from bot.core.typed_input import Choice, Field, Form, Refused, Values, form
 from bot.referrers import referral
 from bot.referrers.links import send_link_and_qr
 from bot.referrers.rules import clean_contact, clean_name
 from bot.referrers.views import ADD, CANCEL, CONTACT, KIND, SKIP, card_view
-from bot.services import Services
-from bot.staff.typed_input import Choice, Field, Form, Refused, Values, form
 
 log = logging.getLogger(__name__)
 

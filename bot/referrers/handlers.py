@@ -15,12 +15,13 @@ from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Mess
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.access import OWN_PRIVATE, neutral_button_answer, neutral_command_answer, staff_only
-from bot.core import callbacks, mentions
+from bot.core import callbacks, mentions, typed_input
+from bot.core.access import OWN_PRIVATE, neutral_button_answer, neutral_command_answer, staff_only
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import N_, _, format_day
+from bot.core.services import Services, services
 from bot.core.states import State
 from bot.core.telegram_bot import edit_or_reply
-from bot.journey.store import CandidateApplication
 from bot.referrers import followup_views, referral
 from bot.referrers.forms import NEW_REFERRER
 from bot.referrers.links import send_link_and_qr, send_linking_link
@@ -43,8 +44,6 @@ from bot.referrers.views import (
     chunks,
     list_view,
 )
-from bot.services import Services, services
-from bot.staff import typed_input
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core.i18n import _
+from bot.core.services import Services
 from bot.referrers import qr
 from bot.referrers.rules import deep_link
 from bot.referrers.store import Referrer
 from bot.referrers.views import bot_username, referrer_link
-from bot.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -15,14 +15,14 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core import i18n, mentions
+from bot.core.application_store import CandidateApplication
 from bot.core.dialog_files import DialogSource, Loaded, Problems, failed, read_toml, result
+from bot.core.dialog_types import Option, Step
 from bot.core.i18n import _, in_french
+from bot.core.services import Services
 from bot.core.states import NOTIFIED
-from bot.journey.dialog_types import Option, Step
-from bot.journey.store import CandidateApplication
 from bot.referrers import followup_views
 from bot.referrers.rules import LINK_PREFIX, PAYLOAD, Catalog, of_name, parse_catalog, short_name
-from bot.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from bot.core.application_store import CandidateApplication
 from bot.core.states import NOT_FILED, State, sql_in
 from bot.core.store import StoreBase, iso
-from bot.journey.store import CandidateApplication
 from bot.referrers.rules import new_code, new_link_token
 
 # Lookups by source use the index applications_source(source, state, filed_at) made by

@@ -10,10 +10,10 @@ from telegram.ext import ContextTypes
 
 from bot.core import callbacks
 from bot.core.i18n import _, format_day
+from bot.core.services import Services
 from bot.referrers import referral
 from bot.referrers.rules import deep_link
 from bot.referrers.store import Referrer, ReferrerCounts
-from bot.services import Services
 
 MAX_LISTED = 40  # buttons in the list; `python -m bot referrers list` shows them all
 MAX_MESSAGE = 3500  # under Telegram's 4096, with room for the heading

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from bot.core import i18n
 from bot.core.catalogs import missing_translations
 from bot.core.cli import Command, add_group, arg
 from bot.core.feature import SubParsers
+from bot.core.services import open_store
 from bot.core.settings import Settings, load_settings
 from bot.core.store import NotFoundError, utcnow
 from bot.slots.dialogs import KINDS, check_slot_dialogs, load_slot_dialogs
 from bot.slots.rules import TimeError, parse_local
 from bot.slots.store import Slot
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.core.services import Store
 
 EXIT_UNUSABLE = 2
 EXIT_NOT_FOUND = 1
@@ -103,7 +107,7 @@ def check(settings: Settings) -> list[str]:
 
 def _open(settings: Settings) -> Store:
     i18n.setup(settings.locales_dir, timezone=settings.timezone)
-    return Store.open(settings.database, backups=settings.backup_plan)
+    return open_store(settings.database, backups=settings.backup_plan)
 
 
 def _line(slot: Slot, settings: Settings) -> str:
@@ -146,7 +150,7 @@ def _add(args: argparse.Namespace) -> int:
     store = _open(settings)
     try:
         if args.workshop is not None:
-            from bot.journey.dialogs import load_dialogs
+            from bot.core.dialogs import load_dialogs
 
             if load_dialogs(settings.dialogs_dir).workshop(args.workshop) is None:
                 print(f"tremplin: unknown workshop {args.workshop!r}", file=sys.stderr)

@@ -10,11 +10,11 @@ from telegram.ext import ContextTypes
 
 from bot.core import callbacks
 from bot.core.i18n import _, format_moment, local
-from bot.services import Services
+from bot.core.services import Services
+from bot.core.typed_input import Choice, Field, Form, Refused, Values, form, show
 from bot.slots import rules
 from bot.slots import views as slot_views
 from bot.slots.views import KIND, KIND_CODES, LIST, PLACE, button
-from bot.staff.typed_input import Choice, Field, Form, Refused, Values, form, show
 
 MAX_SEATS = 200
 MAX_PLACE = 200

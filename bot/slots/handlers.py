@@ -14,11 +14,11 @@ from datetime import timedelta
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.access import OWN_PRIVATE, neutral_button_answer, own_private, staff_only
-from bot.core import callbacks, mentions
+from bot.core import callbacks, mentions, typed_input
+from bot.core.access import OWN_PRIVATE, neutral_button_answer, own_private, staff_only
 from bot.core.i18n import N_, _, format_moment
+from bot.core.services import Services, services
 from bot.core.store import NotFoundError
-from bot.services import Services, services
 from bot.slots import reminders
 from bot.slots import rules as rules
 from bot.slots import views as slot_views
@@ -37,7 +37,6 @@ from bot.slots.views import (
     STAFF_SUBJECTS,
     button,
 )
-from bot.staff import typed_input
 
 log = logging.getLogger(__name__)
 

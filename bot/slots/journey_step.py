@@ -27,14 +27,14 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core import callbacks
+from bot.core import dialog_views as views
+from bot.core.application_store import CandidateApplication, Conversation
+from bot.core.dialog_types import Step
 from bot.core.i18n import _, format_moment
+from bot.core.rules import ids as journey_ids
+from bot.core.services import Services, in_language_of
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import send_text
-from bot.journey import views
-from bot.journey.dialog_types import Step
-from bot.journey.rules import ids as journey_ids
-from bot.journey.store import CandidateApplication, Conversation
-from bot.services import Services, in_language_of
 from bot.slots import offers as slot_offers
 from bot.slots import reminders
 from bot.slots import rules as rules

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from bot.core import dialog_views as views
 from bot.core.i18n import format_moment
+from bot.core.rules import proofs
+from bot.core.services import Services
 from bot.core.states import State
-from bot.journey import views
-from bot.journey.rules import proofs
-from bot.services import Services
 from bot.slots import rules as rules
 from bot.slots.store import Slot
 from bot.slots.views import booking_text, kind_label, message, texts, when_text

@@ -9,14 +9,15 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.access import neutral_button_answer
 from bot.core import states
+from bot.core.access import neutral_button_answer, tell_staff
+from bot.core.application_store import CandidateApplication
+from bot.core.feature import staff_cards
 from bot.core.i18n import _, format_moment
+from bot.core.services import Services, services
 from bot.core.states import State
 from bot.core.store import NotFoundError
 from bot.core.telegram_bot import edit_or_reply
-from bot.journey.store import CandidateApplication
-from bot.services import Services, services
 from bot.slots import journey_step as slot_step
 from bot.slots import offers as slot_offers
 from bot.slots import rules
@@ -24,7 +25,6 @@ from bot.slots import standing as standing_view
 from bot.slots import views as slot_views
 from bot.slots.store import Booking
 from bot.slots.views import BOOK, CANT, COME, NONE, RDV, button
-from bot.staff import notice as staff_notice
 
 
 def _message_text(query: CallbackQuery) -> str:
@@ -127,8 +127,8 @@ async def _offer_another(
 async def _tell_staff_cancelled(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, booking: Booking
 ) -> None:
-    await staff_notice.refresh_cards(context, svc, booking.application_id)  # its date line
-    await staff_notice.tell_staff(
+    await staff_cards().refresh_cards(context, svc, booking.application_id)  # its date line
+    await tell_staff(
         context,
         svc,
         _("↩️ {reference} ne viendra pas au rendez-vous du {moment}. La place est libérée.").format(
@@ -199,8 +199,8 @@ async def _book(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, action
     if booking is None or application.state == State.DRAFT:
         return
     await slot_step.send_confirmation(context, svc, booking)
-    await staff_notice.refresh_cards(context, svc, application.id)
-    await staff_notice.tell_staff(
+    await staff_cards().refresh_cards(context, svc, application.id)
+    await tell_staff(
         context,
         svc,
         _("📅 {reference} : rendez-vous le {moment}.").format(

@@ -25,7 +25,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.core import states
 from bot.core.jobs import run_repeating
-from bot.services import Services, in_language_of, services
+from bot.core.services import Services, in_language_of, services
 from bot.slots import offers as slot_offers
 from bot.slots import rules as rules
 from bot.slots import views as slot_views

@@ -1,5 +1,5 @@
 """What /statut, /rdv and /start say, from one reading of the person's situation: the facts
-are read here, `bot.journey.rules.standing.standing` decides, and the functions below only
+are read here, `bot.core.rules.standing.standing` decides, and the functions below only
 put that decision into words (so the three commands always agree)."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup
 
+from bot.core import dialog_views as views
 from bot.core import states
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _, translated
-from bot.journey import views
-from bot.journey.rules import standing as rules
-from bot.journey.store import CandidateApplication
-from bot.services import Services
+from bot.core.rules import standing as rules
+from bot.core.services import Services
 from bot.slots import offers as slot_offers
 from bot.slots import views as slot_views
 from bot.slots.rules import has_started

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.core.states import State, sql_in
 from bot.core.store import NotFoundError, StoreBase, iso
-from bot.slots.rules import KINDS
+from bot.slots.rules import KINDS, freed_by_decision
 
 BOOKING_STATES = ("booked", "confirmed", "cancelled", "attended", "no_show")
 # A booking that still expects the person at the slot.
@@ -310,6 +310,14 @@ class SlotStore(StoreBase):
             )
             self._event(actor, "slot_cancelled_by_candidate", application_id, None, None)
         return booking
+
+    def free_after_decision(
+        self, application_id: int, *, new_state: str, interview_in_slot: bool, now: datetime
+    ) -> int:
+        """Inside a staff decision's transaction (staff's store calls it): free the seats
+        the decision to `new_state` makes needless (the slots' rule `freed_by_decision`)."""
+        kinds = freed_by_decision(new_state, interview_in_slot=interview_in_slot)
+        return self.free_for_decision(application_id, kinds=kinds, now=now)
 
     def free_for_decision(
         self, application_id: int, *, kinds: tuple[str, ...], now: datetime

@@ -9,12 +9,12 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks
+from bot.core.dialog_views import bring_bullets
 from bot.core.i18n import N_, _, format_moment, local
+from bot.core.rules import latin, standing
+from bot.core.rules.contact import display_phone
+from bot.core.services import Services
 from bot.core.states import State
-from bot.journey.rules import latin, standing
-from bot.journey.rules.contact import display_phone
-from bot.journey.views import bring_bullets
-from bot.services import Services
 from bot.slots import rules as rules
 from bot.slots.dialogs import SlotDialogs, load_slot_dialogs
 from bot.slots.store import Booking, Slot
@@ -204,6 +204,7 @@ def session_lines(freed: Sequence[Slot], kept: Slot | None, state: str) -> list[
 
 
 # --- staff ------------------------------------------------------------------------------
+
 
 BOOKING_STATES = {
     "booked": N_("réservé"),

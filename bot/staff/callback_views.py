@@ -10,13 +10,13 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.application_store import CandidateApplication
+from bot.core.dialog_types import Dialogs
+from bot.core.dialog_views import answer_label
 from bot.core.i18n import FRENCH, _, format_day, french_name
+from bot.core.rules import ids as journey_ids
+from bot.core.rules.contact import display_phone, visible
 from bot.core.states import CALLBACK, CALLBACK_STATES
-from bot.journey.dialog_types import Dialogs
-from bot.journey.rules import ids as journey_ids
-from bot.journey.rules.contact import display_phone, visible
-from bot.journey.store import CandidateApplication
-from bot.journey.views import answer_label
 from bot.staff.store import Review
 from bot.staff.views import card_data, data_button, flags_of, full_name, moment_text, open_data
 

@@ -10,13 +10,14 @@ from telegram import CallbackQuery, Message, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.access import neutral_button_answer
+from bot.core import typed_input
+from bot.core.access import neutral_button_answer
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _
+from bot.core.rules import proofs
+from bot.core.services import Services
 from bot.core.store import NotFoundError, iso
-from bot.journey.rules import proofs
-from bot.journey.store import CandidateApplication
-from bot.services import Services
-from bot.staff import callback_views, digest_views, typed_input
+from bot.staff import callback_views, digest_views
 from bot.staff import digest as staff_digest
 from bot.staff import forms as card_forms
 from bot.staff import notice as staff_notice

@@ -9,9 +9,9 @@ from pathlib import Path
 from bot.core.catalogs import missing_translations
 from bot.core.cli import Command, add_commands, arg
 from bot.core.dialog_files import DialogError
+from bot.core.dialogs import load_dialogs
 from bot.core.feature import SubParsers
 from bot.core.settings import Settings, load_settings
-from bot.journey.dialogs import load_dialogs
 
 
 def add_parsers(commands: SubParsers) -> None:
@@ -62,12 +62,11 @@ def check(settings: Settings) -> list[str]:
 
 def _services(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.core import i18n
+    from bot.core.services import Services, open_store
     from bot.core.store import utcnow
-    from bot.services import Services
-    from bot.store import Store
 
     i18n.setup(settings.locales_dir, timezone=settings.timezone)
-    store = Store.open(settings.database, backups=settings.backup_plan)
+    store = open_store(settings.database, backups=settings.backup_plan)
     return Services(
         settings=settings, store=store, dialogs=load_dialogs(settings.dialogs_dir), clock=utcnow
     )

@@ -9,11 +9,11 @@ from typing import Any
 from telegram import CallbackQuery, Message, User
 from telegram.ext import ContextTypes
 
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _, format_moment
+from bot.core.outbox import handlers as outbox
+from bot.core.services import Services
 from bot.core.states import State
-from bot.journey.store import CandidateApplication
-from bot.outbox import handlers as outbox
-from bot.services import Services
 from bot.staff import notice as staff_notice
 from bot.staff import rules as lifecycle
 from bot.staff import views as staff_views
@@ -92,5 +92,5 @@ async def decide(
 async def deliver_decision(
     context: ContextTypes.DEFAULT_TYPE, svc: Services, application_id: int
 ) -> None:
-    """What the decision owes (committed with it), now: see bot/outbox/handlers.py."""
+    """What the decision owes (committed with it), now: see bot/core/outbox/handlers.py."""
     await outbox.deliver(context, svc, application_id)

@@ -10,12 +10,10 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.core import mentions
+from bot.core.feature import referrals, sessions
 from bot.core.i18n import _
-from bot.journey.rules.contact import display_phone
-from bot.referrers import referral
-from bot.services import Services, in_language_of
-from bot.slots import views as slot_views
-from bot.slots.rules import has_started
+from bot.core.rules.contact import display_phone
+from bot.core.services import Services, in_language_of
 from bot.staff import decision_views
 from bot.staff import notice as staff_notice
 
@@ -33,19 +31,9 @@ async def after_decision(
         texts = decision_views.decision_messages(
             svc.dialogs, staff_notice.staff_texts(svc), application, review
         )
-        # Seats this decision freed (an information session once she is invited or accepted,
-        # every seat once she is refused): freed in its transaction, said in its message;
-        # a seat it left her is said to be kept.
-        freed = svc.store.take_freed(application_id) if texts else []
-        kept = svc.store.active_booking_of(application_id) if texts else None
-        kept_slot = (
-            kept.slot
-            if kept is not None and not has_started(kept.slot.start, svc.clock())
-            else None
-        )
-        texts = decision_views.with_session(
-            texts, slot_views.session_lines(freed, kept_slot, application.state)
-        )
+        # Seats this decision freed, or the one it left her: said in its message.
+        lines = sessions().decision_lines(svc, application) if texts else []
+        texts = decision_views.with_session(texts, lines)
     delivered = True
     for text in texts:
         try:
@@ -72,6 +60,6 @@ async def after_decision(
         except TelegramError as error:
             log.warning("staff not told of an undelivered decision: %s", type(error).__name__)
     try:
-        await referral.notify_decision(context, svc, application)
+        await referrals().notify_decision(context, svc, application)
     except TelegramError as error:
         log.warning("referrer not told: %s", type(error).__name__)

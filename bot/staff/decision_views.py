@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.application_store import CandidateApplication
+from bot.core.dialog_types import Dialogs
+from bot.core.dialog_views import bring_bullets, cannot_come_text, contacts_text
 from bot.core.i18n import _, translated
+from bot.core.rules import proofs
 from bot.core.states import State
-from bot.journey.dialog_types import Dialogs
-from bot.journey.rules import proofs
-from bot.journey.store import CandidateApplication
-from bot.journey.views import bring_bullets, cannot_come_text, contacts_text
 from bot.staff.dialogs import StaffDialogs
 from bot.staff.store import Review
 from bot.staff.views import default_place, moment_text, structure_place

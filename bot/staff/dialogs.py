@@ -18,7 +18,7 @@ from bot.core.dialog_files import (
     read_toml,
     result,
 )
-from bot.journey.dialog_types import Dialogs
+from bot.core.dialog_types import Dialogs
 
 FILE = "staff.toml"
 # [messages], one table: what the candidate reads after each decision (`states.DECIDED`; the

@@ -17,11 +17,12 @@ from telegram import CallbackQuery, Message, User
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.core.access import staff_chats
+from bot.core.application_store import CandidateApplication
 from bot.core.dialog_files import DialogSource, Loaded, Problems, read_toml
 from bot.core.i18n import _, french
+from bot.core.services import Services, services
 from bot.core.settings import Settings
-from bot.journey.store import CandidateApplication
-from bot.services import Services, services
 from bot.staff import digest_rules as rules
 from bot.staff import digest_views as views
 from bot.staff import notice as staff_notice
@@ -100,7 +101,7 @@ def collect(svc: Services, day_done: date, since: datetime | None) -> rules.Dige
 def digest_chats(svc: Services, where: str) -> list[int]:
     if where == "private":
         return sorted(svc.settings.staff_ids)
-    return staff_notice.staff_chats(svc)
+    return staff_chats(svc)
 
 
 async def send_digest(context: ContextTypes.DEFAULT_TYPE) -> None:

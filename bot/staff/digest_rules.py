@@ -19,8 +19,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.application_store import CandidateApplication
 from bot.core.states import UNDECIDED
-from bot.journey.store import CandidateApplication
 
 # Waiting for a decision (`UNDECIDED`): nobody decided anything yet.
 WAITING_DAYS = 7  # listed in the digest (more than this)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.core.application_store import CandidateApplication
 from bot.core.states import DECIDED, OPEN, UNDECIDED, State, sql_in
 from bot.core.store import StoreBase, iso
-from bot.journey.store import CandidateApplication
 
 DIGEST_DAY = "digest_day"  # bot_state: the last local day done, as its ordinal
 DIGEST_AT = "digest_at"  # bot_state: when it was done, Unix seconds

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _, format_day, format_number, local
-from bot.journey.store import CandidateApplication
 from bot.staff.digest_rules import LATE_DAYS, WAITING_DAYS, Digest
 from bot.staff.queue_views import item_button
 from bot.staff.store import Review

@@ -13,16 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.application_store import CandidateApplication
+from bot.core.dialog_views import answer_label
+from bot.core.feature import Session, referrals, sessions
 from bot.core.i18n import FRENCH, N_, _, french_name, local
+from bot.core.rules import proofs
+from bot.core.rules.contact import display_phone, visible
+from bot.core.services import Services
 from bot.core.states import State
 from bot.core.store import iso
-from bot.journey.rules import proofs
-from bot.journey.rules.contact import display_phone, visible
-from bot.journey.store import CandidateApplication
-from bot.journey.views import answer_label
-from bot.referrers import referral
-from bot.services import Services
-from bot.slots.store import Booking
 from bot.staff.dialogs import staff_dialogs_in
 from bot.staff.proofs_store import ProofSeen
 from bot.staff.stats import Figures, attendance_text, collect, state_name
@@ -108,8 +107,8 @@ def rows(svc: Services) -> Iterator[list[Any]]:
 
     staff = staff_dialogs_in(svc.settings.dialogs_dir)
     dialogs = svc.dialogs
-    names = referral.referrer_names(svc)  # one query, not one per row
-    bookings = svc.store.current_bookings()  # one pass too
+    names = referrals().referrer_names(svc)  # one query, not one per row
+    bookings = sessions().booked(svc)  # one pass too (the slots' part: Sessions.booked)
     languages = svc.store.languages_of_filed()  # one query too
     batch: list[CandidateApplication] = []
 
@@ -197,7 +196,7 @@ def proof_cells(
 
 
 def rendez_vous(
-    svc: Services, application: CandidateApplication, review: Review, booking: Booking | None
+    svc: Services, application: CandidateApplication, review: Review, booking: Session | None
 ) -> tuple[str | None, datetime | None, str | None]:
     """(kind, date, place) of her rendez-vous: the interview the team gave her (typed date or
     slot), otherwise the session she booked herself (or attended)."""
@@ -207,12 +206,15 @@ def rendez_vous(
         return _(KIND_LABELS[name]) if name in KIND_LABELS else name
 
     typed = application.state == State.INTERVIEW and review.interview_at
-    if typed and not (booking is not None and booking.slot.kind == "entretien"):
+    if typed and not (booking is not None and booking.kind == "entretien"):
         return kind(review.interview_kind), _when(review.interview_at), review.interview_place
     if booking is None:
         return None, None, None
-    slot = booking.slot
-    return kind(slot.kind), _when(iso(slot.start)), slot.place or svc.dialogs.structure.address
+    return (
+        kind(booking.kind),
+        _when(iso(booking.start)),
+        booking.place or svc.dialogs.structure.address,
+    )
 
 
 @dataclass(frozen=True, slots=True)

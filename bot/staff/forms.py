@@ -11,16 +11,16 @@ from typing import Any
 from telegram import Message, Update, User
 from telegram.ext import ContextTypes
 
+from bot.core.application_store import CandidateApplication
 from bot.core.i18n import _, format_moment
+from bot.core.services import Services
 from bot.core.store import NotFoundError, iso
-from bot.journey.store import CandidateApplication
-from bot.services import Services
+from bot.core.typed_input import Field, Form, OnDone, Refused, Values, form
 from bot.staff import notice as staff_notice
 from bot.staff import rules as lifecycle
 from bot.staff import views as staff_views
 from bot.staff.decide import decide
 from bot.staff.rules import MomentError, parse_moment
-from bot.staff.typed_input import Field, Form, OnDone, Refused, Values, form
 
 
 def _asked(text: str, values: Values) -> str:

@@ -31,7 +31,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.access import (
+from bot.core import callbacks
+from bot.core import typed_input as staff_input
+from bot.core.access import (
     OWN_PRIVATE,
     is_staff,
     neutral_button_answer,
@@ -39,14 +41,12 @@ from bot.access import (
     own_private,
     staff_place,
 )
-from bot.core import callbacks
 from bot.core.i18n import N_, _
+from bot.core.services import Services, services
 from bot.core.states import State
 from bot.core.store import NotFoundError
-from bot.services import Services, services
 from bot.staff import callback_views, queue_views
 from bot.staff import notice as staff_notice
-from bot.staff import typed_input as staff_input
 from bot.staff.cards import on_callback_button, on_card_button, show_card
 from bot.staff.screens import (
     export_command,

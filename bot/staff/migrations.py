@@ -97,3 +97,24 @@ def migrate_state_changes_index(db: Database) -> None:
     """0014: the state changes by the state they led to, for /stats' medians (filing to the
     first decision, to the interview): read from the index, not from every event."""
     db.execute("CREATE INDEX events_state_changes ON events(action, to_state, application_id)")
+
+
+def migrate_inputs(db: Database) -> None:
+    """0001, its end: what a staff member is asked to type (bot.core.typed_input). Shipped in
+    the first migration, after the candidates' tables (bot/store.py runs both as 0001)."""
+    db.execute(
+        """
+        CREATE TABLE staff_inputs (
+            user_id INTEGER PRIMARY KEY,     -- a staff member who is asked to type something
+            kind TEXT NOT NULL,              -- which dialogue the text answers
+            payload TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        )"""
+    )
+
+
+def migrate_staff_input_place(db: Database) -> None:
+    """Where a staff member was asked to type: the chat (NULL: their own private chat) and,
+    in a group, the bot's prompt, so that only a reply to it in that chat answers it."""
+    db.execute("ALTER TABLE staff_inputs ADD COLUMN chat_id INTEGER")
+    db.execute("ALTER TABLE staff_inputs ADD COLUMN prompt_id INTEGER")

@@ -14,23 +14,18 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.core.access import staff_chats, tell_staff
+from bot.core.application_store import CandidateApplication
+from bot.core.feature import referrals, sessions
 from bot.core.i18n import FRENCH, _, in_french
+from bot.core.services import Services
 from bot.core.store import NotFoundError
-from bot.journey.store import CandidateApplication
-from bot.referrers import referral
-from bot.services import Services
 from bot.staff import callback_views, digest_rules, digest_views
 from bot.staff import views as staff_views
 from bot.staff.dialogs import StaffDialogs, staff_dialogs_in
 from bot.staff.store import Review
 
 log = logging.getLogger(__name__)
-
-
-def staff_chats(svc: Services) -> list[int]:
-    if svc.settings.staff_chat_id is not None:
-        return [svc.settings.staff_chat_id]
-    return sorted(svc.settings.staff_ids)
 
 
 def staff_texts(svc: Services) -> StaffDialogs:
@@ -42,7 +37,7 @@ def referrer_of(svc: Services, application: CandidateApplication) -> str | None:
     """The referrer's name for staff, falling back to the raw code."""
     if not application.source:
         return None
-    return referral.referrer_name(svc, application.source) or application.source
+    return referrals().referrer_name(svc, application.source) or application.source
 
 
 def card(
@@ -59,10 +54,10 @@ def card(
         review=review,
         notes=svc.store.notes(application.id),
         referrer=referrer_of(svc, application),
-        booking=svc.store.active_booking_of(application.id),
+        rendez_vous=sessions().card_line(svc, application.id, review.interview_at),
         language=svc.store.language_of(application.user_id) or FRENCH,
         proofs=svc.store.proofs_seen(application.id),
-        diagnosis=referral.is_referrer_diagnosis(svc, application.source),
+        diagnosis=referrals().is_referrer_diagnosis(svc, application.source),
     )
     text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
     markup = card_markup(svc, application, review, data.proofs)
@@ -93,15 +88,6 @@ def ask_days(svc: Services, application: CandidateApplication) -> int | None:
     if application.state not in digest_rules.UNDECIDED:
         return None
     return digest_rules.ask_days(application, svc.clock(), svc.store.last_kept(application.id))
-
-
-@in_french
-async def tell_staff(context: ContextTypes.DEFAULT_TYPE, svc: Services, text: str) -> None:
-    for chat_id in staff_chats(svc):
-        try:
-            await context.bot.send_message(chat_id, text)
-        except TelegramError as error:
-            log.warning("could not reach staff chat: %s", type(error).__name__)
 
 
 @in_french

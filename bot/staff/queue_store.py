@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from bot.core.application_store import CandidateApplication
 from bot.core.states import CALLBACK, FILED, NOT_FILED, OPEN, State, sql_in
 from bot.core.store import StoreBase
-from bot.journey.store import CandidateApplication
 from bot.staff.store import JourneyCounts, QueueFilter, like_pattern
 
 # Sent by a candidate: neither a draft nor a call-back request (which the queue shows apart

@@ -12,9 +12,9 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks
+from bot.core.application_store import CandidateApplication
+from bot.core.dialog_types import Dialogs
 from bot.core.i18n import _, format_day
-from bot.journey.dialog_types import Dialogs
-from bot.journey.store import CandidateApplication
 from bot.staff import callback_views
 from bot.staff.store import QueueFilter
 from bot.staff.views import data_button, full_name, open_data, state_label, verdict_label

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.rules.moments import TimeError, read_local
 from bot.core.states import OPEN, State
-from bot.slots.rules import TimeError, read_local
 
 # Decisions a staff member can take (short: they travel in callback data).
 CONVENE = "conv"

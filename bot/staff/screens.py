@@ -22,11 +22,11 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.access import neutral_button_answer
 from bot.core import mentions, states
+from bot.core.access import neutral_button_answer
+from bot.core.feature import referrals
 from bot.core.i18n import _
-from bot.referrers import referral
-from bot.services import Services, services
+from bot.core.services import Services, services
 from bot.staff import export, queue_views, stats
 from bot.staff import rules as lifecycle
 from bot.staff import views as staff_views
@@ -74,7 +74,7 @@ def _page(svc: Services, filters: QueueFilter, number: int) -> queue_views.Queue
 def _referrer_name(svc: Services, source: str | None) -> str | None:
     if not source:
         return None
-    return referral.referrer_name(svc, source) or source
+    return referrals().referrer_name(svc, source) or source
 
 
 async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

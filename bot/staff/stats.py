@@ -14,11 +14,11 @@ from typing import Any
 
 from babel.dates import format_date
 
+from bot.core.dialog_types import Dialogs
+from bot.core.feature import referrals
 from bot.core.i18n import LOCALE, N_, _
+from bot.core.services import Services
 from bot.core.states import FILED, labels
-from bot.journey.dialog_types import Dialogs
-from bot.referrers import referral
-from bot.services import Services
 from bot.staff import digest_rules
 from bot.staff.digest_views import days_text
 from bot.staff.store import JourneyCounts
@@ -132,7 +132,7 @@ def collect(svc: Services) -> Figures:
     by_referrer = sorted(
         (
             (
-                (referral.referrer_name(svc, code) or code) if code else _("sans orienteur"),
+                (referrals().referrer_name(svc, code) or code) if code else _("sans orienteur"),
                 n,
             )
             for code, n in sources.items()

@@ -14,7 +14,6 @@ from typing import Any
 from bot.core.mentions import CARD, remember_shown
 from bot.core.states import State
 from bot.core.store import StoreBase
-from bot.slots.rules import freed_by_decision
 
 CARDS_KEPT = 10  # card messages kept per application (older ones are no longer edited)
 
@@ -235,9 +234,10 @@ class StaffStore(StoreBase):
             ).fetchone()[0]
             # A seat the decision makes needless is freed with it (slots' store); the
             # decision's message tells the person (decision_notice.after_decision).
-            self.free_for_decision(  # type: ignore[attr-defined]
+            self.free_after_decision(  # type: ignore[attr-defined]
                 application_id,
-                kinds=freed_by_decision(new, interview_in_slot=slot_id is not None),
+                new_state=new,
+                interview_in_slot=slot_id is not None,
                 now=self.clock(),
             )
             # Closing it (a refusal) freed every seat (a trigger): said in the same message.

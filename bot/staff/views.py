@@ -14,15 +14,15 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import callbacks
+from bot.core.application_store import CandidateApplication
+from bot.core.dialog_types import BLOCK, Dialogs
+from bot.core.dialog_views import KIND_LABELS as KIND_LABELS
+from bot.core.dialog_views import answer_label, workshop_list, workshops_step
 from bot.core.i18n import FRENCH, N_, _, format_day, format_moment, french_name
+from bot.core.rules import eligibility, latin, proofs
+from bot.core.rules.contact import display_phone, visible
+from bot.core.rules.steps import active_path
 from bot.core.states import State, labels
-from bot.journey.dialog_types import BLOCK, Dialogs
-from bot.journey.rules import eligibility, latin, proofs
-from bot.journey.rules.contact import display_phone, visible
-from bot.journey.rules.steps import active_path
-from bot.journey.store import CandidateApplication
-from bot.journey.views import answer_label, workshop_list, workshops_step
-from bot.slots.store import Booking
 from bot.staff import rules as lifecycle
 from bot.staff.dialogs import StaffDialogs
 from bot.staff.proofs_store import ProofSeen
@@ -35,10 +35,6 @@ VERDICT_LABELS = {
     "probable": N_("éligible probable"),
     "a_confirmer": N_("à confirmer"),
     "pas_pour_vous": N_("sans doute pas éligible"),
-}
-KIND_LABELS = {
-    "entretien": N_("Entretien"),
-    "information_collective": N_("Réunion d'information"),
 }
 
 
@@ -77,33 +73,12 @@ class CardData:
     review: Review
     notes: Sequence[Note]
     referrer: str | None  # the referrer's name (or code); None: came on their own
-    booking: Booking | None = None  # the seat she holds (an information session, …)
+    # The seat she holds (an information session, …), in one line: the slots' part of the
+    # card (their `Sessions.card_line`, bot/core/feature.py); None: none, or said above.
+    rendez_vous: str | None = None
     language: str = FRENCH  # the language she reads the bot in (staff call her in it)
     proofs: Mapping[str, ProofSeen] = field(default_factory=dict)  # seen by staff, per criterion
     diagnosis: bool = False  # sent by an authorised referrer: their diagnosis can confirm
-
-
-BOOKING_NOTES = {
-    "confirmed": N_("a dit « Je viens »"),
-}
-
-
-def booking_line(booking: Booking | None, review: Review) -> str | None:
-    """ "📅 Réunion d'information : jeudi 5 mars à 14 h", unless the state line says it."""
-    if booking is None:
-        return None
-    slot = booking.slot
-    if (
-        slot.kind == "entretien"
-        and review.interview_at
-        and datetime.fromisoformat(review.interview_at) == slot.start
-    ):
-        return None  # "📅 Entretien le …" above
-    line = _("📅 {kind} : {moment}").format(
-        kind=_(KIND_LABELS.get(slot.kind, slot.kind)), moment=format_moment(slot.start)
-    )
-    note = BOOKING_NOTES.get(booking.state)
-    return f"{line} · {_(note)}" if note else line
 
 
 def status_line(application: CandidateApplication, review: Review, staff: StaffDialogs) -> str:
@@ -177,9 +152,8 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
         status_line(application, data.review, staff),
         _("Reçue le {moment}").format(moment=moment_text(application.filed_at)),
     ]
-    rendez_vous = booking_line(data.booking, data.review)
-    if rendez_vous:
-        lines.append(rendez_vous)
+    if data.rendez_vous:
+        lines.append(data.rendez_vous)
     lines += [
         "",
         _("Résultat du questionnaire : {verdict}").format(

@@ -5,12 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.access import OWN_PRIVATE, staff_only
 from bot.core import callbacks
+from bot.core.access import OWN_PRIVATE, staff_only, unknown_command
 from bot.core.feature import Feature, TelegramApp
 from bot.core.i18n import N_
-from bot.journey import common
-from bot.services import services
+from bot.core.services import services
 from bot.voice import handlers, views
 
 STAFF_COMMANDS = (("voix", N_("Voix : enregistrer les messages pour ceux qui lisent mal")),)
@@ -19,7 +18,7 @@ STAFF_COMMANDS = (("voix", N_("Voix : enregistrer les messages pour ceux qui lis
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/annuler from staff: a recording awaited, or else what any unknown command gets."""
     if not await handlers.on_cancel(update, context):
-        await common.unknown_command(update, context)
+        await unknown_command(update, context)
 
 
 def register(application: TelegramApp) -> None:
@@ -40,4 +39,11 @@ def register(application: TelegramApp) -> None:
         application.add_handler(MessageHandler(staff & filters.VOICE, handlers.on_voice))
 
 
-FEATURE = Feature(name="voice", register=register, staff_commands=STAFF_COMMANDS)
+FEATURE = Feature(
+    name="voice",
+    register=register,
+    staff_commands=STAFF_COMMANDS,
+    listen=handlers.listen_markup,
+    read_aloud=handlers.read_aloud,
+    welcome_rows=handlers.welcome_rows,
+)

@@ -13,11 +13,11 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.access import is_staff, neutral_button_answer, own_private
 from bot.core import callbacks, i18n
+from bot.core.access import is_staff, neutral_button_answer, own_private
 from bot.core.i18n import _, in_french
+from bot.core.services import Services, services
 from bot.core.telegram_bot import reply, send_or_edit
-from bot.services import Services, services
 from bot.voice import views
 from bot.voice.rules import recordable
 

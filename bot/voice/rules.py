@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.journey.dialog_types import Dialogs
-from bot.journey.rules.eligibility import VERDICTS
+from bot.core.dialog_types import Dialogs
+from bot.core.rules.eligibility import VERDICTS
+from bot.core.rules.ids import verdict_key
 
 WELCOME = "welcome"
 FILED = "filed"
@@ -47,10 +48,6 @@ def recording_order(dialogs: Dialogs) -> list[str]:
     """/voix's list: the most-heard messages first, then the rest in the journey's order."""
     first = most_heard(dialogs)
     return [*first, *(key for key in recordable(dialogs) if key not in first)]
-
-
-def verdict_key(step_id: str, verdict: str) -> str:
-    return f"{step_id}.{verdict}"
 
 
 def label_of(dialogs: Dialogs, key: str) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.core import callbacks, i18n
+from bot.core.dialog_types import Dialogs
 from bot.core.i18n import _
-from bot.journey.dialog_types import Dialogs
 from bot.voice.rules import MOST_HEARD, label_of, recording_order
 
 PLAY, ALOUD = "play", "aloud"

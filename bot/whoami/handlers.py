@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.access import own_private
+from bot.core.access import own_private
 from bot.whoami import views
 
 

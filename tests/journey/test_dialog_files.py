@@ -16,8 +16,8 @@ import pytest
 
 from bot.checks import run_checks
 from bot.core.dialog_files import DialogError, placeholder_problems
+from bot.core.dialogs import JOURNEY, check_dialogs
 from bot.core.settings import PROJECT_ROOT
-from bot.journey.dialogs import JOURNEY, check_dialogs
 from bot.slots.dialogs import check_slot_dialogs
 from localapi import LocalBotApi
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, Clock, make_settings

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.checks import run_checks
+from bot.core.dialog_fields import DialogError
+from bot.core.dialogs import check_dialogs, load_dialogs
+from bot.core.rules import eligibility
+from bot.core.rules.steps import active_path
 from bot.core.settings import PROJECT_ROOT
-from bot.journey.dialog_fields import DialogError
-from bot.journey.dialogs import check_dialogs, load_dialogs
-from bot.journey.rules import eligibility
-from bot.journey.rules.steps import active_path
 from tests.conftest import make_settings
 
 DIALOGS = PROJECT_ROOT / "dialogs"

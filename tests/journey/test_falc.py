@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from bot.core.dialogs import load_dialogs
 from bot.core.settings import PROJECT_ROOT
-from bot.journey.dialogs import load_dialogs
 
 DIALOGS = load_dialogs(PROJECT_ROOT / "dialogs")
 FORBIDDEN = re.compile(r"\b(IAE|SIAE|ACI|ETTI|DETLD|DELD|BOE)\b")

@@ -13,8 +13,8 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.core import i18n
 from bot.core.i18n import _
+from bot.core.services import services
 from bot.core.settings import PROJECT_ROOT
-from bot.services import services
 from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
 from tests.journeys import AFTER_VERDICT, PROBABLE, add_slot, play

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.core import states
+from bot.core.dialog_types import APPLICATION_STATES
 from bot.core.settings import PROJECT_ROOT
 from bot.core.states import LABELS, State, sql_in
-from bot.journey.dialog_types import APPLICATION_STATES
 from bot.staff import rules as applications
 from bot.staff.dialogs import MESSAGES
 from bot.store import Store

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.services import services
+from bot.core.services import services
 from bot.voice.rules import label_of
 from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot

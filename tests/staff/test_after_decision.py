@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.rules import standing
 from bot.core.settings import PROJECT_ROOT
 from bot.core.states import State
-from bot.journey.rules import standing
 from bot.staff.dialogs import load_staff_dialogs
 from localapi import Chat
 from tests.conftest import CANDIDATE_ID, Bot

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core import states
+from bot.core.dialogs import load_dialogs
 from bot.core.settings import PROJECT_ROOT
-from bot.journey.dialogs import load_dialogs
 from bot.staff import rules as lifecycle
 from bot.staff.dialogs import check_staff_dialogs
 from bot.staff.rules import MomentError, parse_moment

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 
-from bot.services import services
+from bot.core.services import services
 from bot.staff import stats
 from tests.conftest import STAFF_ID, Bot
 from tests.journeys import PAS_POUR_VOUS, file_as, nadia

@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from bot.core.dialogs import load_dialogs
+from bot.core.rules import proofs
 from bot.core.settings import PROJECT_ROOT
-from bot.journey.dialogs import load_dialogs
-from bot.journey.rules import proofs
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
 from tests.journeys import AFTER_VERDICT, add_slot, file_application, label, nadia, play
 

@@ -15,10 +15,10 @@ import pytest
 from telegram import Update
 
 from bot.app import build_application
-from localapi import Chat, LocalBotApi, LocalRequest
-from localapi.messages import SentMessage
 from bot.core.processor import OrderedUpdateProcessor
 from bot.core.settings import Settings
+from localapi import Chat, LocalBotApi, LocalRequest
+from localapi.messages import SentMessage
 from tests.conftest import STAFF_ID, Bot, Clock, make_settings
 from tests.journeys import (
     add_slot,

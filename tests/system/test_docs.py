@@ -9,9 +9,9 @@ import sys
 from telegram.ext import CommandHandler
 
 from bot.__main__ import _parser
+from bot.core.dialogs import load_dialogs
 from bot.core.settings import PROJECT_ROOT
 from bot.journey.diagram import journey_mermaid
-from bot.journey.dialogs import load_dialogs
 from tests.conftest import Bot
 
 README = (PROJECT_ROOT / "README.md").read_text()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from bot.core.application_store import Conversation
 from bot.core.store import NotFoundError, StoreError
-from bot.journey.store import Conversation
 from bot.store import Store, migrations
 
 

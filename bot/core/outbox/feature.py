@@ -1,7 +1,7 @@
 """The outbox's part of the bot: its sweep, whose first run delivers what a crash left owed."""
 
 from bot.core.feature import Feature, TelegramApp
-from bot.outbox import handlers
+from bot.core.outbox import handlers
 
 
 async def on_start(application: TelegramApp) -> None:

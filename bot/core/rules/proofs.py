@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.journey.dialog_types import Dialogs
+from bot.core.dialog_types import Dialogs
 
 MAX_BRING_LINES = 5
 # Criteria that cannot both hold: a proof of one rules the other out, never both counted.

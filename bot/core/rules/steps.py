@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.journey.dialog_types import Dialogs, Step
-from bot.journey.rules import eligibility
+from bot.core.dialog_types import Dialogs, Step
+from bot.core.rules import eligibility
 
 SUMMARY = "summary"  # return_to while a whole part is walked again
 ONE = "one"  # return_to while one answer, chosen from the summary, is changed

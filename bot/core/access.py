@@ -8,17 +8,45 @@ Telegram always sends it): a forged update with another chat id gets nothing per
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.core.i18n import _
-from bot.services import services
+from bot.core.i18n import _, in_french
+from bot.core.services import Services, services
+
+log = logging.getLogger(__name__)
 
 # What PTB calls: a coroutine function (its HandlerCallback), not any awaitable.
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
+
+
+def staff_chats(svc: Services) -> list[int]:
+    """Where staff read cards: the staff group, or else each staff member's private chat."""
+    if svc.settings.staff_chat_id is not None:
+        return [svc.settings.staff_chat_id]
+    return sorted(svc.settings.staff_ids)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not know."""
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            _("Je ne connais pas cette commande. Tapez /aide pour voir ce que je sais faire.")
+        )
+
+
+@in_french
+async def tell_staff(context: ContextTypes.DEFAULT_TYPE, svc: Services, text: str) -> None:
+    for chat_id in staff_chats(svc):
+        try:
+            await context.bot.send_message(chat_id, text)
+        except TelegramError as error:
+            log.warning("could not reach staff chat: %s", type(error).__name__)
 
 
 def neutral_command_answer() -> str:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from bot.journey.rules.latin import full_latin
+from bot.core.rules.latin import full_latin
 
 
 def migrate(db: Database) -> None:
-    """0001: users, applications, conversations, events, counters, staff inputs."""
+    """0001: users, applications, conversations, events, counters (then the staff's inputs:
+    bot.staff.migrations.migrate_inputs, in the same migration)."""
     db.execute(
         """
         CREATE TABLE users (
@@ -86,16 +87,6 @@ def migrate(db: Database) -> None:
         )"""
     )
 
-    db.execute(
-        """
-        CREATE TABLE staff_inputs (
-            user_id INTEGER PRIMARY KEY,     -- a staff member who is asked to type something
-            kind TEXT NOT NULL,              -- which dialogue the text answers
-            payload TEXT NOT NULL DEFAULT '{}',
-            created_at TEXT NOT NULL
-        )"""
-    )
-
 
 def migrate_lookups(db: Database) -> None:
     """Lookups by index, not by a scan of every application: a person's applications
@@ -106,13 +97,6 @@ def migrate_lookups(db: Database) -> None:
         "CREATE INDEX applications_names ON applications"
         "(filed_at, id, first_name, last_name, reference) WHERE state != 'brouillon'"
     )
-
-
-def migrate_staff_input_place(db: Database) -> None:
-    """Where a staff member was asked to type: the chat (NULL: their own private chat) and,
-    in a group, the bot's prompt, so that only a reply to it in that chat answers it."""
-    db.execute("ALTER TABLE staff_inputs ADD COLUMN chat_id INTEGER")
-    db.execute("ALTER TABLE staff_inputs ADD COLUMN prompt_id INTEGER")
 
 
 def migrate_latin_names(db: Database) -> None:

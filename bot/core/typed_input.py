@@ -34,11 +34,11 @@ from telegram import (
 )
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
-from bot.access import OWN_PRIVATE, is_staff, neutral_button_answer, own_private
 from bot.core import callbacks
+from bot.core.access import OWN_PRIVATE, is_staff, neutral_button_answer, own_private
 from bot.core.i18n import _
+from bot.core.services import Services, services
 from bot.core.telegram_bot import edit_or_reply as edit
-from bot.services import Services, services
 
 log = logging.getLogger(__name__)
 

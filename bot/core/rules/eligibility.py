@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.journey.dialog_types import BLOCK, DOUBT, Dialogs, Step
+from bot.core.dialog_types import BLOCK, DOUBT, Dialogs, Step
 
 PROBABLE = "probable"
 A_CONFIRMER = "a_confirmer"

@@ -14,7 +14,7 @@ SHORT_CHARACTERS = 29
 CONSENTS = frozenset({"main", "sensitive", "referrer"})
 # Facts the handlers put in a draft's answers for `ask_if` (never asked): name → values.
 # `_referrer = "oui"`: the person came through a referrer's link (see bot/referrers/referral.py).
-# `_latin = "incertain"`: the name's Latin form is a guess (see bot/journey/rules/latin.py).
+# `_latin = "incertain"`: the name's Latin form is a guess (see bot/core/rules/latin.py).
 CONTEXT_FACTS: dict[str, tuple[str, ...]] = {"_referrer": ("oui",), "_latin": ("incertain",)}
 # The texts the code fills in with `str.format`, and the placeholders each may use; any
 # other text of [messages] or [states] may use none.

@@ -10,7 +10,7 @@ from bot.core.dialog_files import (
     Problems,
     is_id,
 )
-from bot.journey.dialog_types import (
+from bot.core.dialog_types import (
     SHORT_CHARACTERS,
     STEP_KINDS,
     VALIDATORS,

@@ -70,3 +70,8 @@ def problems_of(steps: dict[str, tuple[str, set[str]]], sections: set[str]) -> l
         if section not in sections
     ]
     return problems
+
+
+def verdict_key(step_id: str, verdict: str) -> str:
+    """The key of a verdict's message (a voice note is recorded for each: bot/voice)."""
+    return f"{step_id}.{verdict}"

@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bot.core.dialog_checks import cross_checks, keeps
+from bot.core.dialog_fields import read_id, read_list, read_step, read_text
 from bot.core.dialog_files import (
     DialogError,
     DialogSource,
@@ -25,9 +27,7 @@ from bot.core.dialog_files import (
     read_toml,
     result,
 )
-from bot.journey.dialog_checks import cross_checks, keeps
-from bot.journey.dialog_fields import read_id, read_list, read_step, read_text
-from bot.journey.dialog_types import (
+from bot.core.dialog_types import (
     FLAG_EFFECTS,
     NOTE,
     PLACEHOLDERS,

@@ -15,8 +15,8 @@ from typing import Any
 
 from anyascii import anyascii
 
-from bot.journey.rules import ids as journey_ids
-from bot.journey.rules.contact import capitalise_name, read_name
+from bot.core.rules import ids as journey_ids
+from bot.core.rules.contact import capitalise_name, read_name
 
 # Scripts whose transliteration is one spelling people recognise (Zoé → Zoe, Наталья →
 # Natal'ya, Γιώργος → Giorgos); any other script makes the spelling uncertain.

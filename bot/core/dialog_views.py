@@ -17,15 +17,21 @@ from telegram import (
 )
 
 from bot.core import callbacks, i18n
-from bot.core.i18n import _
-from bot.journey.dialog_types import SHORT_CHARACTERS, Dialogs, Step, Structure
-from bot.journey.rules import eligibility, latin
-from bot.journey.rules import ids as journey_ids
-from bot.journey.rules.contact import display_phone
-from bot.journey.rules.steps import active_path, part_answers, progress
+from bot.core.dialog_types import SHORT_CHARACTERS, Dialogs, Step, Structure
+from bot.core.i18n import N_, _
+from bot.core.rules import eligibility, latin
+from bot.core.rules import ids as journey_ids
+from bot.core.rules.contact import display_phone
+from bot.core.rules.steps import active_path, part_answers, progress
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 EDITABLE_SECTIONS = journey_ids.EDITABLE_SECTIONS
+
+# The kinds of rendez-vous (a session's, an interview's), as staff read them.
+KIND_LABELS = {
+    "entretien": N_("Entretien"),
+    "information_collective": N_("Réunion d'information"),
+}
 
 
 def unknown_button() -> str:

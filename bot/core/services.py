@@ -6,16 +6,40 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext
 
 from bot.core import i18n
+from bot.core.backup import BackupPlan
+from bot.core.dialog_types import Dialogs
+from bot.core.dialogs import JOURNEY
 from bot.core.settings import Settings
-from bot.journey.dialog_types import Dialogs
-from bot.journey.dialogs import JOURNEY
-from bot.store import Store
+
+if TYPE_CHECKING:
+    # The store the app assembles from every feature's mixin (bot/store.py): a type for
+    # mypy only, never imported at run time, so the core stays below the features.
+    from bot.store import Store
 
 KEY = "tremplin"
+
+# The store's class is assembled on the top floor from every feature's mixin (bot/store.py),
+# which hands it here when imported: a feature's command opens the database with
+# `open_store`, never by importing the app (the floors, issue #24).
+_assembled: list[type[Store]] = []
+
+
+def assemble_store(store_class: type[Store]) -> None:
+    """Called once by bot/store.py: the class `open_store` opens."""
+    _assembled[:] = [store_class]
+
+
+def open_store(database: Path | str, *, backups: BackupPlan | None = None) -> Store:
+    """The database opened with every feature's tables and queries (bot/store.py)."""
+    if not _assembled:
+        raise RuntimeError("the app has not assembled the store: import bot.store first")
+    return _assembled[0].open(database, backups=backups)
 
 
 @dataclass(slots=True)

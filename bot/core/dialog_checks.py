@@ -3,7 +3,7 @@ missing message), and when an edit made while the bot runs must wait for a resta
 
 from __future__ import annotations
 
-from bot.journey.dialog_types import (
+from bot.core.dialog_types import (
     APPLICATION_STATES,
     CONSENTS,
     CONTEXT_FACTS,
@@ -11,7 +11,7 @@ from bot.journey.dialog_types import (
     Dialogs,
     Structure,
 )
-from bot.journey.rules import ids as journey_ids
+from bot.core.rules import ids as journey_ids
 
 
 def cross_checks(dialogs: Dialogs) -> list[str]:

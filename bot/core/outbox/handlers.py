@@ -3,6 +3,8 @@ by a sweep that starts with the bot, for whatever a crash left undelivered.
 
 Each duty is taken before its message is sent (at most once); a network failure before the
 message left puts it back for the next sweep; a timeout counts as sent (it may have arrived).
+The feature that owns a kind of message sends it (its `Feature.owed`, bot/core/feature.py):
+the journey the candidate's, slots what to bring, staff the cards and decisions.
 """
 
 from __future__ import annotations
@@ -14,20 +16,11 @@ from telegram import CallbackQuery
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
 
-from bot.core import i18n
-from bot.core.i18n import _, translated
+from bot.core.access import staff_chats
+from bot.core.feature import owed_sender, sweep_owed
+from bot.core.outbox.store import Duty
+from bot.core.services import Services, services
 from bot.core.store import NotFoundError
-from bot.core.telegram_bot import send_or_edit, send_text
-from bot.journey.store import CandidateApplication
-from bot.journey.views import callback_confirmation
-from bot.maintenance import redactions
-from bot.outbox.store import Duty
-from bot.services import Services, in_language_of, services
-from bot.slots import journey_step as slot_step
-from bot.staff import decision_notice
-from bot.staff import notice as staff_notice
-from bot.voice import handlers as voice
-from bot.voice import rules as voice_rules
 
 log = logging.getLogger(__name__)
 
@@ -50,35 +43,12 @@ FILED, NEXT_STEPS, AFTER_FILING, CARD, DECISION, CALLBACK = (
 def owed_by_filing(svc: Services, user_id: int) -> list[tuple[str, int]]:
     """What a filing owes, in the order it is delivered: the candidate first, then staff."""
     candidate = [(FILED, user_id), (NEXT_STEPS, user_id), (AFTER_FILING, user_id)]
-    return candidate + [(CARD, chat_id) for chat_id in staff_notice.staff_chats(svc)]
+    return candidate + [(CARD, chat_id) for chat_id in staff_chats(svc)]
 
 
 def owed_by_callback(svc: Services, user_id: int) -> list[tuple[str, int]]:
     """What a call-back request owes: its confirmation, then the staff's cards."""
-    return [(CALLBACK, user_id)] + [(CARD, chat_id) for chat_id in staff_notice.staff_chats(svc)]
-
-
-def callback_text(svc: Services, request: CandidateApplication) -> str:
-    """ "L'équipe va vous appeler": the number and the moment she gave, then who else can
-    help (she was told the work is probably not for her)."""
-    return callback_confirmation(svc.dialogs, request.phone or "", request.answers)
-
-
-def filed_text(svc: Services, application: CandidateApplication) -> str:
-    """Received, and its number. What to bring comes once, after it (`after_filing`): with
-    the rendez-vous she booked, or "quand l'équipe vous appellera" without one."""
-    return "\n".join(
-        [
-            translated(svc.dialogs.messages, "filed"),
-            _("Votre numéro de candidature : {reference}").format(reference=application.reference),
-        ]
-    )
-
-
-def next_steps_text(svc: Services) -> str:
-    return translated(svc.dialogs.messages, "next_steps").format(
-        days=svc.dialogs.structure.answer_within_days
-    )
+    return [(CALLBACK, user_id)] + [(CARD, chat_id) for chat_id in staff_chats(svc)]
 
 
 async def deliver(
@@ -119,54 +89,19 @@ async def _send(
         application = svc.store.application(duty.application_id)
     except NotFoundError:
         return  # erased meanwhile: nothing is owed to anyone
-    if duty.kind == CALLBACK:
-        with in_language_of(svc, application.user_id):
-            text = callback_text(svc, application)
-            if filed_query is not None:
-                await send_or_edit(filed_query, text, None)
-            else:
-                await send_text(context.bot, duty.chat_id, text)
-    elif duty.kind in (FILED, NEXT_STEPS, AFTER_FILING):
-        with in_language_of(svc, application.user_id):
-            await _send_candidate(context, svc, duty, application, filed_query)
-    elif duty.kind == CARD:
-        with i18n.french():
-            await staff_notice.send_card(context, svc, duty.chat_id, application)
-    elif duty.kind == DECISION:
-        if svc.store.review(application.id).version != duty.version:
-            return  # a later decision owes its own message: the person reads that one
-        with i18n.french():  # staff's side; the candidate's texts are in their language
-            await decision_notice.after_decision(context, svc, duty.chat_id, application.id)
-    else:
+    send = owed_sender(duty.kind)
+    if send is None:
         log.warning("unknown owed message %r dropped", duty.kind)
-
-
-async def _send_candidate(
-    context: ContextTypes.DEFAULT_TYPE,
-    svc: Services,
-    duty: Duty,
-    application: CandidateApplication,
-    filed_query: CallbackQuery | None,
-) -> None:
-    if duty.kind == FILED:
-        text = filed_text(svc, application)
-        listen = voice.listen_markup(svc, None, voice_rules.FILED)
-        if filed_query is not None:
-            await send_or_edit(filed_query, text, listen)
-        else:
-            await send_text(context.bot, duty.chat_id, text, reply_markup=listen)
-    elif duty.kind == NEXT_STEPS:
-        await send_text(context.bot, duty.chat_id, next_steps_text(svc))
-    else:
-        await slot_step.after_filing(context, svc, application)
+        return
+    await send(context, svc, duty, application, filed_query)
 
 
 async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     await deliver(context, svc)
-    # Also owed by committed changes: the edits an erasure or a purge (maybe the
-    # command-line one, while the bot was stopped) left to do.
-    await redactions.redact_owed(context, svc)
+    # Also owed by committed changes: each feature's (maintenance: the edits an erasure or a
+    # purge, maybe the command-line one while the bot was stopped, left to do).
+    await sweep_owed(context, svc)
 
 
 def schedule(application: Application) -> None:  # type: ignore[type-arg]
