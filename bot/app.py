@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
@@ -61,7 +62,13 @@ def build_application(
         if rate_limit and settings.rate_limit
         else None,
     )
-    bot.watch(in_transaction=lambda: store.db.conn.in_transaction)
+    def in_transaction() -> bool:
+        try:
+            return store.db.conn.in_transaction
+        except sqlite3.ProgrammingError:  # closed: nothing is open, and an alert must still go
+            return False
+
+    bot.watch(in_transaction=in_transaction)
     processor = OrderedUpdateProcessor(
         settings.concurrent_updates,
         budget=FloodBudget(settings.flood_updates, settings.flood_seconds)

@@ -109,3 +109,31 @@ def test_a_crash_after_the_commit_still_delivers_what_was_owed_once(tmp_path: Pa
         finally:
             if bot.process is not None and bot.process.poll() is None:
                 bot.kill()
+
+
+def test_a_crash_after_claiming_a_message_sends_it_at_the_next_start(tmp_path: Path) -> None:
+    """The bot dies once a duty is claimed, before its message leaves: the claim of the dead
+    run does not hold the message back; the next start sends it, once."""
+    api = LocalBotApi()
+    api.known_chat(STAFF)
+    with LocalBotApiServer(api) as server:
+        bot = BotProcess(tmp_path, server.url)
+        bot.env["TREMPLIN_STAFF_IDS"] = str(STAFF)
+        bot.env["TREMPLIN_TEST_CRASH_AFTER_CLAIMING"] = "filed"
+        bot.start()
+        try:
+            _play_to_summary(api, bot)
+            _tap(api, USER, "✅ Envoyer ma candidature")
+            assert wait_for(lambda: _died(bot)), "the crash point was not reached"
+            assert not any("C'est envoyé" in t for t in _texts(api, USER))
+            # Claimed by the run that died, still owed.
+            assert bot.query("SELECT count(*) FROM outbox WHERE kind = 'filed'") == [(1,)]
+
+            del bot.env["TREMPLIN_TEST_CRASH_AFTER_CLAIMING"]
+            bot.start()
+            assert wait_for(lambda: any("C'est envoyé" in t for t in _texts(api, USER)))
+            assert wait_for(lambda: bot.query("SELECT count(*) FROM outbox") == [(0,)])
+            assert sum("C'est envoyé" in t for t in _texts(api, USER)) == 1
+        finally:
+            if bot.process is not None and bot.process.poll() is None:
+                bot.kill()

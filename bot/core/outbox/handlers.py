@@ -1,7 +1,8 @@
 """Delivering what committed changes owe (the store's outbox): right after the change, and
 by a sweep that starts with the bot, for whatever a crash left undelivered.
 
-Each duty is taken before its message is sent (at most once); a network failure before the
+Each duty is claimed before its message is sent and deleted once Telegram answered (at least
+once: a crash in between sends it again at the next start); a network failure before the
 message left puts it back for the next sweep; a timeout counts as sent (it may have arrived).
 The feature that owns a kind of message sends it (its `Feature.owed`, bot/core/feature.py):
 the journey the candidate's, slots what to bring, staff the cards and decisions.
@@ -24,8 +25,10 @@ from bot.core.store import NotFoundError
 
 log = logging.getLogger(__name__)
 
-# For the crash test only: the process dies when a duty of this kind is about to be sent.
+# For the crash tests only: the process dies when a duty of this kind is about to be sent,
+# before it is claimed or once it is.
 CRASH_POINT = os.environ.get("TREMPLIN_TEST_CRASH_BEFORE_SENDING", "")
+CRASH_CLAIMED = os.environ.get("TREMPLIN_TEST_CRASH_AFTER_CLAIMING", "")
 
 SWEEP_JOB = "outbox:sweep"
 SWEEP_EVERY = 60  # seconds; the first sweep runs a second after start
@@ -66,6 +69,8 @@ async def deliver(
     for duty in owed:
         if not svc.store.take(duty):
             continue  # another delivery has it
+        if CRASH_CLAIMED and duty.kind == CRASH_CLAIMED:
+            os._exit(9)  # tests/test_outbox.py: a crash between the claim and the message
         try:
             await _send(context, svc, duty, filed_query)
         except TimedOut:
@@ -75,8 +80,10 @@ async def deliver(
         except NetworkError as error:
             log.warning("owed %s not sent (%s): kept", duty.kind, type(error).__name__)
             svc.store.owe_again(duty)
+            continue
         except TelegramError as error:  # Forbidden: blocked; the rest: refused for good
             log.info("owed %s not delivered: %s", duty.kind, type(error).__name__)
+        svc.store.done(duty)
 
 
 async def _send(

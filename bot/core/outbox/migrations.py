@@ -22,3 +22,9 @@ def migrate(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX outbox_application ON outbox(application_id)")
+
+
+def migrate_claims(db: Database) -> None:
+    """0017: who is sending a duty (a run of the bot), so that its row is deleted only once
+    Telegram answered, and a crash in between leaves it owed."""
+    db.execute("ALTER TABLE outbox ADD COLUMN claimed_by TEXT")
