@@ -62,6 +62,7 @@ def build_application(
         if rate_limit and settings.rate_limit
         else None,
     )
+
     def in_transaction() -> bool:
         try:
             return store.db.conn.in_transaction
