@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.application_store import CandidateApplication
 from bot.core.dialog_views import callback_confirmation
-from bot.core.feature import with_listen
+from bot.core.feature import Markup, with_listen
 from bot.core.i18n import _, translated
 from bot.core.outbox.handlers import CALLBACK, FILED, NEXT_STEPS
 from bot.core.outbox.store import Duty
@@ -42,6 +42,20 @@ def next_steps_text(svc: Services) -> str:
     )
 
 
+async def _confirm(
+    context: ContextTypes.DEFAULT_TYPE,
+    duty: Duty,
+    filed_query: CallbackQuery | None,
+    text: str,
+    markup: Markup,
+) -> None:
+    """The tapped "Envoyer" message becomes the confirmation; after a crash, a new message."""
+    if filed_query is not None:
+        await send_or_edit(filed_query, text, markup)
+    else:
+        await send_text(context.bot, duty.chat_id, text, reply_markup=markup)
+
+
 async def send_callback(
     context: ContextTypes.DEFAULT_TYPE,
     svc: Services,
@@ -50,11 +64,7 @@ async def send_callback(
     filed_query: CallbackQuery | None,
 ) -> None:
     with in_language_of(svc, application.user_id):
-        text = callback_text(svc, application)
-        if filed_query is not None:
-            await send_or_edit(filed_query, text, None)
-        else:
-            await send_text(context.bot, duty.chat_id, text)
+        await _confirm(context, duty, filed_query, callback_text(svc, application), None)
 
 
 async def send_filed(
@@ -65,12 +75,8 @@ async def send_filed(
     filed_query: CallbackQuery | None,
 ) -> None:
     with in_language_of(svc, application.user_id):
-        text = filed_text(svc, application)
         listen = with_listen(svc, None, FILED_KEY)
-        if filed_query is not None:
-            await send_or_edit(filed_query, text, listen)
-        else:
-            await send_text(context.bot, duty.chat_id, text, reply_markup=listen)
+        await _confirm(context, duty, filed_query, filed_text(svc, application), listen)
 
 
 async def send_next_steps(
