@@ -69,6 +69,14 @@ class StaffQueueStore(StoreBase):
         )
         return [CandidateApplication.from_row(row) for row in rows], total
 
+    def callbacks_to_make(self) -> int:
+        """How many call-back requests wait for a call (the unfiltered queue shows them)."""
+        return int(
+            self.db.execute(
+                f"SELECT count(*) FROM applications WHERE {sql_in('state', CALLBACK)}"
+            ).fetchone()[0]
+        )
+
     def queue_sources(self, *, limit: int = 12) -> list[tuple[str, int]]:
         """Referrer codes of filed applications, the most frequent first."""
         rows = self.db.execute(

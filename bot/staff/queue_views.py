@@ -31,6 +31,7 @@ class QueuePage:
     total: int
     page: int  # from 1
     filters: QueueFilter
+    callbacks: int = 0  # of `total`: call-back requests still to make (unfiltered queue only)
 
     @property
     def pages(self) -> int:
@@ -86,10 +87,22 @@ def item_button(application: CandidateApplication) -> InlineKeyboardButton:
 
 
 def queue_text(dialogs: Dialogs, page: QueuePage, referrer: str | None) -> str:
-    lines = [
-        _("📂 La file : {total} candidature(s), page {page} sur {pages}").format(
+    if page.callbacks:
+        heading = _(
+            "📂 La file : {total} candidature(s) et {callbacks} demande(s) de rappel, "
+            "page {page} sur {pages}"
+        ).format(
+            total=page.total - page.callbacks,
+            callbacks=page.callbacks,
+            page=page.page,
+            pages=page.pages,
+        )
+    else:
+        heading = _("📂 La file : {total} candidature(s), page {page} sur {pages}").format(
             total=page.total, page=page.page, pages=page.pages
-        ),
+        )
+    lines = [
+        heading,
         filters_text(dialogs, page.filters, referrer),
         "",
     ]

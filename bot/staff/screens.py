@@ -68,7 +68,14 @@ def _page(svc: Services, filters: QueueFilter, number: int) -> queue_views.Queue
     pages = max(1, -(-total // queue_views.PAGE_SIZE))
     if number > pages:
         return _page(svc, filters, pages)
-    return queue_views.QueuePage(items=items, total=total, page=number, filters=filters)
+    unfiltered = not (filters.states or filters.workshop or filters.verdict or filters.source)
+    return queue_views.QueuePage(
+        items=items,
+        total=total,
+        page=number,
+        filters=filters,
+        callbacks=svc.store.callbacks_to_make() if unfiltered else 0,
+    )
 
 
 def _referrer_name(svc: Services, source: str | None) -> str | None:

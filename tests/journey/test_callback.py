@@ -96,6 +96,7 @@ async def test_staff_see_a_call_back_request_in_the_queue_and_mark_it_done(bot: 
     # The queue lists it apart from the applications, first.
     await staff.send("/file")
     text = staff.last.text
+    assert text.startswith("📂 La file : 1 candidature(s) et 1 demande(s) de rappel, page 1 sur 1")
     assert "1. 📞 Demande de rappel · Awa Diallo · demandée le" in text
     assert "2. IS-2026-0001 · Binta Martin" in text
     assert staff.buttons()[:2] == ["📞 Awa Diallo", "IS-2026-0001 · Binta Martin"]
