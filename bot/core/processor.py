@@ -82,6 +82,10 @@ class FloodBudget:
         self._cooling[user_id] = self.clock() + self.seconds
         return True
 
+    def cooling(self, user_id: int) -> bool:
+        """Her flood is being dropped (from its first refusal, for `seconds`)."""
+        return self._cooling.get(user_id, 0.0) > self.clock()
+
     def _forget_quiet(self, now: float) -> None:
         """People with nothing in their window: forgotten (memory stays bounded)."""
         for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] >= self.seconds]:
@@ -148,6 +152,12 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         try:
             for previous in before:
                 await asyncio.shield(previous)
+            if self._flood_began_meanwhile(update):
+                # Queued before her flood was seen, not started yet: dropped with the flood
+                # (she was told once), so that the polling offset is not held by it.
+                if isinstance(coroutine, Coroutine):
+                    coroutine.close()
+                return
             async with self._running:
                 self.running += 1
                 self.peak_running = max(self.peak_running, self.running)
@@ -167,6 +177,12 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                     self._queued[user_id] = left
                 else:
                     self._queued.pop(user_id, None)
+
+    def _flood_began_meanwhile(self, update: object) -> bool:
+        if self.budget is None or not isinstance(update, Update):
+            return False
+        user = update.effective_user
+        return user is not None and not self.exempt(user.id) and self.budget.cooling(user.id)
 
     def _over_budget(self, update: Update, user_id: int) -> bool:
         """Over her budget, or already `max_queued` updates waiting: dropped, not queued
