@@ -15,7 +15,15 @@ from bot.core.states import State
 from bot.staff.dialogs import load_staff_dialogs
 from localapi import Chat
 from tests.conftest import CANDIDATE_ID, Bot
-from tests.journeys import add_slot, file_application, file_with_slot, label, nadia, play
+from tests.journeys import (
+    A_CONFIRMER,
+    add_slot,
+    file_application,
+    file_with_slot,
+    label,
+    nadia,
+    play,
+)
 
 REASONS = load_staff_dialogs(PROJECT_ROOT / "dialogs").reasons
 SESSION = "jeudi 5 mars à 14 h"  # add_slot(bot, days=3)
@@ -219,21 +227,7 @@ ADDRESS = "• Pour votre adresse : une facture ou un papier avec votre adresse,
 ASS = "• Pour l'ASS : votre attestation de France Travail, de moins de 3 mois."
 BENEFITS = ("Pour le RSA", "Pour l'ASS", "Pour l'AAH", "Pour le handicap", "Pour la justice")
 # "Je préfère passer" at the questions on benefits and health; Paris 11e (QPV to check).
-PASSES = [
-    ("tap", "J'accepte"),
-    ("tap", "16 à 25 ans"),
-    ("tap", "Oui"),
-    ("tap", "Je préfère passer"),
-    ("tap", "Non"),  # not registered
-    ("tap", "Bac ou plus"),
-    ("tap", "Non"),  # parent seul
-    ("tap", "Dans mon logement"),
-    ("tap", "Non"),  # réfugié
-    ("tap", "Non"),  # ASE
-    ("tap", "Bien"),
-    ("tap", "Oui"),
-    ("send", "75011"),
-]
+PASSES = A_CONFIRMER
 # "Non" to the RSA and the AAH, "Je ne sais pas" to the ASS.
 ASS_UNSURE = [
     ("tap", "J'accepte"),
