@@ -199,6 +199,20 @@ async def answer_old_button(
     await query.answer(
         _("Ce bouton n'est plus valable. Répondez à la dernière question, s'il vous plaît.")
     )
+    conversation = svc.store.conversation(user_id) if data is not None else None
+    if (
+        data is not None
+        and conversation is not None
+        and svc.dialogs.has_step(data.subject)
+        and svc.dialogs.has_step(conversation.step)
+        and isinstance(query.message, Message)
+    ):
+        # A question of her journey, already answered: the message shows the current one
+        # again. After a double tap it already does ("not modified"); after an edit that
+        # never reached her (a network failure), she would otherwise be left with no button.
+        answers = draft_answers(svc, conversation)
+        await send_or_edit(query, *step_message(svc, conversation, answers))
+        return
     # Take the old buttons away so that they are not pressed again (best effort).
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
         with contextlib.suppress(BadRequest):

@@ -536,3 +536,24 @@ async def test_unknown_command_and_text_before_start(bot: Bot) -> None:
     assert "touchez /start" in chat.last.text
     await chat.send("/nimportequoi")
     assert "Je ne connais pas cette commande" in chat.last.text
+
+
+async def test_an_answer_whose_new_question_never_arrived_can_be_tapped_again(bot: Bot) -> None:
+    """The edit showing the next question is lost on the network: she still sees the old
+    question, taps it again, and gets the question she is at (never a message without
+    buttons)."""
+    chat = bot.chat()
+    chat.raise_errors = False  # the lost edit fails the handler, as on the network
+    await chat.send("/start")
+    await chat.tap("J'accepte")
+    bot.api.network_faults["editmessagetext"] = 1
+    await chat.tap("26 à 49 ans")
+    assert not any("droit de travailler" in text for text in chat.texts())
+    assert "un problème" in chat.last.text  # the old question stays on screen above it
+    await chat.tap("26 à 49 ans")
+    assert "plus valable" in chat.alerts[-1]
+    assert any("droit de travailler" in text for text in chat.texts())
+    await chat.tap("Oui")
+    draft = bot.store.active_application(CANDIDATE_ID)
+    assert draft is not None and draft.answers["age"] == "26_49"
+    assert draft.answers["droit_travail"] == "oui"

@@ -74,6 +74,22 @@ class BotProcess:
         rows = self.query(f"SELECT answers, state FROM applications WHERE user_id = {USER}")
         return repr(rows)
 
+    def progress(self) -> str:
+        """Where the person is and her answers, read in one statement: two reads could fall
+        on both sides of a commit and see a step that was not reached yet."""
+        sql = (
+            "SELECT (SELECT step FROM conversations WHERE user_id = {u}), "
+            "(SELECT group_concat(answers || state) FROM applications WHERE user_id = {u})"
+        )
+        return repr(self.query(sql.format(u=USER)))
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The end of the last run's log, for a failure's message."""
+        log = self.cwd / f"run-{getattr(self, 'runs', 0):02d}.log"
+        if not log.exists():
+            return ""
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
 
 def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
     deadline = time.monotonic() + seconds
@@ -100,7 +116,7 @@ def test_killed_at_every_step_loses_nothing_and_files_once(tmp_path: Path) -> No
         bot.start()
         try:
             for number, (action, value) in enumerate(script):
-                before = (bot.step(), bot.answered())
+                before = bot.progress()
                 if action == "tap":
                     if not wait_for(lambda v=value: _has_button(api, v, bot.step()), 10):
                         # The reply was lost with the process: ask again, as a person would.
@@ -123,8 +139,9 @@ def test_killed_at_every_step_loses_nothing_and_files_once(tmp_path: Path) -> No
                 kills += 1
                 bot.start()
                 if number > 0:
-                    assert wait_for(lambda b=before: (bot.step(), bot.answered()) != b), (
-                        f"step {number} ({value}) was lost"
+                    assert wait_for(lambda b=before: bot.progress() != b), (
+                        f"step {number} ({value}) was lost",
+                        bot.log_tail(),
                     )
             assert wait_for(
                 lambda: (

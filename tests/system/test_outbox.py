@@ -26,7 +26,11 @@ def _tap(api: LocalBotApi, chat_id: int, label: str, bot: BotProcess | None = No
             return False
         return True
 
-    assert wait_for(shown), (label, [m.text[-80:] for m in api.messages(chat_id)][-3:])
+    assert wait_for(shown), (
+        label,
+        [m.text[-80:] for m in api.messages(chat_id)][-3:],
+        bot.log_tail() if bot is not None else "",
+    )
     message_id, data = api.find_button(chat_id, label)
     api.callback_update(chat_id, message_id, data)
 
@@ -35,7 +39,7 @@ def _play_to_summary(api: LocalBotApi, bot: BotProcess) -> None:
     api.text_update(USER, "/start")
     assert wait_for(lambda: bot.step() is not None)
     for action, value in [*PROBABLE, ("tap", "Continuer"), *AFTER_VERDICT]:
-        before = (bot.step(), bot.answered())
+        before = bot.progress()
         if action == "tap":
             _tap(api, USER, value, bot)
         elif action == "contact":
@@ -43,7 +47,7 @@ def _play_to_summary(api: LocalBotApi, bot: BotProcess) -> None:
         else:
             api.text_update(USER, value)
         # One answer at a time, as a person reads the next question before answering it.
-        assert wait_for(lambda b=before: (bot.step(), bot.answered()) != b), value
+        assert wait_for(lambda b=before: bot.progress() != b), (value, bot.log_tail())
 
 
 def _texts(api: LocalBotApi, chat_id: int) -> list[str]:
