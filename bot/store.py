@@ -60,6 +60,7 @@ migrations(name="0014_state_changes_index")(staff_tables.migrate_state_changes_i
 migrations(name="0015_followup_reason")(referrers_tables.migrate_followup_reason)
 migrations(name="0016_latin_names")(journey_tables.migrate_latin_names)
 migrations(name="0017_outbox_claims")(outbox_tables.migrate_claims)
+migrations(name="0018_update_inbox")(reliability.migrate_inbox)
 
 
 class Store(

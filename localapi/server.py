@@ -53,6 +53,13 @@ def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
     return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: a bot opening dozens of connections at once would
+    # see most of them refused and retried a second later, which Telegram never does.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class LocalBotApiServer:
     """Serves a :class:`LocalBotApi` over real HTTP (``/bot<token>/<method>``) on localhost."""
 
@@ -64,8 +71,7 @@ class LocalBotApiServer:
         self.api = api
         self.delay = delay
         api.queue_updates = True
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), self._handler_class())
         self._thread: threading.Thread | None = None
 
     @property

@@ -88,7 +88,8 @@ class CandidateStore(StoreBase):
         return language
 
     def set_language(self, user_id: int, language: str) -> None:
-        with self.transaction():
+        # A preference, like a draft's answers: no wait for the disk (see draft_transaction).
+        with self.draft_transaction():
             self.ensure_user(user_id)
             self.db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
         self.forget("language", user_id)

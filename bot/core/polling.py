@@ -1,21 +1,25 @@
-"""Exactly-once processing of updates, and long polling that acknowledges only what is done.
+"""Exactly-once processing of updates, and long polling that loses none.
 
 python-telegram-bot's own updater acknowledges a batch of updates (the next getUpdates'
-`offset`) before processing it, so a crash loses them. Here updates are processed side by
-side (bot/core/processor.py) and the offset only moves past updates that are all finished and
-recorded in SQLite (a low-water mark); after a crash Telegram redelivers the rest, and an
-update already recorded is skipped (`TremplinApplication.process_update`). At start nothing
-is assumed: Telegram sends everything not yet acknowledged.
+`offset`) before processing it, so a crash loses them. Here each batch is written to the
+inbox (a SQLite table, synced) before the next getUpdates acknowledges it; updates are then
+processed side by side (bot/core/processor.py) and leave the inbox once finished. After a
+crash the next start processes what is left in the inbox first; an update already recorded
+as processed is skipped (`TremplinApplication.process_update`), so processing it twice
+changes nothing. Acknowledged at once, Telegram sends only news: the long poll waits for
+them instead of bringing back, again and again, updates still being processed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import sqlite3
 from collections import deque
+from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
@@ -23,6 +27,7 @@ from telegram.ext import Application
 
 from bot.core.services import services
 from bot.core.telegram_bot import TremplinBot
+from bot.core.updates import parse_update
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +35,7 @@ POLL_TIMEOUT = 20  # seconds a getUpdates call may wait for news
 MAX_BACKOFF = 30
 FETCH_LIMIT = 100  # updates per getUpdates (Telegram's maximum)
 MAX_UNFINISHED = 1000  # updates fetched and not finished before fetching waits
-# Seconds before fetching again when only updates still running came back: Telegram answers
-# at once while any update is unacknowledged, so a long poll is not possible then; each
-# fetch is a round trip anyway, this only keeps a Bot API next door from spinning.
-BUSY_POLL_WAIT = 0.01
-PASSED_KEPT = 1000  # ids remembered after the offset passed them
+SEEN_KEPT = 5000  # ids of dispatched updates remembered, to drop a batch sent again
 SHUTDOWN_GRACE = 20  # seconds the updates under way get to finish at shutdown
 
 
@@ -70,67 +71,44 @@ class TremplinApplication(Application):  # type: ignore[type-arg]
                 log.error("update %s not recorded: %s", update.update_id, error)
 
 
-class _Acknowledgements:
-    """Updates fetched and not yet acknowledged, in arrival order, each running or done.
+class _Seen:
+    """Ids of the updates dispatched lately (running or done): a batch that comes again (its
+    acknowledgement was lost with a crash, say) is not even parsed."""
 
-    Telegram acknowledges by offset (every update before it), so the offset is the first
-    update, in arrival order, that is not finished yet (a low-water mark): a crash loses none,
-    and what comes again is skipped here (running or done) or by the processed record."""
-
-    def __init__(self) -> None:
-        self.fetched: dict[int, bool] = {}  # update id -> finished, in arrival order
-        # Finished and passed by the offset, but a getUpdates sent before may still bring
-        # them: the last ones are remembered too.
-        self.passed: deque[int] = deque(maxlen=PASSED_KEPT)
-        self._passed: set[int] = set()
-        self.after_last: int | None = None  # the offset once everything is finished
-        self.progress = asyncio.Event()
+    def __init__(self, kept: int = SEEN_KEPT) -> None:
+        self._order: deque[int] = deque()
+        self._ids: set[int] = set()
+        self.kept = kept
 
     def __contains__(self, update_id: object) -> bool:
-        """Fetched already: running, or done (acknowledged or not)."""
-        return update_id in self.fetched or update_id in self._passed
+        return update_id in self._ids
 
-    def offset(self) -> int | None:
-        while self.fetched:
-            first, finished = next(iter(self.fetched.items()))
-            if not finished:
-                return first
-            del self.fetched[first]
-            if len(self.passed) == self.passed.maxlen:
-                self._passed.discard(self.passed[0])
-            self.passed.append(first)
-            self._passed.add(first)
-        return self.after_last
-
-    def arrived(self, update_id: int) -> bool:
-        """False when this update was fetched already (running, or done)."""
-        if update_id in self:
-            return False
-        self.fetched[update_id] = False
-        self.after_last = update_id + 1
-        return True
-
-    def finished(self, update_id: int) -> None:
-        if update_id in self.fetched:
-            self.fetched[update_id] = True
-        self.progress.set()
-
-    def unfinished(self) -> int:
-        return sum(1 for done in self.fetched.values() if not done)
+    def add(self, update_id: int) -> None:
+        if update_id in self._ids:
+            return
+        self._order.append(update_id)
+        self._ids.add(update_id)
+        while len(self._order) > self.kept:
+            self._ids.discard(self._order.popleft())
 
 
 async def poll(application: Application, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
-    """Fetch updates and hand each to the update processor (side by side across chats, in
-    order within a chat: bot/core/processor.py) until `stop` is set; then let those running
-    finish."""
+    """Fetch updates, keep them in the inbox, acknowledge them, and hand each to the update
+    processor (side by side across chats, in order within a chat: bot/core/processor.py)
+    until `stop` is set; then let those running finish. At start, what a previous run left
+    unfinished in the inbox is processed first."""
     processor = application.update_processor
-    acks = _Acknowledgements()
     bot = application.bot
+    store = services(application).store
+    seen = _Seen()
     if isinstance(bot, TremplinBot):
-        bot.watch(skip_update_ids=acks)  # fetched again: not even parsed
+        bot.watch(skip_update_ids=seen)  # fetched again: not even parsed
     tasks: set[asyncio.Task[None]] = set()
+    finished: list[int] = []  # done since the inbox was last written: their rows go then
+    progress = asyncio.Event()
 
     def dispatch(update: Update) -> None:
+        seen.add(update.update_id)
         task = asyncio.create_task(
             processor.process_update(update, application.process_update(update))
         )
@@ -138,24 +116,30 @@ async def poll(application: Application, stop: asyncio.Event) -> None:  # type: 
 
         def done(task: asyncio.Task[None]) -> None:
             tasks.discard(task)
-            acks.finished(update.update_id)
-            if not task.cancelled() and task.exception() is not None:
+            if task.cancelled():
+                return  # not finished: it stays in the inbox for the next start
+            finished.append(update.update_id)
+            progress.set()
+            if task.exception() is not None:
                 log.error("update %s failed: %s", update.update_id, type(task.exception()).__name__)
 
         task.add_done_callback(done)
 
+    for body in store.unfinished_updates():
+        dispatch(parse_update(json.loads(body), bot))
+    if tasks:
+        log.info("%d update(s) left unfinished by the last run: processed again", len(tasks))
+
+    offset: int | None = None
     backoff = 1.0
     try:
         while not stop.is_set():
-            acks.progress.clear()
-            fetch = asyncio.ensure_future(
-                application.bot.get_updates(
-                    offset=acks.offset(),
-                    timeout=POLL_TIMEOUT,
-                    limit=FETCH_LIMIT,
-                    allowed_updates=Update.ALL_TYPES,
-                )
-            )
+            if len(tasks) >= MAX_UNFINISHED:
+                # Memory stays bounded: Telegram keeps the rest until one finishes.
+                progress.clear()
+                await progress.wait()
+                continue
+            fetch = asyncio.ensure_future(_fetch(bot, offset))
             stopping = asyncio.ensure_future(stop.wait())
             done, _ = await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
             if fetch not in done:
@@ -165,7 +149,7 @@ async def poll(application: Application, stop: asyncio.Event) -> None:  # type: 
                 break
             stopping.cancel()
             try:
-                updates = fetch.result()
+                fetched, highest = fetch.result()
             except TimedOut:
                 continue
             except (InvalidToken, Conflict):
@@ -178,26 +162,56 @@ async def poll(application: Application, stop: asyncio.Event) -> None:  # type: 
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
-            fresh = [update for update in updates if acks.arrived(update.update_id)]
-            for update in fresh:
+            fresh = [(update, raw) for update, raw in fetched if update.update_id not in seen]
+            done_ids, finished[:] = list(finished), []
+            try:
+                # On disk before the next getUpdates acknowledges them.
+                store.keep_updates(
+                    [(u.update_id, json.dumps(raw, ensure_ascii=False)) for u, raw in fresh],
+                    done_ids,
+                )
+            except sqlite3.Error as error:
+                # Not acknowledged: Telegram sends them again once the disk is back.
+                finished.extend(done_ids)
+                log.error("updates not kept (%s); fetching them again", error)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            if highest is not None:
+                offset = highest + 1
+            for update, _ in fresh:
                 dispatch(update)
-            if len(tasks) >= MAX_UNFINISHED:
-                await acks.progress.wait()  # memory stays bounded: wait until one finishes
-            elif not fresh and tasks:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(acks.progress.wait(), BUSY_POLL_WAIT)
     finally:
         if tasks:
-            # Let the updates under way finish (they are not acknowledged otherwise, and
-            # would come again after the restart anyway).
+            # Let the updates under way finish (cancelled ones stay in the inbox).
             _, late = await asyncio.wait(set(tasks), timeout=SHUTDOWN_GRACE)
             for task in late:
                 task.cancel()
-        offset = acks.offset()
+            await asyncio.gather(*late, return_exceptions=True)
+        with contextlib.suppress(sqlite3.Error):
+            store.keep_updates([], finished)
         if offset is not None:
-            # Acknowledge what finished, so that the next start does not fetch it again.
+            # Acknowledge the last batch, so that the next start does not fetch it again.
             with contextlib.suppress(TelegramError):
-                await application.bot.get_updates(offset=offset, timeout=0, limit=1)
+                await bot.get_updates(offset=offset, timeout=0, limit=1)
+
+
+async def _fetch(
+    bot: Any, offset: int | None
+) -> tuple[list[tuple[Update, dict[str, Any]]], int | None]:
+    """A long poll: Telegram answers as soon as there is news, or after POLL_TIMEOUT."""
+    arguments: dict[str, Any] = {
+        "offset": offset,
+        "timeout": POLL_TIMEOUT,
+        "limit": FETCH_LIMIT,
+        "allowed_updates": list(Update.ALL_TYPES),
+    }
+    if isinstance(bot, TremplinBot):
+        return await bot.fetch_updates(**arguments)
+    # Another Bot (tests may give one): no raw JSON, so the inbox keeps its dict form.
+    updates = await bot.get_updates(**arguments)
+    highest = max((update.update_id for update in updates), default=None)
+    return [(update, update.to_dict()) for update in updates], highest
 
 
 async def run(application: Application) -> None:  # type: ignore[type-arg]

@@ -46,10 +46,40 @@ def migrate_processed_updates(db: Database) -> None:
     )
 
 
+def migrate_inbox(db: Database) -> None:
+    """0018: updates fetched from Telegram and not finished yet, kept before they are
+    acknowledged (bot/core/polling.py): Telegram then sends only news, and a restart
+    processes what a crash interrupted."""
+    db.execute(
+        """
+        CREATE TABLE inbox (
+            update_id INTEGER PRIMARY KEY,
+            body TEXT NOT NULL               -- the update's JSON, as Telegram sent it
+        )"""
+    )
+
+
 class ReliabilityStore(StoreBase):
     """Processed updates, blocked users, group notices, retention and backups."""
 
     # -- updates -------------------------------------------------------------------------
+
+    def keep_updates(self, fetched: list[tuple[int, str]], finished: list[int]) -> None:
+        """Fetched updates on disk (synced: once acknowledged, Telegram never sends them
+        again), and those finished since the last call deleted, in one transaction."""
+        with self.transaction():
+            if finished:
+                self.db.conn.executemany(
+                    "DELETE FROM inbox WHERE update_id = ?", [(i,) for i in finished]
+                )
+            if fetched:
+                self.db.conn.executemany(
+                    "INSERT OR IGNORE INTO inbox (update_id, body) VALUES (?, ?)", fetched
+                )
+
+    def unfinished_updates(self) -> list[str]:
+        """The inbox: updates a previous run fetched and did not finish, in arrival order."""
+        return [row[0] for row in self.db.execute("SELECT body FROM inbox ORDER BY update_id")]
 
     # -- blocked users -------------------------------------------------------------------
 

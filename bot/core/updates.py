@@ -28,14 +28,33 @@ MESSAGE_KINDS = (
 ENVELOPE = ("message_id", "date", "chat", "from", "message_thread_id", "sender_chat")
 
 
+def parse_update(data: dict[str, Any], bot: Bot) -> Update:
+    """The update in `data`, parsed once; when python-telegram-bot cannot read it, the part
+    of it that it can (see `readable`)."""
+    try:
+        return Update.de_json(data, bot)
+    except Exception as error:  # any shape a server sends: never stop the others
+        _unreadable(data, error)
+    return Update.de_json(_fallback(data, bot), bot)
+
+
 def readable(data: dict[str, Any], bot: Bot) -> dict[str, Any]:
     """`data` itself when python-telegram-bot can read it, else the part of it that it can."""
     try:
         Update.de_json(data, bot)
         return data
     except Exception as error:  # any shape a server sends: never stop the others
-        # By type only: the update holds personal data.
-        log.warning("update %s could not be read (%s)", data.get("update_id"), type(error).__name__)
+        _unreadable(data, error)
+    return _fallback(data, bot)
+
+
+def _unreadable(data: dict[str, Any], error: Exception) -> None:
+    # By type only: the update holds personal data.
+    log.warning("update %s could not be read (%s)", data.get("update_id"), type(error).__name__)
+
+
+def _fallback(data: dict[str, Any], bot: Bot) -> dict[str, Any]:
+    """What every message has (chat, sender, date), or the bare update id."""
     fallback: dict[str, Any] = {"update_id": data.get("update_id", 0)}
     for kind in MESSAGE_KINDS:
         message = data.get(kind)
