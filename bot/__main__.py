@@ -37,7 +37,7 @@ EXIT_PIPE_CLOSED = 128 + 13  # what a shell reports for a command ended by SIGPI
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Tremplin : le robot Telegram d'Initiatives Solidaires.",
+        description="Tremplin : le robot Telegram qui oriente vers un chantier d'insertion.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_commands(

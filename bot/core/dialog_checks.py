@@ -3,6 +3,7 @@ missing message), and when an edit made while the bot runs must wait for a resta
 
 from __future__ import annotations
 
+from bot.core.dialog_files import placeholder_problems
 from bot.core.dialog_types import (
     APPLICATION_STATES,
     CONSENTS,
@@ -26,6 +27,9 @@ def cross_checks(dialogs: Dialogs) -> list[str]:
         seen.add(step.id)
         if step.section not in section_ids:
             problems.append(f"{where}: unknown section {step.section!r}")
+        # {latin}: the Latin form proposed (bot/core/dialog_views.py); else the structure's.
+        for text in (step.text, step.hint, step.summary, step.short):
+            problems.extend(f"{where}: {p}" for p in placeholder_problems(text or "", {"latin"}))
         if step.kind in ("choice", "verdict", "slot") and not step.options:
             problems.append(f"{where}: a {step.kind} step needs options")
         option_ids = [o.id for o in (*step.options, *step.quick)]

@@ -96,7 +96,7 @@ async def test_a_refusal_says_the_session_is_cancelled_and_the_commands_agree(
     assert APPLY_AGAIN in rdv and APPLY_AGAIN in status
     # /start says it the same way, then welcomes a new application.
     assert start[0].endswith("Vous pouvez faire une nouvelle candidature.")
-    assert start[1].startswith("Bonjour, je suis le robot d'Initiatives Solidaires")
+    assert start[1].startswith("Bonjour, je suis un robot : ici, c'est Initiatives Solidaires")
     # Said once: a sweep of what is owed, and a restart, send nothing more.
     await bot.restart()
     job = bot.application.job_queue.get_jobs_by_name("outbox:sweep")[0]  # type: ignore[attr-defined]
