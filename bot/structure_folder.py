@@ -129,8 +129,8 @@ def structure_texts(directory: Path) -> list[str]:
 
 def write_catalogs(settings: Settings) -> list[str]:
     """`TREMPLIN_DIALOGS/locales/<language>/LC_MESSAGES/messages.po` for every shipped
-    language: the folder's texts the shipped catalog lacks (or leaves untranslated), with the
-    translations already written there kept. Returns the lines to print."""
+    language: the folder's texts the shipped catalog lacks, with the translations already
+    written there kept. Returns the lines to print."""
     directory = settings.dialogs_dir
     if directory.resolve() == shipped_folder("dialogs").resolve():
         return ["The shipped dialogs use the shipped catalogs: run `make locales` instead."]
@@ -144,9 +144,8 @@ def write_catalogs(settings: Settings) -> list[str]:
         catalog = Catalog(locale=language, project="Tremplin", fuzzy=False)
         untranslated = 0
         for text in texts:
-            message = shipped.get(text)
-            if message is not None and (message.string or language == "fr"):
-                continue  # the shipped catalog has it
+            if shipped.get(text) is not None:
+                continue  # the shipped catalog has it (staff's texts may stay French)
             old = before.get(text) if before is not None else None
             string = old.string if old is not None and isinstance(old.string, str) else ""
             catalog.add(text, string)

@@ -52,8 +52,10 @@ def missing_translations(settings: Settings, texts: Iterable[str]) -> list[str]:
     texts: `python -m bot catalogs`); in a language other than French, texts not translated
     yet. Each feature checks its own dialogs' texts."""
     problems: list[str] = []
-    run = "make locales" if settings.dialogs_dir == shipped_folder("dialogs") else (
-        "python -m bot catalogs"
+    run = (
+        "make locales"
+        if settings.dialogs_dir == shipped_folder("dialogs")
+        else ("python -m bot catalogs")
     )
     for language, layers in languages_of(settings).items():
         for text in dict.fromkeys(texts):
