@@ -20,7 +20,6 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import write_po
 
 from bot.core.catalogs import read_catalog
-from bot.core.i18n import extract_toml
 from bot.core.settings import Settings, shipped_folder
 
 # structure.toml of a new folder: every field that names the structure is empty, each with
@@ -120,7 +119,7 @@ def structure_texts(directory: Path) -> list[str]:
     texts: list[str] = []
     for path in sorted(directory.glob("*.toml")):
         for _line, message, _comments, _context in extract_from_file(
-            extract_toml, str(path), keywords={"_": None}
+            "bot.core.i18n:extract_toml", str(path), keywords={"_": None}
         ):
             if isinstance(message, str) and message:
                 texts.append(message)
