@@ -122,6 +122,11 @@ def go_live_gaps(
         )
     if not structure.hours:
         gaps.append("structure.toml: hours are empty. Candidates do not know when to come.")
+    if not structure.qpv_postcodes:
+        gaps.append(
+            "structure.toml: [area] qpv_postcodes is empty. The priority-area criterion (QPV) "
+            "is never suggested; list the postcodes that have one (sig.ville.gouv.fr)."
+        )
     if not staff_ids:
         gaps.append(
             "TREMPLIN_STAFF_IDS is empty: nobody can open the queue, decide on an application "
