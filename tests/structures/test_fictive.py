@@ -231,3 +231,35 @@ def test_no_digits_of_the_shipped_departement_in_the_test_data() -> None:
     """The test above can only catch a leftover "93" if its own data holds none."""
     for path in FICTIVE.glob("*.toml"):
         assert not re.search("93", path.read_text(encoding="utf-8")), path
+
+
+async def test_an_edited_structure_is_named_from_the_next_message(tmp_path: Path) -> None:
+    """structure.toml changed while the bot runs: the texts name the new structure at once
+    (the bot reads its dialogs again at each update), in every language."""
+    folder = tmp_path / "dialogs"
+    shutil.copytree(PROJECT_ROOT / "dialogs", folder)
+    harness = Bot(
+        settings=make_settings(tmp_path, TREMPLIN_DIALOGS=str(folder)),
+        api=LocalBotApi(),
+        clock=Clock(),
+    )
+    await harness.start()
+    try:
+        chat = harness.chat(language_code="ar")
+        await chat.send("/start")
+        assert "Initiatives Solidaires" in chat.texts()[-2]
+        structure = folder / "structure.toml"
+        text = structure.read_text(encoding="utf-8")
+        structure.write_text(
+            text.replace(
+                'name = "Initiatives Solidaires"', 'name = "Atelier Fictif de Test"'
+            ).replace('city = "Aubervilliers"', 'city = "Villefictive-sur-Test"'),
+            encoding="utf-8",
+        )
+        other = harness.chat(1002, "Binta", language_code="ar")
+        await other.send("/start")
+        welcome = other.texts()[-2]
+        assert "Atelier Fictif de Test" in welcome and "Villefictive-sur-Test" in welcome
+        assert "Initiatives Solidaires" not in welcome and "Aubervilliers" not in welcome
+    finally:
+        await harness.stop()
