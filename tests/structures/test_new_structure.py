@@ -120,3 +120,12 @@ def test_the_time_zone_comes_from_the_structure_unless_the_settings_say(tmp_path
     check = _bot(tmp_path, "check", TREMPLIN_DIALOGS=str(folder))
     assert check.returncode == 1
     assert "structure.toml: timezone: 'Mars/Olympus' is not a time zone name" in check.stdout
+
+
+def test_every_placeholder_of_the_structure_has_a_value() -> None:
+    from bot.core.dialog_files import IDENTITY_PLACEHOLDERS
+    from bot.core.dialogs import load_dialogs
+
+    structure = load_dialogs(PROJECT_ROOT / "dialogs").structure
+    assert set(structure.identity()) == IDENTITY_PLACEHOLDERS
+    assert all(structure.identity().values())
