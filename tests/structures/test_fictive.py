@@ -263,3 +263,37 @@ async def test_an_edited_structure_is_named_from_the_next_message(tmp_path: Path
         assert "Initiatives Solidaires" not in welcome and "Aubervilliers" not in welcome
     finally:
         await harness.stop()
+
+
+async def test_a_new_prefix_keeps_the_numbers_already_given(tmp_path: Path) -> None:
+    """reference_prefix changed: new applications take it, the count goes on, and the
+    numbers already given still open their card."""
+    from tests.journeys import file_as
+
+    folder = tmp_path / "dialogs"
+    shutil.copytree(PROJECT_ROOT / "dialogs", folder)
+    harness = Bot(
+        settings=make_settings(tmp_path, TREMPLIN_DIALOGS=str(folder)),
+        api=LocalBotApi(),
+        clock=Clock(),
+    )
+    harness.api.known_chat(STAFF_ID)
+    await harness.start()
+    try:
+        await file_as(harness, 2001, "Awa", "Diallo")
+        structure = folder / "structure.toml"
+        structure.write_text(
+            structure.read_text(encoding="utf-8").replace(
+                'reference_prefix = "IS"', 'reference_prefix = "AB"'
+            ),
+            encoding="utf-8",
+        )
+        await file_as(harness, 2002, "Binta", "Camara")
+        assert [a.reference for a in harness.store.applications_of(2002)] == ["AB-2026-0002"]
+        staff = nadia(harness)
+        await staff.send("/dossier IS-2026-0001")
+        assert staff.last.text.startswith("📋 Candidature IS-2026-0001 · Awa Diallo")
+        await staff.send("/dossier")
+        assert "/dossier AB-2026-0001" in staff.last.text  # the example takes the new prefix
+    finally:
+        await harness.stop()
