@@ -37,7 +37,7 @@ EXIT_PIPE_CLOSED = 128 + 13  # what a shell reports for a command ended by SIGPI
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Tremplin : le robot Telegram d'Initiatives Solidaires.",
+        description="Tremplin : le robot Telegram qui oriente vers un chantier d'insertion.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_commands(
@@ -74,6 +74,26 @@ def _parser() -> argparse.ArgumentParser:
             "SQLite's integrity_check on a database file (a backup, say). Exit 1 on problems.",
             handler=_check,
             args=(arg("--database", type=Path, help="a SQLite file to check"),),
+        ),
+        Command(
+            "new-structure",
+            help="write a starting folder of dialogs for another structure",
+            description="Write DIR: a copy of the shipped dialogs where everything that names "
+            "the structure (structure.toml: name, town, address, reference prefix, département, "
+            "postcodes, partners) is empty, each field with a comment saying what to write. "
+            "Then point TREMPLIN_DIALOGS at DIR, and `check` says what is left to fill.",
+            handler=_new_structure,
+            args=(arg("directory", type=Path, metavar="DIR", help="a new or empty folder"),),
+        ),
+        Command(
+            "catalogs",
+            help="write the catalogs of the texts a structure's dialogs add",
+            description="For the folder TREMPLIN_DIALOGS points at: write "
+            "locales/<language>/LC_MESSAGES/messages.po inside it, with every text of its "
+            "dialogs that the shipped catalogs do not translate (its workshops, its partners, "
+            "a question it changed), keeping the translations already written. Translate the "
+            "empty msgstr lines; the bot reads these catalogs before the shipped ones.",
+            handler=_catalogs,
         ),
         Command(
             "doctor",
@@ -268,6 +288,27 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_PROBLEMS
     print("OK: dialogs, catalogs" + (" and database" if args.database else "") + " are valid.")
+    return 0
+
+
+def _new_structure(args: argparse.Namespace) -> int:
+    from bot.structure_folder import new_structure
+
+    try:
+        lines = new_structure(args.directory)
+    except (FileExistsError, OSError) as error:
+        print(f"tremplin: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    for line in lines:
+        print(line)
+    return 0
+
+
+def _catalogs(args: argparse.Namespace) -> int:
+    from bot.structure_folder import write_catalogs
+
+    for line in write_catalogs(load_settings()):
+        print(line)
     return 0
 
 

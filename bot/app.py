@@ -47,7 +47,9 @@ def build_application(
     Every feature's `dialogs/*.toml` is read and validated first: DialogError lists every
     problem of every file (the bot does not start on broken dialogs). While it runs, each
     file is read again when it changes (bot.core.dialog_files)."""
-    i18n.setup(settings.locales_dir, timezone=settings.timezone)
+    i18n.setup(
+        settings.locales_dir, timezone=settings.timezone, extra=settings.structure_locales_dir
+    )
     start_all(settings.dialogs_dir, (f for feature in FEATURES for f in feature.dialog_files))
     dialogs = JOURNEY.live(settings.dialogs_dir)
     store = store or Store.open(settings.database, clock=clock, backups=settings.backup_plan)

@@ -66,13 +66,12 @@ def check_catalogs(settings: Settings) -> list[str]:
     if not catalogs:
         return [f"locales: no catalog in {settings.locales_dir}"]
     problems = []
-    for po_path in catalogs:
+    own = settings.structure_locales_dir
+    for po_path in [*catalogs, *(own.glob("*/LC_MESSAGES/messages.po") if own else ())]:
         try:
             read_catalog(po_path)
         except Exception as error:  # Babel raises several kinds on a broken file
-            problems.append(
-                f"locales/{po_path.parent.parent.name}: cannot read messages.po ({error})"
-            )
+            problems.append(f"{po_path}: cannot be read ({error})")
     dialogs = load_dialogs(settings.dialogs_dir)
     texts = dialogs.translatable_strings()
     problems += missing_translations(settings, texts)

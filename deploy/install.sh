@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install (or upgrade) Tremplin on a Debian 12 or 13 server, from this clone of the
 # repository. Run it again at each upgrade: it changes only what it owns and never touches
-# the settings file once it exists, nor the database.
+# the settings file once it exists (but to add TREMPLIN_DIALOGS with --dialogs when it has
+# none), nor a structure's dialogs, nor the database.
 #
 #   sudo deploy/install.sh                    the bot as tremplin.service
 #   sudo deploy/install.sh --instance NAME    a structure of tremplin@.service (NAME.env)
+#       [--dialogs DIR]                       its own dialogs folder (from `tremplin
+#                                             new-structure`), copied to /etc/tremplin/NAME
 #   deploy/install.sh --root DIR --no-system  everything under DIR, without creating the
 #                                             user or talking to systemd (to try it, tests)
 #
@@ -24,10 +27,11 @@ ROOT=""
 SYSTEM=1
 PYTHON=python3
 NAME=tremplin
+DIALOGS=""
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 usage() {
-    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
         --no-system) SYSTEM=0; shift ;;
         --python) PYTHON="${2:?--python needs a program}"; shift 2 ;;
         --instance) NAME="${2:?--instance needs a name}"; shift 2 ;;
+        --dialogs) DIALOGS="${2:?--dialogs needs a folder}"; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "install.sh: unknown option $1" >&2; usage 2 ;;
     esac
@@ -54,6 +59,9 @@ esac
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
+if [ -n "$DIALOGS" ] && [ ! -f "$DIALOGS/structure.toml" ]; then
+    fail "--dialogs $DIALOGS: no structure.toml there (write one with: tremplin new-structure DIR)"
+fi
 if [ "$SYSTEM" = 1 ] && [ "$(id -u)" -ne 0 ]; then
     fail "run it as root: sudo $0 (or --root DIR --no-system to try it elsewhere)"
 fi
@@ -126,6 +134,31 @@ fi
 chmod 0600 "$ENV_FILE"
 if [ "$SYSTEM" = 1 ]; then
     chown tremplin:tremplin "$ENV_FILE"
+fi
+
+# 4b. The structure's own dialogs (--dialogs): copied once to /etc/tremplin/NAME (readable by
+#     the bot, not writable: edit them with sudo), never overwritten; the settings point at
+#     them when they are created now.
+if [ -n "$DIALOGS" ]; then
+    OWN="$ETC/$NAME"
+    if [ -e "$OWN" ]; then
+        say "dialogs $OWN: kept as they are"
+    else
+        cp -R "$DIALOGS" "$OWN"
+        find "$OWN" -type d -exec chmod 0750 {} +
+        find "$OWN" -type f -exec chmod 0640 {} +
+        if [ "$SYSTEM" = 1 ]; then
+            chown -R root:tremplin "$OWN"
+        fi
+        say "dialogs $OWN: copied from $DIALOGS"
+    fi
+    if ! grep -q "^TREMPLIN_DIALOGS=" "$ENV_FILE"; then
+        printf '\n# The dialogs of this structure (install.sh --dialogs).\nTREMPLIN_DIALOGS=%s\n' \
+            "$OWN" >>"$ENV_FILE"
+        say "settings $ENV_FILE: TREMPLIN_DIALOGS=$OWN"
+    elif ! grep -qx "TREMPLIN_DIALOGS=$OWN" "$ENV_FILE"; then
+        say "settings $ENV_FILE: TREMPLIN_DIALOGS already names another folder (kept)"
+    fi
 fi
 
 # 5. The systemd units and 6. the command line.

@@ -230,8 +230,10 @@ class CandidateStore(StoreBase):
         *,
         fields: dict[str, Any],
         owed: Sequence[tuple[str, int]] = (),
+        reference_prefix: str = "IS",
     ) -> tuple[CandidateApplication, bool]:
-        """Turn a draft into a filed application (`nouvelle`) with a fresh reference.
+        """Turn a draft into a filed application (`nouvelle`) with a fresh reference
+        (`IS-2026-0001`: the prefix is structure.toml's `reference_prefix`).
 
         A compare-and-set on the state makes a double tap on "Envoyer" file exactly once:
         the second call finds the application already filed and returns `(it, False)`.
@@ -242,7 +244,7 @@ class CandidateStore(StoreBase):
             current = self.application(application_id)
             if current.state != State.DRAFT:
                 return current, False
-            reference = self._next_reference(now.year)
+            reference = self._next_reference(reference_prefix, now.year)
             columns = {
                 "answers": json.dumps(fields["answers"], ensure_ascii=False),
                 "criteria": json.dumps(fields["criteria"], ensure_ascii=False),
@@ -279,7 +281,8 @@ class CandidateStore(StoreBase):
             self.db.execute("DELETE FROM conversations WHERE user_id = ?", [current.user_id])
         return self.application(application_id), True
 
-    def _next_reference(self, year: int) -> str:
+    def _next_reference(self, prefix: str, year: int) -> str:
+        # One count a year whatever the prefix: a new prefix never gives a number twice.
         name = f"reference-{year}"
         self.db.execute(
             "INSERT INTO counters (name, value) VALUES (?, 1) "
@@ -287,7 +290,7 @@ class CandidateStore(StoreBase):
             [name],
         )
         value = self.db.execute("SELECT value FROM counters WHERE name = ?", [name]).fetchone()[0]
-        return f"IS-{year}-{value:04d}"
+        return f"{prefix}-{year}-{value:04d}"
 
     def change_state(
         self, application_id: int, *, expected: str, new: str, actor: str, note: str | None = None

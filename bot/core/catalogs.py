@@ -11,27 +11,59 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-from bot.core.settings import Settings
+from bot.core.settings import Settings, shipped_folder
+
+
+class Layers:
+    """One language's catalogs: a structure's own (TREMPLIN_DIALOGS/locales/, when it has
+    one) over the shipped one. A text is in it when either has it, translated when either
+    translates it (the bot reads them in that order: bot/core/i18n.py)."""
+
+    def __init__(self, catalogs: list[Catalog]) -> None:
+        self.catalogs = catalogs
+
+    def has(self, text: str) -> bool:
+        return any(catalog.get(text) is not None for catalog in self.catalogs)
+
+    def translated(self, text: str) -> bool:
+        return any(
+            (message := catalog.get(text)) is not None and bool(message.string)
+            for catalog in self.catalogs
+        )
+
+
+def languages_of(settings: Settings) -> dict[str, Layers]:
+    """Each language's catalogs, the structure's own first (unreadable ones left out: they
+    are reported once by `check_catalogs`)."""
+    found: dict[str, list[Catalog]] = {}
+    folders = [settings.structure_locales_dir, settings.locales_dir]
+    for folder in (f for f in folders if f is not None):
+        for po_path in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
+            try:
+                catalog = read_catalog(po_path)
+            except Exception:  # reported once by check_catalogs
+                continue
+            found.setdefault(po_path.parent.parent.name, []).append(catalog)
+    return {language: Layers(found[language]) for language in sorted(found)}
 
 
 def missing_translations(settings: Settings, texts: Iterable[str]) -> list[str]:
-    """Texts missing from a catalog (run `make locales` after a change); in a language other
-    than French, texts not translated yet. Each feature checks its own dialogs' texts."""
+    """Texts missing from a catalog (run `make locales` after a change; a structure's own
+    texts: `python -m bot catalogs`); in a language other than French, texts not translated
+    yet. Each feature checks its own dialogs' texts."""
     problems: list[str] = []
-    for po_path in sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po")):
-        language = po_path.parent.parent.name
-        try:
-            catalog = read_catalog(po_path)
-        except Exception:  # reported once by check_catalogs
-            continue
+    run = (
+        "make locales"
+        if settings.dialogs_dir == shipped_folder("dialogs")
+        else ("python -m bot catalogs")
+    )
+    for language, layers in languages_of(settings).items():
         for text in dict.fromkeys(texts):
-            message = catalog.get(text)
-            if message is None:
+            if not layers.has(text):
                 problems.append(
-                    f"locales/{language}: missing translation for {text[:60]!r} "
-                    "(run `make locales`)"
+                    f"locales/{language}: missing translation for {text[:60]!r} (run `{run}`)"
                 )
-            elif language != "fr" and not message.string:
+            elif language != "fr" and not layers.translated(text):
                 problems.append(f"locales/{language}: {text[:60]!r} is not translated yet")
     return problems
 
@@ -66,20 +98,14 @@ def language_problems(
     problems: list[str] = []
     wanted = list(dict.fromkeys(candidate_texts))
     buttons = set(button_labels)
-    for po_path in sorted(settings.locales_dir.glob("*/LC_MESSAGES/messages.po")):
-        language = po_path.parent.parent.name
+    for language, layers in languages_of(settings).items():
         if language == "fr":
-            continue
-        try:
-            catalog = read_catalog(po_path)
-        except Exception:  # reported once by check_catalogs
             continue
         where = f"locales/{language}"
         for text in wanted:
-            message = catalog.get(text)
-            if message is not None and not message.string:
+            if layers.has(text) and not layers.translated(text):
                 problems.append(f"{where}: {text[:60]!r} is not translated yet")
-        for message in catalog:
+        for message in (m for catalog in layers.catalogs for m in catalog):
             if not isinstance(message.id, str) or not isinstance(message.string, str):
                 continue  # plural forms: none in this project
             if not message.id or not message.string:

@@ -3,6 +3,7 @@ missing message), and when an edit made while the bot runs must wait for a resta
 
 from __future__ import annotations
 
+from bot.core.dialog_files import placeholder_problems
 from bot.core.dialog_types import (
     APPLICATION_STATES,
     CONSENTS,
@@ -26,6 +27,9 @@ def cross_checks(dialogs: Dialogs) -> list[str]:
         seen.add(step.id)
         if step.section not in section_ids:
             problems.append(f"{where}: unknown section {step.section!r}")
+        # {latin}: the Latin form proposed (bot/core/dialog_views.py); else the structure's.
+        for text in (step.text, step.hint, step.summary, step.short):
+            problems.extend(f"{where}: {p}" for p in placeholder_problems(text or "", {"latin"}))
         if step.kind in ("choice", "verdict", "slot") and not step.options:
             problems.append(f"{where}: a {step.kind} step needs options")
         option_ids = [o.id for o in (*step.options, *step.quick)]
@@ -118,6 +122,11 @@ def go_live_gaps(
         )
     if not structure.hours:
         gaps.append("structure.toml: hours are empty. Candidates do not know when to come.")
+    if not structure.qpv_postcodes:
+        gaps.append(
+            "structure.toml: [area] qpv_postcodes is empty. The priority-area criterion (QPV) "
+            "is never suggested; list the postcodes that have one (sig.ville.gouv.fr)."
+        )
     if not staff_ids:
         gaps.append(
             "TREMPLIN_STAFF_IDS is empty: nobody can open the queue, decide on an application "

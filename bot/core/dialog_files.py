@@ -35,6 +35,12 @@ P = ParamSpec("P")
 # Ids travel in callback data (64 bytes at most): keep them short and plain.
 ID_PATTERN = re.compile(r"^[a-z0-9_]{1,20}$")
 ID_RULE = "must be 1-20 characters among a-z, 0-9 and _"
+# What names the structure in a text, allowed in every text: `_()` fills these in from
+# structure.toml (bot/core/i18n.py), so a catalog is translated once for every structure
+# ("Ici, c'est {structure}, à {city}.").
+IDENTITY_PLACEHOLDERS = frozenset(
+    {"structure", "short_name", "city", "department", "postcode", "prefix"}
+)
 
 
 class DialogError(ValueError):
@@ -102,8 +108,11 @@ def id_problem(value: object) -> str | None:
 
 def placeholder_problems(text: str, allowed: Collection[str]) -> list[str]:
     """What is wrong with the `str.format` placeholders of `text` (`{name}`), given the
-    names the code fills in: each unknown one, or a brace left open. Empty: `.format` of
-    `text` with the allowed names cannot fail."""
+    names the code fills in (and the structure's, IDENTITY_PLACEHOLDERS, filled by `_()`):
+    each unknown one, or a brace left open. Empty: `.format` of `text` with the allowed
+    names cannot fail."""
+    own = sorted(allowed)
+    allowed = {*allowed, *IDENTITY_PLACEHOLDERS}
     try:
         fields = [name for _, name, _, _ in Formatter().parse(text) if name is not None]
     except ValueError as error:  # "{" alone, "}" alone
@@ -112,7 +121,7 @@ def placeholder_problems(text: str, allowed: Collection[str]) -> list[str]:
     for name in fields:
         base = re.split(r"[.\[]", name, maxsplit=1)[0]
         if base not in allowed:
-            known = ", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none"
+            known = ", ".join(f"{{{a}}}" for a in own) or "none"
             problems.append(f"unknown placeholder {{{name}}} (allowed: {known})")
     return problems
 

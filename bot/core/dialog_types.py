@@ -3,6 +3,8 @@ criteria, flags, workshops, the structure (what `dialogs.py` reads from the TOML
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from bot.core import states
@@ -112,6 +114,21 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class PostcodeButton:
+    """A button of the postcode question (structure.toml [area] postcodes)."""
+
+    postcode: str
+    town: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.postcode} {self.town}"
+
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+@dataclass(frozen=True, slots=True)
 class Structure:
     name: str
     address: str
@@ -121,6 +138,39 @@ class Structure:
     longitude: float
     answer_within_days: int
     contacts: tuple[Contact, ...]
+    short_name: str = ""
+    city: str = ""
+    reference_prefix: str = "IS"
+    calendar_id: str = ""
+    timezone: str = DEFAULT_TIMEZONE
+    department: str = ""
+    department_code: str = ""
+    postcodes: tuple[PostcodeButton, ...] = ()
+    qpv_postcodes: frozenset[str] = frozenset()
+
+    def identity(self) -> dict[str, str]:
+        """What the texts' `{structure}`, `{city}`… stand for (dialog_files'
+        IDENTITY_PLACEHOLDERS, filled in by `_()`)."""
+        return {
+            "structure": self.name,
+            "short_name": self.short_name or self.name,
+            "city": self.city,
+            "department": self.department,
+            "postcode": self.postcodes[0].postcode if self.postcodes else "",
+            "prefix": self.reference_prefix,
+        }
+
+    @property
+    def product_id(self) -> str:
+        """The .ics PRODID: `calendar_id`, else one made of the name."""
+        return self.calendar_id or f"-//{self.name}//Tremplin//FR"
+
+    @property
+    def slug(self) -> str:
+        """The name in plain a-z, 0-9 and dashes ("initiatives-solidaires"): the domain of
+        the .ics files' UIDs."""
+        plain = unicodedata.normalize("NFKD", self.name).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "tremplin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +242,9 @@ class Dialogs:
         for workshop in self.workshops:
             texts.extend((workshop.label, workshop.work))
         texts.append(self.structure.hours)
+        # The postcode buttons ("93300 Aubervilliers") are names: never translated.
+        names = {button.label for button in self.structure.postcodes}
+        texts = [t for t in texts if t not in names]
         for contact in self.structure.contacts:
             texts.extend(t for t in (contact.name, contact.helps, contact.hours) if t)
         return [t for t in texts if t]

@@ -12,8 +12,10 @@ a restart).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.dialog_checks import cross_checks, keeps
 from bot.core.dialog_fields import read_id, read_list, read_step, read_text
@@ -28,6 +30,7 @@ from bot.core.dialog_files import (
     result,
 )
 from bot.core.dialog_types import (
+    DEFAULT_TIMEZONE,
     FLAG_EFFECTS,
     NOTE,
     PLACEHOLDERS,
@@ -36,7 +39,10 @@ from bot.core.dialog_types import (
     Dialogs,
     EligibilityRule,
     Flag,
+    Option,
+    PostcodeButton,
     Section,
+    Step,
     Structure,
     Workshop,
 )
@@ -91,6 +97,9 @@ def _parse(directory: Path) -> Loaded[Dialogs]:
         return failed(problems)
     if problems or rule is None or structure is None or diagnosis_staff is None:
         return failed(problems)
+    # The structure's postcodes: the buttons of the postcode question, the priority areas.
+    steps = tuple(_with_postcode_buttons(step, structure) for step in steps)
+    rule = replace(rule, qpv_postcodes=rule.qpv_postcodes | structure.qpv_postcodes)
     dialogs = Dialogs(
         sections=sections,
         steps=steps,
@@ -111,6 +120,15 @@ def _parse(directory: Path) -> Loaded[Dialogs]:
     )
     problems.extend(cross_checks(dialogs))
     return result(dialogs, problems)
+
+
+def _with_postcode_buttons(step: Step, structure: Structure) -> Step:
+    """The postcode question with the structure's buttons before its own ("Je ne sais pas")."""
+    if step.kind != "text" or step.validate != "postcode" or not structure.postcodes:
+        return step
+    buttons = tuple(Option(id=b.postcode, label=b.label) for b in structure.postcodes)
+    own = tuple(o for o in step.quick if o.id not in {b.id for b in buttons})
+    return replace(step, quick=(*buttons, *own), _by_id={})
 
 
 def _tables(data: dict[str, Any], key: str, file: str, problems: Problems) -> list[dict[str, Any]]:
@@ -260,6 +278,22 @@ def _counsellor_if(journey: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]]
     return tuple((str(k), tuple(v)) for k, v in raw.items())
 
 
+# The fields that name the structure, and what to write in each (said by `check` when one is
+# empty: the bot does not start until they are filled).
+IDENTITY_FIELDS: dict[str, str] = {
+    "name": "the structure's name, as candidates read it (« Ici, c'est {structure}, à {city}. »)",
+    "city": "the town candidates come to (« Pouvez-vous venir facilement à {city} ? »)",
+    "address": "the street address of the front desk, with its postcode and town",
+    "reference_prefix": "the first letters of each application's number (IS gives IS-2026-0001)",
+}
+AREA_FIELDS: dict[str, str] = {
+    "department": "the name of the département (« Seine-Saint-Denis »)",
+    "department_code": "the département's number (« 93 »)",
+}
+_PREFIX = re.compile(r"[A-Z0-9]{1,6}")
+_POSTCODE = re.compile(r"\d{5}")
+
+
 def _structure(raw: dict[str, Any]) -> Structure:
     where = "structure.toml"
     found = Problems()
@@ -273,27 +307,118 @@ def _structure(raw: dict[str, Any]) -> Structure:
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         found.add(where, "answer_within_days", "must be a whole number of days ≥ 1")
         days = 7
-    for key in ("phone", "hours"):
-        if not isinstance(raw.get(key, ""), str):
+    texts: dict[str, str] = {}
+    for key in (
+        *IDENTITY_FIELDS,
+        "phone",
+        "hours",
+        "short_name",
+        "calendar_id",
+        "timezone",
+    ):
+        value = raw.get(key, "")
+        if not isinstance(value, str):
             found.add(where, key, "must be a text")
-    name = found.guard(read_text, raw, "name", where)
-    address = found.guard(read_text, raw, "address", where)
+            value = ""
+        if "{" in value or "}" in value:
+            found.add(where, key, "must not contain { or }")
+        texts[key] = value.strip()
+    for key, meaning in IDENTITY_FIELDS.items():
+        if not texts[key]:
+            found.add(where, key, f"is empty: write {meaning}")
+    prefix = texts["reference_prefix"]
+    if prefix and not _PREFIX.fullmatch(prefix):
+        found.add(where, "reference_prefix", f"{prefix!r} must be 1 to 6 capital letters or digits")
+    zone = texts["timezone"] or DEFAULT_TIMEZONE
+    if not _is_timezone(zone):
+        found.add(where, "timezone", f"{zone!r} is not a time zone name such as Europe/Paris")
+    area = found.guard(_area, raw.get("area"), f"{where}: [area]")
     contacts = [
         found.guard(_contact, contact, f"{where}: contact {number}")
         for number, contact in enumerate(read_list(raw, "contacts", where, found), 1)
     ]
-    if found or name is None or address is None:
+    if found or area is None:
         raise DialogError(found.lines)
+    department, department_code, postcodes, qpv = area
     return Structure(
-        name=name,
-        address=address,
-        phone=str(raw.get("phone", "")).strip(),
-        hours=str(raw.get("hours", "")).strip(),
+        name=texts["name"],
+        address=texts["address"],
+        phone=texts["phone"],
+        hours=texts["hours"],
         latitude=latitude,
         longitude=longitude,
         answer_within_days=days,
         contacts=tuple(c for c in contacts if c is not None),
+        short_name=texts["short_name"] or texts["name"],
+        city=texts["city"],
+        reference_prefix=prefix,
+        calendar_id=texts["calendar_id"],
+        timezone=zone,
+        department=department,
+        department_code=department_code,
+        postcodes=postcodes,
+        qpv_postcodes=qpv,
     )
+
+
+def _is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _area(raw: Any, where: str) -> tuple[str, str, tuple[PostcodeButton, ...], frozenset[str]]:
+    """[area]: the département, the postcode buttons, the priority areas' postcodes."""
+    if not isinstance(raw, dict):
+        raise DialogError(
+            f"{where}: is missing: the département, its number and the postcode buttons "
+            "(department, department_code, postcodes)"
+        )
+    found = Problems()
+    texts: dict[str, str] = {}
+    for key, meaning in AREA_FIELDS.items():
+        value = raw.get(key, "")
+        if not isinstance(value, str) or not value.strip():
+            found.add(where, key, f"is empty: write {meaning}")
+            value = ""
+        texts[key] = value.strip()
+    buttons: list[PostcodeButton] = []
+    for number, button in enumerate(read_list(raw, "postcodes", where, found), 1):
+        if (
+            not isinstance(button, dict)
+            or not _POSTCODE.fullmatch(str(button.get("postcode", "")))
+            or not isinstance(button.get("town"), str)
+            or not button["town"].strip()
+            or set(button) - {"postcode", "town"}
+        ):
+            found.add(
+                where,
+                f"postcodes {number}",
+                'must be { postcode = "5 digits", town = "the town\'s name" }',
+            )
+            continue
+        buttons.append(PostcodeButton(button["postcode"], button["town"].strip()))
+    if not buttons and not any("postcodes" in line for line in found.lines):
+        found.add(
+            where,
+            "postcodes",
+            "is empty: write at least the postcode of the structure's town "
+            '({ postcode = "…", town = "…" }): it is a button, and the example',
+        )
+    qpv = raw.get("qpv_postcodes", [])
+    if not isinstance(qpv, list) or not all(
+        isinstance(p, str) and _POSTCODE.fullmatch(p) for p in qpv
+    ):
+        found.add(where, "qpv_postcodes", "must be 5-digit strings")
+        qpv = []
+    unknown = sorted(set(raw) - {*AREA_FIELDS, "postcodes", "qpv_postcodes"})
+    if unknown:
+        found.add(where, ", ".join(unknown), "unknown key")
+    if found:
+        raise DialogError(found.lines)
+    return texts["department"], texts["department_code"], tuple(buttons), frozenset(qpv)
 
 
 def _contact(raw: Any, where: str) -> Contact:

@@ -42,20 +42,45 @@ T = TypeVar("T")
 _catalogs: dict[str, gettext.NullTranslations] = {FRENCH: gettext.NullTranslations()}
 _language: ContextVar[str] = ContextVar("language", default=FRENCH)
 _timezone = ZoneInfo("Europe/Paris")
+# "{structure}" → "Initiatives Solidaires": the structure's identity, filled in by `_()` in
+# every text (structure.toml; see `set_identity`).
+_identity: dict[str, str] = {}
 
 
-def setup(locales_dir: Path, *, timezone: ZoneInfo | None = None) -> None:
-    """Load every catalog once at start; `_()` then picks the current reader's."""
+def setup(
+    locales_dir: Path, *, timezone: ZoneInfo | None = None, extra: Path | None = None
+) -> None:
+    """Load every catalog once at start; `_()` then picks the current reader's. `extra`: a
+    structure's own `locales/` (beside its dialogs), read first, the shipped catalogs
+    behind it for every text it does not translate."""
     global _timezone
-    found = {FRENCH: load_translations(locales_dir, FRENCH)}
-    for po_path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        code = po_path.parent.parent.name
-        if code != FRENCH and _known_locale(code):
-            found[code] = load_translations(locales_dir, code)
+    found = {FRENCH: _layered(locales_dir, extra, FRENCH)}
+    folders = [locales_dir] if extra is None else [locales_dir, extra]
+    for folder in folders:
+        for po_path in sorted(folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+            code = po_path.parent.parent.name
+            if code not in found and _known_locale(code):
+                found[code] = _layered(locales_dir, extra, code)
     _catalogs.clear()
     _catalogs.update(found)
     if timezone is not None:
         _timezone = timezone
+
+
+def _layered(locales_dir: Path, extra: Path | None, language: str) -> gettext.NullTranslations:
+    shipped = load_translations(locales_dir, language)
+    if extra is None or not (extra / language / "LC_MESSAGES" / f"{DOMAIN}.po").exists():
+        return shipped
+    own = load_translations(extra, language)
+    own.add_fallback(shipped)
+    return own
+
+
+def set_identity(values: Mapping[str, str]) -> None:
+    """What `{structure}`, `{city}`… stand for in every text from now on (structure.toml):
+    texts name the structure through these, so a catalog serves every structure."""
+    global _identity
+    _identity = {f"{{{name}}}": value for name, value in values.items()}
 
 
 def _known_locale(code: str) -> bool:
@@ -154,7 +179,11 @@ def _(message: str) -> str:
     """Translate a French source string into the current reader's language (marks it for
     extraction too). A text missing from a catalog is shown in French."""
     catalog = _catalogs.get(_language.get()) or _catalogs[FRENCH]
-    return catalog.gettext(message)
+    text = catalog.gettext(message)
+    if "{" in text:
+        for placeholder, value in _identity.items():
+            text = text.replace(placeholder, value)
+    return text
 
 
 def translated(texts: Mapping[str, str], key: str) -> str:
@@ -246,6 +275,8 @@ def extract_toml(
     def walk(value: Any, key: str | None, in_messages: bool) -> Iterator[str]:
         if isinstance(value, dict):
             for child_key, child in value.items():
+                if value is data and child_key == "name":
+                    continue  # structure.toml's own name: a name, never translated
                 yield from walk(
                     child, child_key, in_messages or child_key in ("messages", "states")
                 )

@@ -52,6 +52,9 @@ class Services:
     # The staff's command menu, gathered from every feature (bot/features.py).
     staff_commands: tuple[tuple[str, str], ...] = ()
 
+    def __post_init__(self) -> None:
+        i18n.set_identity(self.dialogs.structure.identity())
+
     def refresh(self) -> None:
         """Take the journey's running version (read again if a file changed; the last good
         one while an edit is broken). Called once at the start of each update (bot/core/
@@ -59,7 +62,10 @@ class Services:
         an update under way while dialogs/journey.toml is edited may read the new version
         from its next step on; only the moment of an edit is concerned. Jobs (the drafts'
         nudge) use the version of the last update."""
-        self.dialogs = JOURNEY.live(self.settings.dialogs_dir)
+        dialogs = JOURNEY.live(self.settings.dialogs_dir)
+        if dialogs is not self.dialogs:  # structure.toml may have changed: {structure}…
+            i18n.set_identity(dialogs.structure.identity())
+        self.dialogs = dialogs
 
 
 def services(context: CallbackContext | Application) -> Services:  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,13 @@ class Settings:
         return self.token is None
 
     @property
+    def structure_locales_dir(self) -> Path | None:
+        """A structure's own catalogs, beside its dialogs (`TREMPLIN_DIALOGS/locales/`): the
+        texts it adds, read before the shipped catalogs. None when it has none."""
+        folder = self.dialogs_dir / "locales"
+        return folder if folder.is_dir() and folder != self.locales_dir else None
+
+    @property
     def api_file_url(self) -> str:
         """Where files are downloaded from: Telegram's `/file/bot` beside the API's `/bot`."""
         if self.api_url.endswith("/bot"):
@@ -122,19 +130,20 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv: bool = Tr
         environ = os.environ
     env = {key: value.strip() for key, value in environ.items()}
     state_dir = _state_dir(env)
+    dialogs_dir = _directory("TREMPLIN_DIALOGS", env.get("TREMPLIN_DIALOGS", ""), "dialogs")
     return Settings(
         token=_token(env.get("TELEGRAM_BOT_TOKEN", "")),
         api_url=_api_url(env.get("TELEGRAM_API_URL", "")),
         database=_database(env.get("TREMPLIN_DATABASE", ""), state_dir),
         staff_ids=_staff_ids(env.get("TREMPLIN_STAFF_IDS", "")),
         staff_chat_id=_chat_id(env.get("TREMPLIN_STAFF_CHAT_ID", "")),
-        timezone=_timezone(env.get("TREMPLIN_TIMEZONE", "")),
+        timezone=_timezone(env.get("TREMPLIN_TIMEZONE", ""), dialogs_dir),
         webhook_url=_webhook_url(env.get("TREMPLIN_WEBHOOK_URL", "")),
         webhook_port=_port(env.get("TREMPLIN_WEBHOOK_PORT", "")),
         webhook_listen=_listen(env.get("TREMPLIN_WEBHOOK_LISTEN", "")),
         webhook_secret=_webhook_secret(env.get("TREMPLIN_WEBHOOK_SECRET", "")),
         retention_months=_months(env.get("TREMPLIN_RETENTION_MONTHS", "")),
-        dialogs_dir=_directory("TREMPLIN_DIALOGS", env.get("TREMPLIN_DIALOGS", ""), "dialogs"),
+        dialogs_dir=dialogs_dir,
         locales_dir=_directory("TREMPLIN_LOCALES", env.get("TREMPLIN_LOCALES", ""), "locales"),
         bot_username=_bot_username(env.get("TREMPLIN_BOT_USERNAME", "")),
         operator_ids=_chat_ids(env.get("TREMPLIN_OPERATOR_IDS", "")),
@@ -275,13 +284,27 @@ def _chat_id(value: str) -> int | None:
         ) from None
 
 
-def _timezone(value: str) -> ZoneInfo:
+def _timezone(value: str, dialogs_dir: Path) -> ZoneInfo:
+    """TREMPLIN_TIMEZONE when set, else the structure's (structure.toml `timezone`, checked
+    by `python -m bot check`), else Europe/Paris."""
+    if not value:
+        return _structure_timezone(dialogs_dir)
     try:
-        return ZoneInfo(value or "Europe/Paris")
+        return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(
             f"TREMPLIN_TIMEZONE must be an IANA time zone such as Europe/Paris, not {value!r}"
         ) from None
+
+
+def _structure_timezone(dialogs_dir: Path) -> ZoneInfo:
+    try:
+        with (dialogs_dir / "structure.toml").open("rb") as handle:
+            name = tomllib.load(handle).get("timezone")
+        return ZoneInfo(name.strip() if isinstance(name, str) and name.strip() else "Europe/Paris")
+    except (OSError, tomllib.TOMLDecodeError, ZoneInfoNotFoundError, ValueError):
+        # A broken file or zone is one of the dialogs' problems (the bot does not start).
+        return ZoneInfo("Europe/Paris")
 
 
 def _webhook_url(value: str) -> str | None:

@@ -166,6 +166,7 @@ async def file(
         },
         # Committed with the filing, delivered after it (again after a crash if need be).
         owed=outbox.owed_by_filing(svc, conversation.user_id),
+        reference_prefix=svc.dialogs.structure.reference_prefix,
     )
     if filed_now:
         await outbox.deliver(context, svc, application.id, filed_query=query)

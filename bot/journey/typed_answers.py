@@ -47,7 +47,7 @@ def invalid_text_reason(step: Step) -> str:
     if step.validate == "name":
         return _("Je n'ai pas compris. Écrivez seulement des lettres, par exemple : Awa.")
     if step.validate == "postcode":
-        return _("Un code postal a 5 chiffres, par exemple : 93300. Ou touchez un bouton.")
+        return _("Un code postal a 5 chiffres, par exemple : {postcode}. Ou touchez un bouton.")
     if step.validate == "latin":
         return views.latin_prompt()
     return _(

@@ -52,7 +52,7 @@ def add_parsers(commands: SubParsers) -> None:
                 "the first line, then writes the QR code of the link as a PNG file.",
                 handler=_add,
                 args=(
-                    arg("name", help='the name people read: "Mission locale d\'Aubervilliers"'),
+                    arg("name", help='the name people read: "Mission locale du centre-ville"'),
                     arg(
                         "--kind",
                         required=True,

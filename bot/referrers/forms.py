@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 def name_prompt(svc: Services, values: Values) -> str:
     return _(
-        "Le nom de l'orienteur ? Par exemple : Mission locale d'Aubervilliers.\n"
-        "Les personnes liront « Vous venez de la part de la Mission locale d'Aubervilliers ». "
+        "Le nom de l'orienteur ? Par exemple : Mission locale du centre-ville.\n"
+        "Les personnes liront « Vous venez de la part de la Mission locale du centre-ville ». "
         "Tapez /annuler pour arrêter."
     )
 

@@ -244,7 +244,7 @@ async def link_account(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text(
             _(
                 "Ce lien ne marche plus : il a déjà servi, ou il est trop vieux. Demandez un "
-                "nouveau lien à l'équipe d'Initiatives Solidaires."
+                "nouveau lien à l'équipe ({structure})."
             )
         )
         return

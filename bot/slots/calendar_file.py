@@ -23,10 +23,11 @@ class CalendarEntry:
     geo: tuple[float, float] | None = None
 
 
-def ics_bytes(entry: CalendarEntry, *, zone: ZoneInfo, stamp: datetime) -> bytes:
-    """One VEVENT with a local DTSTART (TZID and its VTIMEZONE), in a VCALENDAR."""
+def ics_bytes(entry: CalendarEntry, *, zone: ZoneInfo, stamp: datetime, product_id: str) -> bytes:
+    """One VEVENT with a local DTSTART (TZID and its VTIMEZONE), in a VCALENDAR;
+    `product_id` is the structure's (structure.toml `calendar_id`)."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Initiatives Solidaires//Tremplin//FR")
+    calendar.add("prodid", product_id)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()

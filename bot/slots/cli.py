@@ -106,7 +106,9 @@ def check(settings: Settings) -> list[str]:
 
 
 def _open(settings: Settings) -> Store:
-    i18n.setup(settings.locales_dir, timezone=settings.timezone)
+    i18n.setup(
+        settings.locales_dir, timezone=settings.timezone, extra=settings.structure_locales_dir
+    )
     return open_store(settings.database, backups=settings.backup_plan)
 
 

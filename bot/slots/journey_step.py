@@ -298,11 +298,11 @@ async def _send_confirmation(
         log.warning("booking confirmation not sent: %s", type(error).__name__)
         return
     entry = CalendarEntry(
-        uid=f"tremplin-booking-{booking.id}@initiatives-solidaires",
+        uid=f"tremplin-booking-{booking.id}@{svc.dialogs.structure.slug}",
         start=slot.start,
         duration_minutes=slot.duration_minutes,
         summary=_("{kind} — {name}").format(
-            kind=slot_views.kind_label(svc, slot.kind), name=svc.dialogs.structure.name
+            kind=slot_views.kind_label(svc, slot.kind), name=svc.dialogs.structure.short_name
         ),
         location=slot_views.place_of(svc, slot),
         description=slot_views.calendar_description(svc, slot, bring),
@@ -314,7 +314,12 @@ async def _send_confirmation(
         await context.bot.send_document(
             chat_id,
             InputFile(
-                ics_bytes(entry, zone=svc.settings.timezone, stamp=svc.clock()),
+                ics_bytes(
+                    entry,
+                    zone=svc.settings.timezone,
+                    stamp=svc.clock(),
+                    product_id=svc.dialogs.structure.product_id,
+                ),
                 filename=FILENAME,
             ),
             caption=slot_views.message(svc, "calendar_caption"),

@@ -65,7 +65,9 @@ def _services(settings: Settings):  # type: ignore[no-untyped-def]
     from bot.core.services import Services, open_store
     from bot.core.store import utcnow
 
-    i18n.setup(settings.locales_dir, timezone=settings.timezone)
+    i18n.setup(
+        settings.locales_dir, timezone=settings.timezone, extra=settings.structure_locales_dir
+    )
     store = open_store(settings.database, backups=settings.backup_plan)
     return Services(
         settings=settings, store=store, dialogs=load_dialogs(settings.dialogs_dir), clock=utcnow

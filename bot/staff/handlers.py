@@ -61,7 +61,7 @@ log = logging.getLogger(__name__)
 
 STAFF_COMMANDS = (
     ("file", N_("La file des candidatures, filtres et pages")),
-    ("dossier", N_("Ouvrir une candidature : /dossier IS-2026-0001")),
+    ("dossier", N_("Ouvrir une candidature : /dossier {prefix}-2026-0001")),
     ("cherche", N_("Chercher une candidature par nom")),
     ("export", N_("Le tableau des candidatures (Excel, ou /export csv)")),
     ("stats", N_("Les chiffres et le graphique")),

@@ -196,7 +196,7 @@ async def open_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not context.args:
         await message.reply_text(
-            _("Écrivez le numéro après /dossier. Par exemple : /dossier IS-2026-0001")
+            _("Écrivez le numéro après /dossier. Par exemple : /dossier {prefix}-2026-0001")
         )
         return
     reference = context.args[0].strip()[:40]

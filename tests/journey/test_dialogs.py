@@ -115,9 +115,10 @@ def test_a_new_question_without_its_translation_is_reported(
 ) -> None:
     _edit(dialogs_copy / "journey.toml", "Quel âge avez-vous ?", "Quel est votre âge ?")
     problems = run_checks(make_settings(tmp_path, TREMPLIN_DIALOGS=str(dialogs_copy)))
-    # Every catalog lacks it, French first in line for `make locales`.
+    # Every catalog lacks it; a folder of its own: its own catalogs (`catalogs`).
     assert problems == [
-        f"locales/{code}: missing translation for 'Quel est votre âge ?' (run `make locales`)"
+        f"locales/{code}: missing translation for 'Quel est votre âge ?' "
+        "(run `python -m bot catalogs`)"
         for code in ("ar", "bn", "en", "fr", "ta", "zh")
     ]
 

@@ -20,7 +20,7 @@ async def test_start_shows_welcome_and_consent_in_french(bot: Bot) -> None:
     chat = bot.chat()
     await chat.send("/start")
     texts = chat.texts()
-    assert "Bonjour, je suis le robot d'Initiatives Solidaires" in texts[-2]
+    assert "Bonjour, je suis un robot : ici, c'est Initiatives Solidaires" in texts[-2]
     assert "Étape 1 sur 8 · Votre accord" in texts[-1]
     # The first question also offers the languages, each in its own name.
     assert chat.buttons() == [

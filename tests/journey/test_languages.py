@@ -72,7 +72,7 @@ async def test_an_arabic_phone_is_welcomed_in_arabic_and_switches_to_french(bot:
     await chat.tap("Français")
     # The question becomes the welcome and the question again, in French, in one tap.
     assert chat.last.message_id == consent.message_id
-    assert chat.last.text.startswith("Bonjour, je suis le robot")
+    assert chat.last.text.startswith("Bonjour, je suis un robot")
     assert "Étape 1 sur 8 · Votre accord" in chat.last.text
     assert chat.buttons()[:3] == ["J'accepte", "Non merci", "✅ Français"]
     assert bot.store.language_of(CANDIDATE_ID) == "fr"

@@ -44,7 +44,7 @@ async def test_a_referrer_link_is_recorded_and_named_in_the_welcome(bot: Bot) ->
     chat = bot.chat()
     await chat.send(f"/start {referrer.code}")
     welcome = chat.texts()[-2]
-    assert "Bonjour, je suis le robot" in welcome
+    assert "Bonjour, je suis un robot" in welcome
     assert "Vous venez de la part de la Mission locale d'Aubervilliers." in welcome
     await chat.tap("J'accepte")
     draft = bot.store.active_application(CANDIDATE_ID)
@@ -223,7 +223,7 @@ async def test_unknown_or_malformed_payload_gives_the_normal_journey(
         assert "Ce lien ne marche plus" in chat.last.text
         await chat.send("/start")
     texts = chat.texts()
-    assert "Bonjour, je suis le robot" in texts[-2]
+    assert "Bonjour, je suis un robot" in texts[-2]
     assert "de la part" not in texts[-2]
     assert "Étape 1 sur 8" in texts[-1]
     assert not any("erreur" in t.lower() or "problème" in t.lower() for t in texts)

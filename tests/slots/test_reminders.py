@@ -55,7 +55,7 @@ async def test_each_reminder_is_sent_once_even_across_restarts(bot: Bot) -> None
     bot.clock.now = paris(2026, 3, 4, 18, 0)
     await run_job(bot, f"reminder:{number}:veille")
     assert reminders(bot) == [
-        "📅 C'est demain à 14 h : votre rendez-vous à Initiatives Solidaires.\n"
+        "📅 C'est demain à 14 h : votre rendez-vous avec Initiatives Solidaires.\n"
         "📍 95 boulevard Félix Faure, 93300 Aubervilliers\nVous venez ?\n\n"
         # The evening before: what she brings, from her own answers (RSA "oui", QPV to check).
         "À apporter :\n• Une pièce d'identité ou un titre de séjour.\n"

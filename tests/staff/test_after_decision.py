@@ -25,6 +25,12 @@ from tests.journeys import (
     play,
 )
 
+
+def _shown(text: str) -> str:
+    """A reason's text as the candidate reads it: the structure's town filled in."""
+    return text.replace("{city}", "Aubervilliers")
+
+
 REASONS = load_staff_dialogs(PROJECT_ROOT / "dialogs").reasons
 SESSION = "jeudi 5 mars à 14 h"  # add_slot(bot, days=3)
 CANCELLED = f"Votre réunion d'information du {SESSION} est annulée."
@@ -82,7 +88,7 @@ async def test_a_refusal_says_the_session_is_cancelled_and_the_commands_agree(
     assert len(told) == 2
     # In the refusal's own message, right after the reason.
     assert told[0] == (
-        f"Votre candidature IS-2026-0001 n'est pas retenue. {reason.text}\n{CANCELLED}"
+        f"Votre candidature IS-2026-0001 n'est pas retenue. {_shown(reason.text)}\n{CANCELLED}"
     )
     # The seat is free again, in the database.
     assert bot.store.slot(slot_id).taken == 0
@@ -96,7 +102,7 @@ async def test_a_refusal_says_the_session_is_cancelled_and_the_commands_agree(
     assert APPLY_AGAIN in rdv and APPLY_AGAIN in status
     # /start says it the same way, then welcomes a new application.
     assert start[0].endswith("Vous pouvez faire une nouvelle candidature.")
-    assert start[1].startswith("Bonjour, je suis le robot d'Initiatives Solidaires")
+    assert start[1].startswith("Bonjour, je suis un robot : ici, c'est Initiatives Solidaires")
     # Said once: a sweep of what is owed, and a restart, send nothing more.
     await bot.restart()
     job = bot.application.job_queue.get_jobs_by_name("outbox:sweep")[0]  # type: ignore[attr-defined]

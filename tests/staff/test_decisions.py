@@ -14,6 +14,12 @@ from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, make_settings
 from tests.journeys import OTHER_STAFF_ID, file_application, file_as, nadia
 
+
+def _shown(text: str) -> str:
+    """A reason's text as the candidate reads it: the structure's town filled in."""
+    return text.replace("{city}", "Aubervilliers")
+
+
 REASONS = load_staff_dialogs(PROJECT_ROOT / "dialogs").reasons
 
 
@@ -96,7 +102,7 @@ async def test_refusal_gives_its_reason_gently_and_contacts(bot: Bot, reason) ->
     assert application(bot).state == "refusee"
     told = candidate.texts()[-2:]
     # The reason follows at once, said once (no "pour le moment" twice: issue 21, point 7).
-    assert told[0] == f"Votre candidature IS-2026-0001 n'est pas retenue. {reason.text}"
+    assert told[0] == f"Votre candidature IS-2026-0001 n'est pas retenue. {_shown(reason.text)}"
     assert "D'autres personnes peuvent vous aider" in told[1]
     assert "• France Travail : Pour chercher un travail ou une formation." in told[1]
     assert "📞 3949" in told[1]

@@ -48,7 +48,7 @@ def test_help_of_each_command(tmp_path: Path, command: list[str]) -> None:
 def test_demo_prints_the_french_welcome_and_exits_at_end_of_input(tmp_path: Path) -> None:
     result = _bot(tmp_path, "demo", stdin="/start\n")
     assert result.returncode == 0, result.stderr
-    assert "Bonjour, je suis le robot d'Initiatives Solidaires" in result.stdout
+    assert "Bonjour, je suis un robot : ici, c'est Initiatives Solidaires" in result.stdout
     assert "[1] J'accepte   [2] Non merci" in result.stdout
 
 
@@ -184,7 +184,7 @@ def test_run_talks_to_a_bot_api_server_over_http(tmp_path: Path) -> None:
                 assert process.poll() is None, process.communicate()
                 time.sleep(0.1)
             texts = [m.text for m in api.bot_messages(1001)]
-            assert any("Bonjour, je suis le robot" in t for t in texts), texts
+            assert any("Bonjour, je suis un robot" in t for t in texts), texts
             message_id, data = api.find_button(1001, "J'accepte")
             api.callback_update(1001, message_id, data)
             deadline = time.monotonic() + 30

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from bot.core.settings import PROJECT_ROOT, load_settings
+from bot.core.settings import PROJECT_ROOT, load_settings, shipped_folder
 
 DEPLOY = PROJECT_ROOT / "deploy"
 UNITS = ("tremplin.service", "tremplin@.service")
@@ -213,3 +213,68 @@ def test_the_command_wrapper_runs_as_tremplin_with_the_service_settings() -> Non
     assert 'TREMPLIN_ENV_FILE="/etc/tremplin/$name.env"' in text
     assert "exec runuser -u tremplin --" in text
     assert "/opt/tremplin/venv/bin/tremplin" in text
+
+
+def test_two_structures_on_one_server_share_nothing(tmp_path: Path) -> None:
+    """Issue 25: a second structure is a second instance, with its own dialogs folder
+    (--dialogs), settings, database, lock, backups and cache; the first keeps its own."""
+    from bot.core.lock import lock_path
+    from tests.structures.test_fictive import fictive_dialogs
+
+    root = tmp_path / "root"
+    _venv_seeing_these_packages(root / "opt" / "tremplin" / "venv")
+    own = fictive_dialogs(tmp_path)
+    first = _install(root, "--instance", "atelier", "--dialogs", str(own))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "tremplin check: OK" in first.stdout  # its own folder, its own catalogs included
+    etc = root / "etc" / "tremplin"
+    copied = etc / "atelier"
+    assert dotenv_values(etc / "atelier.env")["TREMPLIN_DIALOGS"] == str(copied)
+    assert (copied / "structure.toml").read_bytes() == (own / "structure.toml").read_bytes()
+    assert (copied / "locales" / "ar" / "LC_MESSAGES" / "messages.po").is_file()
+    assert _mode(copied) == 0o750 and _mode(copied / "structure.toml") == 0o640
+    second = _install(root, "--instance", "aubervilliers")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "TREMPLIN_DIALOGS" not in dotenv_values(etc / "aubervilliers.env")
+
+    # Each instance as its unit runs it (STATE_DIRECTORY) and as `tremplin @NAME` does.
+    places = {}
+    for name in ("atelier", "aubervilliers"):
+        environ = {k: v or "" for k, v in dotenv_values(etc / f"{name}.env").items()}
+        environ["STATE_DIRECTORY"] = str(root / "var" / "lib" / "tremplin" / name)
+        settings = load_settings(environ)
+        places[name] = {
+            settings.database,
+            lock_path(settings.database),
+            settings.backup_plan.folder,
+        }
+        assert all(Path(environ["STATE_DIRECTORY"]) in p.parents for p in places[name])
+        assert settings.dialogs_dir == (copied if name == "atelier" else shipped_folder("dialogs"))
+    assert not places["atelier"] & places["aubervilliers"]
+    command = (DEPLOY / "tremplin-command").read_text()
+    assert 'cache="/var/cache/tremplin/$name"' in command  # MPLCONFIGDIR: one cache each
+
+    # The installed program reads the second structure's folder: its name, not the first's.
+    checked = subprocess.run(
+        [root / "opt" / "tremplin" / "venv" / "bin" / "tremplin", "check"],
+        capture_output=True,
+        text=True,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TREMPLIN_"))},
+            "TREMPLIN_ENV_FILE": str(etc / "atelier.env"),
+            "TREMPLIN_STATE_DIR": str(root / "var" / "lib" / "tremplin" / "atelier"),
+        },
+        cwd=tmp_path,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "La mission locale d'Aubervilliers" not in checked.stdout
+
+    # An upgrade keeps the structure's dialogs as its staff edited them, and its settings.
+    (copied / "structure.toml").write_text(
+        (copied / "structure.toml").read_text().replace("01 02 03 04 05", "01 02 03 04 07")
+    )
+    again = _install(root, "--instance", "atelier", "--dialogs", str(own))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"dialogs {copied}: kept as they are" in again.stdout
+    assert "01 02 03 04 07" in (copied / "structure.toml").read_text()
+    assert (etc / "atelier.env").read_text().count("TREMPLIN_DIALOGS=") == 2  # example + ours

@@ -127,7 +127,7 @@ def test_the_installed_command_works_from_any_folder(
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "Bonjour, je suis le robot d'Initiatives Solidaires" in result.stdout
+    assert "Bonjour, je suis un robot : ici, c'est Initiatives Solidaires" in result.stdout
     assert (tmp_path / "home" / ".local" / "state" / "tremplin" / "demo.sqlite3").exists()
     assert _files_under(tmp_path) == {"home/.local/state/tremplin/demo.sqlite3"}
 

@@ -87,7 +87,7 @@ def test_run_without_a_token_on_a_terminal_is_the_demo(tmp_path: Path) -> None:
     try:
         read_until(b"Tapez /start")
         os.write(controller, b"/start\n")
-        read_until(b"Bonjour, je suis le robot")
+        read_until(b"Bonjour, je suis un robot")
         os.write(controller, b"\x04")  # Ctrl-D: end of input
         assert process.wait(timeout=30) == 0
     finally:

@@ -28,7 +28,7 @@ async def test_anyone_learns_their_own_user_id_privately(bot: Bot) -> None:
     assert "TREMPLIN_STAFF_IDS" in chat.last.text
     # The journey goes on as before.
     shown = await chat.send("/start")
-    assert "Bonjour, je suis le robot" in shown[0].text
+    assert "Bonjour, je suis un robot" in shown[0].text
 
 
 async def test_in_a_group_the_answer_is_the_group_id_and_never_a_user_id(bot: Bot) -> None:
