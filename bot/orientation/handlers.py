@@ -7,6 +7,7 @@ a refusal is logged, never shown; the text above it says everything already."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -181,10 +182,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     postcode, chosen = state
     needs = views.texts(svc).needs
-    if data.action == views.SKIP:
-        await query.answer()
+    if data.action == views.SKIP:  # the question goes away: the dead end above stays last
+        await query.answer(views.message(svc, "skipped"))
         svc.store.count_needs_named([])
-        await send_or_edit(query, views.message(svc, "skipped"), None)
+        await _take_away(query, svc)
         return
     if data.action == views.DONE:
         picked = [needs[i] for i in indexes(chosen, len(needs))]
@@ -210,6 +211,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     await send_or_edit(query, *views.ending_view(svc, postcode, toggled(chosen, int(data.action))))
+
+
+async def _take_away(query: CallbackQuery, svc: Services) -> None:
+    """Delete the question (best effort: else it says "D'accord." without buttons)."""
+    try:
+        if isinstance(query.message, Message):
+            await query.message.delete()
+            return
+    except TelegramError:
+        pass
+    with contextlib.suppress(TelegramError):
+        await send_or_edit(query, views.message(svc, "skipped"), None)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
