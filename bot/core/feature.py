@@ -118,7 +118,8 @@ class StepKind(Protocol):
     """A kind of journey step a feature shows (journey.toml `kind`, e.g. "needs" by the
     orientation feature): its message, and what a tap on one of its buttons does. `on_button`
     returns the answer and how it reads (the journey records it and goes on), or None when the
-    step stays (a choice ticked, a kind word said)."""
+    step stays (a choice ticked, a kind word said); `answer_label` words a recorded answer
+    (/mesdonnees, the summary), None when it cannot."""
 
     def view(
         self, svc: Services, step: Step, answers: Mapping[str, Any], *, can_go_back: bool
@@ -133,6 +134,8 @@ class StepKind(Protocol):
         step: Step,
         action: str,
     ) -> tuple[Any, str] | None: ...
+
+    def answer_label(self, step: Step, answer: Any) -> str | None: ...
 
 
 # A dead end was just shown to a person (under 16, no right to work, "pas pour vous"): what a

@@ -26,6 +26,7 @@ from bot.core.outbox.store import Duty
 from bot.core.services import Services, in_language_of, services
 from bot.core.telegram_bot import send_or_edit, send_text
 from bot.orientation import views
+from bot.orientation.dialogs import ORIENTATION
 from bot.orientation.rules import (
     POSTCODE,
     Need,
@@ -91,6 +92,13 @@ class NeedsStep:
         await query.answer()
         await send_or_edit(query, *self.view(svc, step, answers, can_go_back=True))
         return None
+
+    def answer_label(self, step: Step, answer: Any) -> str | None:
+        """The needs she named, in her words ("Je préfère passer" is the step's option)."""
+        texts = ORIENTATION.running()
+        if not isinstance(answer, list) or texts is None:
+            return None
+        return views.needs_list(chosen_needs(answer, texts.needs)) or "—"
 
 
 # --- the services --------------------------------------------------------------------------

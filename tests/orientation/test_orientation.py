@@ -125,7 +125,7 @@ async def test_i_prefer_to_skip_goes_on_and_nothing_is_sent_after_filing(bot: Bo
 
 async def test_services_near_her_after_filing_with_their_map_pins(bot: Bot) -> None:
     load_fictional_services(bot)
-    await file_with_needs(bot, CANDIDATE_ID, "Awa", ["Garde d'enfants", "Logement", "Santé"])
+    chat = await file_with_needs(bot, CANDIDATE_ID, "Awa", ["Garde d'enfants", "Logement", "Santé"])
     texts = texts_after(bot, CANDIDATE_ID, NEAR_HER)
     childcare = next(t for t in texts if t.startswith("🧒 Garde d'enfants"))
     # Three at most: her postcode first, then her department, by name.
@@ -147,6 +147,9 @@ async def test_services_near_her_after_filing_with_their_map_pins(bot: Bot) -> N
         "Crèche fictive des Tilleuls",
         "Accueil logement fictif",
     ]
+    # What she named is hers to read, in words (/mesdonnees).
+    await chat.send("/mesdonnees")
+    assert any("Garde d'enfants, Logement, Santé" in t for t in chat.texts())
 
 
 async def test_a_refused_map_pin_does_not_break_anything(bot: Bot) -> None:
