@@ -57,6 +57,7 @@ CANDIDATE_CODE = (
     "core/outbox/handlers.py",
     "staff/decision_views.py",
     "referrers/referral.py",
+    "orientation/views.py",
 )
 
 

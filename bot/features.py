@@ -13,6 +13,7 @@ from bot.core.outbox.feature import FEATURE as OUTBOX
 from bot.core.services import assemble_store
 from bot.journey.feature import FEATURE as JOURNEY
 from bot.maintenance.feature import FEATURE as MAINTENANCE
+from bot.orientation.feature import FEATURE as ORIENTATION
 from bot.referrers.feature import FEATURE as REFERRERS
 from bot.service.feature import FEATURE as SERVICE
 from bot.slots.feature import FEATURE as SLOTS
@@ -28,6 +29,7 @@ FEATURES: tuple[Feature, ...] = (
     STAFF,
     DIGEST,
     SLOTS,
+    ORIENTATION,
     REFERRERS,
     VOICE,
     OUTBOX,

@@ -17,6 +17,8 @@ from bot.core.outbox import migrations as outbox_tables
 from bot.core.outbox import store as outbox
 from bot.journey.callback_store import CallbackStore
 from bot.journey.rights_store import RightsStore
+from bot.orientation import migrations as orientation_tables
+from bot.orientation.store import OrientationStore
 from bot.referrers import migrations as referrers_tables
 from bot.referrers import store as referrers
 from bot.slots import migrations as slots_tables
@@ -61,6 +63,7 @@ migrations(name="0015_followup_reason")(referrers_tables.migrate_followup_reason
 migrations(name="0016_latin_names")(journey_tables.migrate_latin_names)
 migrations(name="0017_outbox_claims")(outbox_tables.migrate_claims)
 migrations(name="0018_update_inbox")(reliability.migrate_inbox)
+migrations(name="0019_orientation_services")(orientation_tables.migrate)
 
 
 class Store(
@@ -80,6 +83,7 @@ class Store(
     outbox.OutboxStore,
     mentions.MentionStore,
     VoiceStore,
+    OrientationStore,
 ):
     """All reads and writes of the bot's data; each method is one transaction."""
 

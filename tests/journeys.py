@@ -41,12 +41,19 @@ A_CONFIRMER = [
     ("tap", "Oui"),
     ("send", "75011"),
 ]
+# At a dead end, the needs question comes below (dialogs/orientation.toml); "Je préfère
+# passer" takes it away, and the dead end is the last message again.
+DEAD_END_NEEDS_SKIPPED = ("tap", "Je préfère passer")
 PAS_POUR_VOUS = [
     ("tap", "J'accepte"),
     ("tap", "26 à 49 ans"),
     ("tap", "Non"),  # no right to work: blocks, and ends the questions at once
+    DEAD_END_NEEDS_SKIPPED,
 ]
+# After "Continuer": the needs question first (dialogs/orientation.toml), then the workshops.
+NEEDS_SKIPPED = ("tap", "Je préfère passer")
 AFTER_VERDICT = [
+    NEEDS_SKIPPED,
     ("tap", "Atelier bois"),
     ("tap", "Métallerie"),
     ("tap", "Valider mes choix"),
@@ -113,6 +120,7 @@ async def file_as(
     await chat.send(start)
     await play(chat, eligibility)
     await chat.tap("Continuer")
+    await play(chat, [NEEDS_SKIPPED])
     for label in workshops:
         await chat.tap(label)
     await chat.tap("Valider mes choix")

@@ -16,7 +16,8 @@ SLOTS = "t"  # slots and bookings (issue #5): t:<subject>:<action>
 REFERRERS = "r"  # referrers (issue #6): r:<subject>:<action>
 LANGUAGE = "l"  # the reader's language (issue #15): l:<where>:<code>
 VOICE = "v"  # voice notes (issue #15): v:<key>:play, v:<language>.<key>:<staff action>
-PREFIXES = frozenset({JOURNEY, CONFIRM, STAFF, SLOTS, REFERRERS, LANGUAGE, VOICE})
+ORIENTATION = "o"  # the needs asked at a dead end (issue 25): o:<postcode>.<chosen>:<action>
+PREFIXES = frozenset({JOURNEY, CONFIRM, STAFF, SLOTS, REFERRERS, LANGUAGE, VOICE, ORIENTATION})
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
 BACK = "~back"

@@ -212,6 +212,11 @@ class DialogSource(Generic[T]):
             )
         return running.good
 
+    def running(self) -> T | None:
+        """The last good version in use, whichever its directory (None before any): for a
+        rendering that is given no directory (an answer's words in /mesdonnees)."""
+        return next((r.good for r in self._running.values() if r.good is not None), None)
+
     def _reread(self, directory: Path, stamp: Stamp, running: _Running[T] | None) -> _Running[T]:
         loaded = self.read(directory)
         good = running.good if running is not None else None

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 
 from bot.core import states
 
-STEP_KINDS = frozenset({"choice", "multi", "text", "contact", "verdict", "slot", "summary"})
+# "needs" is shown by the orientation feature (its `Feature.steps`), as "slot" by slots.
+STEP_KINDS = frozenset(
+    {"choice", "multi", "text", "contact", "verdict", "slot", "summary", "needs"}
+)
 VALIDATORS = frozenset({"name", "postcode", "email", "latin"})
 # A question's `short` label goes on a button after "✏️ " (3 characters): a phone shows 32.
 SHORT_CHARACTERS = 29

@@ -18,6 +18,7 @@ from telegram import (
 
 from bot.core import callbacks, i18n
 from bot.core.dialog_types import SHORT_CHARACTERS, Dialogs, Step, Structure
+from bot.core.feature import step_kind
 from bot.core.i18n import N_, _
 from bot.core.rules import eligibility, latin
 from bot.core.rules import ids as journey_ids
@@ -272,6 +273,10 @@ def cannot_come_text(structure: Structure) -> str:
 
 def answer_label(dialogs: Dialogs, step: Step, answer: Any) -> str:
     """An answer as the candidate would say it."""
+    kind = step_kind(step.kind)  # a kind a feature shows words its own answers
+    said = kind.answer_label(step, answer) if kind is not None else None
+    if said is not None:
+        return said
     if step.kind == "multi" and isinstance(answer, list):
         return workshop_list(dialogs, answer)
     if step.kind == "contact" and isinstance(answer, str):

@@ -114,6 +114,37 @@ class Sessions(Protocol):
     def booked(self, svc: Services) -> dict[int, Session]: ...
 
 
+class StepKind(Protocol):
+    """A kind of journey step a feature shows (journey.toml `kind`, e.g. "needs" by the
+    orientation feature): its message, and what a tap on one of its buttons does. `on_button`
+    returns the answer and how it reads (the journey records it and goes on), or None when the
+    step stays (a choice ticked, a kind word said); `answer_label` words a recorded answer
+    (/mesdonnees, the summary), None when it cannot."""
+
+    def view(
+        self, svc: Services, step: Step, answers: Mapping[str, Any], *, can_go_back: bool
+    ) -> tuple[str, Markup]: ...
+
+    async def on_button(
+        self,
+        query: CallbackQuery,
+        svc: Services,
+        conversation: Conversation,
+        answers: dict[str, Any],
+        step: Step,
+        action: str,
+    ) -> tuple[Any, str] | None: ...
+
+    def answer_label(self, step: Step, answer: Any) -> str | None: ...
+
+
+# A dead end was just shown to a person (under 16, no right to work, "pas pour vous"): what a
+# feature adds below it, given the chat and the answers known (the postcode, if any).
+AtEnding: TypeAlias = Callable[[Bot, Services, int, Mapping[str, Any]], Awaitable[None]]
+# One column of the staff's export: its header and its cell for an application.
+ExportColumn: TypeAlias = tuple[str, Callable[[CandidateApplication], Any]]
+
+
 class StaffCards(Protocol):
     """What staff see of an application that changed outside their hands (a booking moved,
     a withdrawal): the staff feature provides it (its module `bot.staff.notice`)."""
@@ -192,7 +223,10 @@ class Feature:
     (the 🔊 button), `read_aloud` follows a message shown to a person with its voice, given
     its key, and `welcome_rows` are buttons under the welcome; `referrals` says who sent a
     candidate (`Referrals`), `cards` keeps the staff's cards up to date (`StaffCards`),
-    `sessions` shows the sessions booked in the journey (`Sessions`).
+    `sessions` shows the sessions booked in the journey (`Sessions`); `steps` shows the
+    journey steps of its kinds (`StepKind`, by kind); `at_ending` adds to a dead end, once
+    shown (`AtEnding`); `card_lines` are lines of the staff's card, `export_columns` columns
+    of the export (`ExportColumn`) and `figure_lines` lines of /stats (staff read French).
     """
 
     name: str
@@ -210,6 +244,11 @@ class Feature:
     referrals: Referrals | None = None
     cards: StaffCards | None = None
     sessions: Sessions | None = None
+    steps: Mapping[str, StepKind] = field(default_factory=dict)
+    at_ending: AtEnding | None = None
+    card_lines: Callable[[Services, CandidateApplication], list[str]] | None = None
+    export_columns: Callable[[Services], list[ExportColumn]] | None = None
+    figure_lines: Callable[[Services], list[str]] | None = None
 
 
 _installed: list[Feature] = []
@@ -251,8 +290,50 @@ async def sweep_owed(context: Context, svc: Services) -> None:
 
 
 def owed_sender(kind: str) -> SendOwed | None:
-    """Who sends an owed message of this kind: the first feature that owns it."""
-    return next((f.owed[kind] for f in _installed if kind in f.owed), None)
+    """Who sends an owed message of this kind: each feature that owns it, in registry order
+    (after a filing, the slots' rendez-vous, then the orientation's services)."""
+    senders = [f.owed[kind] for f in _installed if kind in f.owed]
+    if len(senders) < 2:
+        return senders[0] if senders else None
+
+    async def each(
+        context: Context,
+        svc: Services,
+        duty: Duty,
+        application: CandidateApplication,
+        filed_query: CallbackQuery | None,
+    ) -> None:
+        for send in senders:
+            await send(context, svc, duty, application, filed_query)
+
+    return each
+
+
+def step_kind(kind: str) -> StepKind | None:
+    """The feature that shows journey steps of this kind (None: the journey's own kinds)."""
+    return next((f.steps[kind] for f in _installed if kind in f.steps), None)
+
+
+async def at_ending(bot: Bot, svc: Services, chat_id: int, answers: Mapping[str, Any]) -> None:
+    """A dead end was shown to `chat_id`: what each feature adds below it."""
+    for feature in _installed:
+        if feature.at_ending is not None:
+            await feature.at_ending(bot, svc, chat_id, answers)
+
+
+def card_lines(svc: Services, application: CandidateApplication) -> list[str]:
+    """The lines each feature adds to the staff's card of this application."""
+    return [line for f in _installed if f.card_lines for line in f.card_lines(svc, application)]
+
+
+def export_columns(svc: Services) -> list[ExportColumn]:
+    """The columns each feature adds to the staff's export."""
+    return [c for f in _installed if f.export_columns for c in f.export_columns(svc)]
+
+
+def figure_lines(svc: Services) -> list[str]:
+    """The lines each feature adds to /stats."""
+    return [line for f in _installed if f.figure_lines for line in f.figure_lines(svc)]
 
 
 def with_listen(svc: Services, markup: Markup, key: str) -> Markup:

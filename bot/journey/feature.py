@@ -18,8 +18,8 @@ from telegram.ext import (
 from bot.core import callbacks, i18n
 from bot.core.access import OWN_PRIVATE, candidate_button, unknown_command
 from bot.core.dialog_checks import go_live_gaps
-from bot.core.dialogs import JOURNEY, check_dialogs
-from bot.core.feature import Feature, TelegramApp
+from bot.core.dialogs import JOURNEY, check_dialogs, load_dialogs
+from bot.core.feature import Feature, TelegramApp, step_kind
 from bot.core.i18n import N_, _
 from bot.core.services import services
 from bot.core.settings import Settings
@@ -27,6 +27,8 @@ from bot.journey import cli, common, drafts, language, owed, rights
 from bot.journey import handlers as candidate
 
 log = logging.getLogger(__name__)
+# The step kinds another feature shows (journey.toml `kind`): "needs" (bot.orientation).
+FEATURE_KINDS = frozenset({"needs"})
 
 CANDIDATE_COMMANDS = (
     ("start", N_("Commencer ou reprendre ma candidature")),
@@ -128,7 +130,15 @@ def warn_before_going_live(application: TelegramApp) -> None:
 
 
 def check(settings: Settings) -> list[str]:
-    return check_dialogs(settings.dialogs_dir)
+    problems = check_dialogs(settings.dialogs_dir)
+    if problems:
+        return problems
+    # A step of a kind a feature shows (the orientation's "needs") needs that feature.
+    return [
+        f"journey.toml: step {step.id!r} of kind {step.kind!r}: no feature shows it"
+        for step in load_dialogs(settings.dialogs_dir).steps
+        if step.kind in FEATURE_KINDS and step_kind(step.kind) is None
+    ]
 
 
 FEATURE = Feature(

@@ -17,7 +17,7 @@ from bot.core import callbacks
 from bot.core import dialog_views as views
 from bot.core.application_store import Conversation
 from bot.core.dialog_types import Step
-from bot.core.feature import referrals, sessions
+from bot.core.feature import referrals, sessions, step_kind
 from bot.core.i18n import _, translated
 from bot.core.rules import ids as journey_ids
 from bot.core.rules import standing
@@ -123,6 +123,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if step.kind == "slot":
         chosen = await sessions().on_button(query, svc, conversation, answers, step, action)
+        if chosen is not None:
+            value, noted = chosen
+            await advance(query, svc, conversation, answers, step, value, noted=noted)
+        return
+    kind = step_kind(step.kind)  # a kind a feature shows (the orientation's "needs")
+    if kind is not None:
+        chosen = await kind.on_button(query, svc, conversation, answers, step, action)
         if chosen is not None:
             value, noted = chosen
             await advance(query, svc, conversation, answers, step, value, noted=noted)

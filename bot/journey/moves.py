@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot.core import dialog_views as views
 from bot.core.application_store import Conversation
 from bot.core.dialog_types import Option, Step
-from bot.core.feature import referrals
+from bot.core.feature import at_ending, referrals
 from bot.core.i18n import _
 from bot.core.outbox import handlers as outbox
 from bot.core.rules import ids as journey_ids
@@ -235,3 +235,5 @@ async def end_journey(
     svc.store.abandon_draft(user_id, action=action or default)
     text = "\n\n".join([_(svc.dialogs.messages[message_key]), views.contacts_text(svc.dialogs)])
     await send_or_edit(source, text, None)
+    if action is not None:  # an answer that ends for a reason (under 16): a dead end
+        await at_ending(source.get_bot(), svc, user_id, {})

@@ -18,7 +18,7 @@ from bot.core import callbacks
 from bot.core import dialog_views as views
 from bot.core.application_store import Conversation
 from bot.core.dialog_types import Step
-from bot.core.feature import read_aloud, referrals, sessions, with_listen
+from bot.core.feature import at_ending, read_aloud, referrals, sessions, step_kind, with_listen
 from bot.core.i18n import _
 from bot.core.rules import eligibility, standing
 from bot.core.rules.ids import verdict_key
@@ -53,8 +53,11 @@ def step_message(
 ) -> tuple[str, views.Markup]:
     step = svc.dialogs.step(conversation.step)
     verdict = verdict_of(svc, answers, conversation.source) if step.kind == "verdict" else None
+    kind = step_kind(step.kind)
     if step.kind == "slot":
         text, markup = sessions().view(svc, step, answers, can_go_back=bool(conversation.history))
+    elif kind is not None:  # a kind a feature shows (the orientation's "needs")
+        text, markup = kind.view(svc, step, answers, can_go_back=bool(conversation.history))
     else:
         text, markup = _step_view(svc, conversation, answers, step, verdict)
     if step.id == svc.dialogs.steps[0].id and not conversation.history:
@@ -123,6 +126,21 @@ async def show(
     Then its voice note, for a person who hears every message."""
     await _show(source, svc, conversation, answers, noted=noted, from_step=from_step)
     await _read_aloud(source, svc, conversation, answers)
+    if _reached_dead_end(svc, conversation, answers, from_step):
+        await at_ending(source.get_bot(), svc, conversation.user_id, answers)
+
+
+def _reached_dead_end(
+    svc: Services, conversation: Conversation, answers: dict[str, Any], from_step: Step | None
+) -> bool:
+    """Just arrived, going forward, at a result that is "pas pour vous" (no right to work,
+    or not eligible): a dead end, where features add what they have (other help)."""
+    step = svc.dialogs.step(conversation.step)
+    if step.kind != "verdict" or from_step is None or from_step.kind == "verdict":
+        return False
+    if svc.dialogs.position(from_step.id) > svc.dialogs.position(step.id):
+        return False  # back from a later question: said already
+    return verdict_of(svc, answers, conversation.source) == eligibility.PAS_POUR_VOUS
 
 
 async def _show(

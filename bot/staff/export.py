@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.core.application_store import CandidateApplication
 from bot.core.dialog_views import answer_label
-from bot.core.feature import Session, referrals, sessions
+from bot.core.feature import Session, export_columns, referrals, sessions
 from bot.core.i18n import FRENCH, N_, _, french_name, local
 from bot.core.rules import proofs
 from bot.core.rules.contact import display_phone, visible
@@ -98,6 +98,8 @@ def headers(svc: Services) -> list[str]:
             )
         ],
         _("Éligibilité vérifiée le"),
+        # Other features' columns (their `Feature.export_columns`: one per need…).
+        *[title for title, _fill in export_columns(svc)],
     ]
 
 
@@ -110,6 +112,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
     names = referrals().referrer_names(svc)  # one query, not one per row
     bookings = sessions().booked(svc)  # one pass too (the slots' part: Sessions.booked)
     languages = svc.store.languages_of_filed()  # one query too
+    extra = [cell for _title, cell in export_columns(svc)]
     batch: list[CandidateApplication] = []
 
     def flush(batch: list[CandidateApplication]) -> Iterator[list[Any]]:
@@ -163,6 +166,7 @@ def rows(svc: Services) -> Iterator[list[Any]]:
                 _(reason.label) if reason else None,
                 *rendez_vous(svc, application, review, bookings.get(application.id)),
                 *proof_cells(svc, application, seen_of.get(application.id, {})),
+                *(cell(application) for cell in extra),
             ]
 
     for application in svc.store.filed_applications():

@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.access import staff_chats, tell_staff
 from bot.core.application_store import CandidateApplication
-from bot.core.feature import referrals, sessions
+from bot.core.feature import card_lines, referrals, sessions
 from bot.core.i18n import FRENCH, _, in_french
 from bot.core.services import Services
 from bot.core.store import NotFoundError
@@ -58,6 +58,7 @@ def card(
         language=svc.store.language_of(application.user_id) or FRENCH,
         proofs=svc.store.proofs_seen(application.id),
         diagnosis=referrals().is_referrer_diagnosis(svc, application.source),
+        extra=tuple(card_lines(svc, application)),
     )
     text = staff_views.card_text(svc.dialogs, staff_texts(svc), data)
     markup = card_markup(svc, application, review, data.proofs)

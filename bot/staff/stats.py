@@ -15,7 +15,7 @@ from typing import Any
 from babel.dates import format_date
 
 from bot.core.dialog_types import Dialogs
-from bot.core.feature import referrals
+from bot.core.feature import figure_lines, referrals
 from bot.core.i18n import LOCALE, N_, _
 from bot.core.services import Services
 from bot.core.states import FILED, labels
@@ -39,6 +39,7 @@ class Figures:
     no_show: int | None
     decision_days: float | None = None  # median, filing to first decision (None: no data)
     interview_days: float | None = None  # median, filing to the interview's date
+    extra: tuple[str, ...] = ()  # other features' lines (`Feature.figure_lines`: needs…)
 
     @property
     def no_show_rate(self) -> float | None:
@@ -156,6 +157,7 @@ def collect(svc: Services) -> Figures:
         stopped=stopped,
         attended=attended,
         no_show=no_show,
+        extra=tuple(figure_lines(svc)),
         **delays(svc),
     )
 
@@ -214,6 +216,8 @@ def figures_text(figures: Figures) -> str:
         lines.append(_("Où les autres en sont ou se sont arrêtés :"))
         lines += [f"• {label} : {n}" for label, n in figures.stopped]
     lines += ["", attendance_text(figures), *delays_text(figures)]
+    if figures.extra:
+        lines += ["", *figures.extra]
     text = "\n".join(lines)
     return text if len(text) <= 4000 else text[:3999] + "…"
 

@@ -79,6 +79,8 @@ class CardData:
     language: str = FRENCH  # the language she reads the bot in (staff call her in it)
     proofs: Mapping[str, ProofSeen] = field(default_factory=dict)  # seen by staff, per criterion
     diagnosis: bool = False  # sent by an authorised referrer: their diagnosis can confirm
+    # Lines other features add (their `Feature.card_lines`: the needs she named…).
+    extra: Sequence[str] = ()
 
 
 def status_line(application: CandidateApplication, review: Review, staff: StaffDialogs) -> str:
@@ -190,6 +192,7 @@ def card_text(dialogs: Dialogs, staff: StaffDialogs, data: CardData) -> str:
         lines.append(
             f"{_(line.label)} : {answer_label(dialogs, step, application.answers[step.id])}"
         )
+    lines.extend(data.extra)
     lines.append(
         _("Orientée par : {referrer}").format(referrer=data.referrer)
         if data.referrer

@@ -187,7 +187,7 @@ def test_check_lists_every_problem_with_its_file_and_key(tmp_path: Path, dialogs
         "slots.toml: messages.coming: is a button: 1 to 4 words",
         "staff.toml: messages.entretien: unknown placeholder {when} (allowed: {moment})",
         "staff.toml: [[reasons]] 9: id 'Autre!' must be 1-20 characters among a-z, 0-9 and _",
-        "journey.toml: step 24 (ateliers): kind 'plusieurs' must be one of",
+        "journey.toml: step 25 (ateliers): kind 'plusieurs' must be one of",
         "journey.toml: step 19 (code_postal): validate 'zip' must be one of",
         "eligibility.toml: [rule] level2_needed must be a whole number ≥ 1",
         "referrers.toml: kind 3: id 'PLIE!' must be 1-20 characters among a-z, 0-9 and _",

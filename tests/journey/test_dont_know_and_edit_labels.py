@@ -64,13 +64,14 @@ async def test_not_knowing_family_housing_and_workshops_is_to_confirm(bot: Bot) 
         chat.last.text
     )
     await chat.tap("Continuer")
+    await chat.tap("Je préfère passer")  # the needs question
     assert WORKSHOPS in chat.last.text
     assert "Si vous ne savez pas encore, touchez « Je ne sais pas »" in chat.last.text
     await chat.tap("Je ne sais pas")
     assert "✔️ Je ne sais pas" in chat.last.text
     assert "Quand pouvez-vous commencer ?" in chat.last.text
     assert _answers(bot)["ateliers"] == "nsp"
-    await play(chat, AFTER_VERDICT[3:])  # when to start, name, phone, e-mail, rendez-vous
+    await play(chat, AFTER_VERDICT[4:])  # when to start, name, phone, e-mail, rendez-vous
     assert "Ateliers choisis : Je ne sais pas" in chat.last.text
     before = len(chat.texts())
     await chat.tap("✅ Envoyer ma candidature")
@@ -99,6 +100,7 @@ async def test_i_dont_know_typed_is_understood_wherever_the_button_is(bot: Bot, 
     assert _answers(bot)["logement"] == "nsp"
     await play(chat, AFTER_HOUSING)
     await chat.tap("Continuer")
+    await chat.tap("Je préfère passer")  # the needs question
     await chat.send(typed)
     assert "Quand pouvez-vous commencer ?" in chat.last.text
     assert _answers(bot)["ateliers"] == "nsp"
@@ -109,6 +111,7 @@ async def test_text_not_understood_at_the_workshops_gets_a_short_answer(bot: Bot
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
+    await chat.tap("Je préfère passer")  # the needs question
     before = len(chat.texts())
     await chat.send("je sais pas trop quoi choisir")
     assert chat.texts()[before:] == [SHORT_ANSWER]  # not the whole list of workshops again
@@ -122,8 +125,9 @@ async def test_workshops_chosen_after_all_from_the_summary(bot: Bot) -> None:
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
+    await chat.tap("Je préfère passer")  # the needs question
     await chat.tap("Je ne sais pas")
-    await play(chat, AFTER_VERDICT[3:])
+    await play(chat, AFTER_VERDICT[4:])
     await chat.tap("Modifier : Les ateliers")
     assert "✓ Je ne sais pas" in chat.buttons()
     await chat.tap("Atelier bois")

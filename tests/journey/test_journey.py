@@ -165,7 +165,7 @@ async def test_invalid_name_postcode_and_email_are_explained(bot: Bot) -> None:
     assert "5 chiffres" in chat.last.text
     await chat.send("93300")
     await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT[:4])
+    await play(chat, AFTER_VERDICT[:5])
     await chat.send("Awa123")
     assert "seulement des lettres" in chat.last.text
     await chat.send("🙂🙂")
@@ -191,7 +191,7 @@ async def test_contact_of_someone_else_is_refused(bot: Bot) -> None:
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT[:6])
+    await play(chat, AFTER_VERDICT[:7])
     await chat.share_contact(phone="+33698765432", own=False)
     assert "n'est pas le vôtre" in chat.last.text
     await chat.send("12")
@@ -353,6 +353,7 @@ async def test_workshops_need_at_least_one_choice(bot: Bot) -> None:
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
+    await chat.tap("Je préfère passer")  # the needs question
     assert "Valider mes choix" not in chat.buttons()
     await chat.tap("Stockage")
     await chat.tap("✅ 1. Stockage")
@@ -454,7 +455,7 @@ async def test_my_data_words_a_name_that_waits_for_a_yes(bot: Bot) -> None:
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT[:4])
+    await play(chat, AFTER_VERDICT[:5])
     await chat.send("Je m'appelle Karim")
     await chat.send("/mesdonnees")
     data = json.loads(chat.last.data or b"{}")

@@ -17,7 +17,7 @@ from bot.core.services import services
 from bot.core.settings import PROJECT_ROOT
 from localapi import Chat
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot
-from tests.journeys import AFTER_VERDICT, PROBABLE, add_slot, play
+from tests.journeys import AFTER_VERDICT, NEEDS_SKIPPED, PROBABLE, add_slot, play
 from tests.system.test_cli import _bot
 
 LANGUAGES = ("en", "ar", "zh", "ta", "bn")
@@ -122,8 +122,8 @@ async def test_two_candidates_in_two_languages_at_once_each_get_their_own(bot: B
     english = bot.chat(CANDIDATE_ID, "Ann", language_code="en")
     chinese = bot.chat(CANDIDATE_ID + 1, "Li", language_code="zh")
     await asyncio.gather(english.send("/start"), chinese.send("/start"))
-    en_script = tr("en", [*PROBABLE, ("tap", "Continuer")])
-    zh_script = tr("zh", [*PROBABLE, ("tap", "Continuer")])
+    en_script = tr("en", [*PROBABLE, ("tap", "Continuer"), NEEDS_SKIPPED])
+    zh_script = tr("zh", [*PROBABLE, ("tap", "Continuer"), NEEDS_SKIPPED])
     for en_step, zh_step in zip(en_script, zh_script, strict=True):
         await asyncio.gather(play(english, [en_step]), play(chinese, [zh_step]))
     workshops = next(s for s in services(bot.application).dialogs.steps if s.kind == "multi")  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ async def _at_the_email_question(bot: Bot):  # type: ignore[no-untyped-def]
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT[:7])  # up to the phone number
+    await play(chat, AFTER_VERDICT[:8])  # up to the phone number
     assert "Avez-vous une adresse e-mail" in chat.last.text
     return chat
 

@@ -14,7 +14,7 @@ async def _at_the_first_name(bot: Bot):  # type: ignore[no-untyped-def]
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT[:4])  # workshops, when to start
+    await play(chat, AFTER_VERDICT[:5])  # workshops, when to start
     assert "Quel est votre prénom ?" in chat.last.text
     return chat
 
@@ -183,6 +183,7 @@ async def test_workshops_can_be_typed_by_name(bot: Bot) -> None:
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
+    await chat.tap("Je préfère passer")  # the needs question
     await chat.send("valider")
     assert "Choisissez au moins un atelier" in chat.texts()[-2]
     await chat.send("Atelier bois")

@@ -218,6 +218,7 @@ async def test_the_registration_question_is_about_france_travail_only_if_registe
 async def test_no_right_to_work_ends_the_questions_at_once_and_says_what_helps(bot: Bot) -> None:
     chat = bot.chat()
     await answer(chat, ["26 à 49 ans", "Non"])
+    await chat.tap("Je préfère passer")  # the needs question below the dead end
     text = chat.last.text
     assert "Étape 3 sur 8 · Le résultat" in text  # no aids, health, housing… questions
     assert "il faut avoir le droit de travailler en France" in text
@@ -235,6 +236,7 @@ async def test_a_child_under_16_is_stopped_at_once_and_nothing_is_kept(bot: Bot)
     await chat.send("/start")
     await chat.tap("J'accepte")
     await chat.tap("Moins de 16 ans")
+    await chat.tap("Je préfère passer")  # the needs question below the dead end
     text = chat.last.text
     assert "Ce travail est pour les personnes de 16 ans ou plus." in text
     assert "Je n'ai rien gardé de vos réponses." in text

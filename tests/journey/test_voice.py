@@ -38,7 +38,7 @@ async def test_staff_record_a_question_and_a_candidate_hears_it(bot: Bot) -> Non
     await staff.send("/voix")
     assert staff.last.text.startswith("🎙 Voix : dans quelle langue enregistrez-vous ?")
     await staff.tap("English")
-    assert "🎙 Voix en anglais : 0/37 messages enregistrés." in staff.last.text
+    assert "🎙 Voix en anglais : 0/38 messages enregistrés." in staff.last.text
     assert labels(bot, first_step(bot)) in staff.buttons()  # nothing recorded: no ✅
     await staff.tap(labels(bot, first_step(bot)))
     assert "Envoyez-moi un message vocal en anglais." in staff.last.text
@@ -168,7 +168,7 @@ async def test_one_recording_is_enough_for_its_message_to_offer_it(bot: Bot) -> 
     await record(staff, bot, "العربية", consent)
     assert bot.store.recorded_keys("ar") == {consent}
     await staff.send("/voix")
-    assert "arabe 1/37" in staff.last.text and "français 0/37" in staff.last.text
+    assert "arabe 1/38" in staff.last.text and "français 0/38" in staff.last.text
 
     amina = bot.chat(language_code="ar")
     await amina.send("/start")
@@ -192,9 +192,9 @@ async def test_voix_shows_coverage_and_the_most_heard_messages_first(bot: Bot) -
     verdict = next(s.id for s in dialogs.steps if s.kind == "verdict")  # type: ignore[union-attr]
     staff = nadia(bot)
     await staff.send("/voix")
-    assert "Déjà enregistrés : français 0/37, arabe 0/37" in staff.last.text
+    assert "Déjà enregistrés : français 0/38, arabe 0/38" in staff.last.text
     await staff.tap("Français")
-    assert staff.last.text.startswith("🎙 Voix en français : 0/37 messages enregistrés.")
+    assert staff.last.text.startswith("🎙 Voix en français : 0/38 messages enregistrés.")
     assert "En premier, les 10 messages que presque tout le monde entend" in staff.last.text
     first_ten = [
         "welcome",
@@ -210,14 +210,14 @@ async def test_voix_shows_coverage_and_the_most_heard_messages_first(bot: Bot) -
     ]
     buttons = staff.buttons()
     assert buttons[:10] == [labels(bot, key) for key in first_ten]
-    assert len(buttons) == 37 + 1  # every message once, then "◀️ Langues"
+    assert len(buttons) == 38 + 1  # every message once, then "◀️ Langues"
     assert labels(bot, "rsa") in buttons[10:]  # asked only after "oui": with the rest
     await staff.tap(labels(bot, "filed"))
     await staff.send_voice()
-    assert "🎙 Voix en français : 1/37 messages enregistrés." in staff.last.text
+    assert "🎙 Voix en français : 1/38 messages enregistrés." in staff.last.text
     assert staff.buttons()[5] == "✅ " + labels(bot, "filed")
     await staff.tap("◀️ Langues")
-    assert "français 1/37, arabe 0/37" in staff.last.text
+    assert "français 1/38, arabe 0/38" in staff.last.text
 
 
 async def test_the_phone_step_offers_its_recording_on_its_own_keyboard(bot: Bot) -> None:

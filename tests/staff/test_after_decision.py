@@ -17,6 +17,7 @@ from localapi import Chat
 from tests.conftest import CANDIDATE_ID, Bot
 from tests.journeys import (
     A_CONFIRMER,
+    NEEDS_SKIPPED,
     add_slot,
     file_application,
     file_with_slot,
@@ -255,6 +256,7 @@ ASS_UNSURE = [
     ("send", "75011"),
 ]
 AFTER = [
+    NEEDS_SKIPPED,
     ("tap", "Atelier bois"),
     ("tap", "Valider mes choix"),
     ("tap", "Tout de suite"),

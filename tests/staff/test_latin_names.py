@@ -21,6 +21,7 @@ async def reach_names(bot: Bot, user_id: int, first_name: str, last_name: str) -
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
+    await chat.tap("Je préfère passer")  # the needs question
     await chat.tap("Atelier bois")
     await chat.tap("Valider mes choix")
     await chat.tap("Tout de suite")

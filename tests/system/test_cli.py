@@ -66,6 +66,7 @@ def test_demo_can_do_the_whole_journey(tmp_path: Path) -> None:
             "1",
             "1",
             "1",  # to the verdict
+            "7",  # the needs question: Je préfère passer
             "2",
             "3",
             "6",  # workshops, Valider

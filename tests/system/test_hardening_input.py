@@ -29,7 +29,7 @@ async def _at_email_step(bot: Bot):  # type: ignore[no-untyped-def]
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT[:7])  # up to the phone: the e-mail is asked
+    await play(chat, AFTER_VERDICT[:8])  # up to the phone: the e-mail is asked
     assert "e-mail" in chat.last.text
     return chat
 

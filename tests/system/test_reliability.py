@@ -21,7 +21,7 @@ async def test_a_redelivered_update_changes_nothing(bot: Bot) -> None:
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT[:4])  # now asked the first name
+    await play(chat, AFTER_VERDICT[:5])  # now asked the first name
     update = bot.api.text_update(CANDIDATE_ID, "Awa")
     app = bot.application
     await app.process_update(Update.de_json(update, app.bot))  # type: ignore[attr-defined]
@@ -172,7 +172,7 @@ async def test_erasure_leaves_no_trace_in_the_database_file(bot: Bot, settings: 
     await chat.send("/start")
     await play(chat, PROBABLE)
     await chat.tap("Continuer")
-    await play(chat, AFTER_VERDICT[:4])
+    await play(chat, AFTER_VERDICT[:5])
     await chat.send("Zoubida")
     await chat.send("Quertinmont")
     await chat.send("0698765412")
