@@ -120,7 +120,13 @@ def placeholder_problems(text: str, allowed: Collection[str]) -> list[str]:
     problems: list[str] = []
     for name in fields:
         base = re.split(r"[.\[]", name, maxsplit=1)[0]
-        if base not in allowed:
+        if base in own and base in IDENTITY_PLACEHOLDERS:
+            # `_()` would put the structure's value there before the code's `.format`.
+            problems.append(
+                f"placeholder {{{name}}} is the structure's (structure.toml): "
+                "the value the code gives needs another name"
+            )
+        elif base not in allowed:
             known = ", ".join(f"{{{a}}}" for a in own) or "none"
             problems.append(f"unknown placeholder {{{name}}} (allowed: {known})")
     return problems

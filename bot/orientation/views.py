@@ -122,7 +122,7 @@ def service_lines(svc: Services, service: Service, need: Need) -> list[str]:
 
 def heading(svc: Services, postcode: str, *, hers: bool) -> str:
     """Near her postcode, or near the structure's when hers is not known (said so)."""
-    return message(svc, "near" if hers else "near_us").format(postcode=postcode)
+    return message(svc, "near" if hers else "near_us").format(code=postcode)
 
 
 def need_text(svc: Services, need: Need, services: Sequence[Service]) -> str:

@@ -267,6 +267,13 @@ def test_the_placeholder_check() -> None:
     ]
     assert placeholder_problems("{moment.year}", {"moment"}) == []
     assert placeholder_problems("Une { ouverte", {"moment"})[0].startswith("has a stray brace")
+    # The structure's names are allowed everywhere, but a value the code gives must not take
+    # one: `_()` would put the structure's postcode in place of hers.
+    assert placeholder_problems("Ici, {structure}.", ()) == []
+    assert placeholder_problems("Près de chez vous ({postcode}).", {"postcode"}) == [
+        "placeholder {postcode} is the structure's (structure.toml): "
+        "the value the code gives needs another name"
+    ]
 
 
 def test_the_shipped_files_have_no_problem() -> None:
