@@ -99,13 +99,7 @@ class StoreBase:
         if current is None or current[1]:
             return
         update_id = int(current[0])
-        # The last one processed, not the highest: Telegram may restart its ids lower, and
-        # polling must then acknowledge from the new ones.
-        self.db.execute(
-            "INSERT INTO bot_state (key, value) VALUES ('last_update_id', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [update_id],
-        )
+        # One row in one table: each page a step's commit writes costs (bench/).
         self.db.execute(
             "INSERT OR IGNORE INTO processed_updates (update_id) VALUES (?)", [update_id]
         )
@@ -181,9 +175,11 @@ class StoreBase:
         self._processed = None
 
     def last_update_id(self) -> int:
+        """The last update processed (the last recorded, not the highest: Telegram may
+        restart its ids lower)."""
         if self._last_update is None:
             row = self.db.execute(
-                "SELECT value FROM bot_state WHERE key = 'last_update_id'"
+                "SELECT update_id FROM processed_updates ORDER BY rowid DESC LIMIT 1"
             ).fetchone()
             self._last_update = int(row[0]) if row else 0
         return self._last_update
