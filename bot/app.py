@@ -18,7 +18,7 @@ from bot.core import i18n
 from bot.core.dialog_files import start_all
 from bot.core.dialogs import JOURNEY
 from bot.core.i18n import _
-from bot.core.polling import TremplinApplication
+from bot.core.polling import InboxQueue, TremplinApplication, replay_inbox
 from bot.core.processor import FloodBudget, OrderedUpdateProcessor
 from bot.core.ratelimit import RetryingRateLimiter
 from bot.core.services import KEY, Services, in_language_of
@@ -86,6 +86,12 @@ def build_application(
         .application_class(TremplinApplication)
         .concurrent_updates(processor)
     )
+    if settings.webhook_url:
+        # Each update on disk before the webhook server answers Telegram (polling keeps
+        # its own inbox: bot/core/polling.py).
+        inbox = InboxQueue(store)
+        builder = builder.update_queue(inbox)
+        processor.finished = inbox.finished
     application = builder.build()
     processor.on_throttled = functools.partial(_tell_slow_down, application)
     application.bot_data[KEY] = Services(
@@ -126,3 +132,4 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     for feature in FEATURES:
         if feature.on_start is not None:
             await feature.on_start(application)
+    await replay_inbox(application)

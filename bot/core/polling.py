@@ -25,6 +25,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot.core.reliability import ReliabilityStore
 from bot.core.services import services
 from bot.core.telegram_bot import TremplinBot
 from bot.core.updates import parse_update
@@ -69,6 +70,39 @@ class TremplinApplication(Application):  # type: ignore[type-arg]
             except sqlite3.Error as error:
                 # The handler already told the person; the update will come again if unsaved.
                 log.error("update %s not recorded: %s", update.update_id, error)
+
+
+class InboxQueue(asyncio.Queue):  # type: ignore[type-arg]
+    """The update queue of webhook mode. python-telegram-bot's webhook server awaits `put`
+    before it answers Telegram, so each update is in the inbox (synced) before Telegram is
+    told it arrived; the update processor takes it out once done with (`finished`), and
+    `replay_inbox` puts back at start what a crash left. A failed write answers Telegram
+    500, and Telegram sends the update again later."""
+
+    def __init__(self, store: ReliabilityStore) -> None:
+        super().__init__()
+        self.store = store
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            self.store.keep_update(item.update_id, item.to_json())
+        await super().put(item)
+
+    def finished(self, update: object) -> None:
+        if isinstance(update, Update):
+            self.store.update_finished(update.update_id)
+
+
+async def replay_inbox(application: Application) -> None:  # type: ignore[type-arg]
+    """Webhook mode, at start: the updates a previous run received and did not finish."""
+    queue = application.update_queue
+    if not isinstance(queue, InboxQueue):
+        return
+    bodies = queue.store.unfinished_updates()
+    for body in bodies:
+        await queue.put(parse_update(json.loads(body), application.bot))
+    if bodies:
+        log.info("%d update(s) left unfinished by the last run: processed again", len(bodies))
 
 
 class _Seen:

@@ -118,6 +118,9 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
         self._queued: dict[int, int] = {}  # person -> her updates waiting or running
         self.exempt = exempt
         self.on_throttled = on_throttled
+        #: Called with each update once done with, processed or dropped (the webhook's
+        #: inbox, bot/core/polling.py: polling keeps its own count).
+        self.finished: Callable[[object], None] | None = None
         self._running = asyncio.Semaphore(max_concurrent)
         self._tails: dict[tuple[str, int], asyncio.Future[None]] = {}
         self._notices: set[asyncio.Task[None]] = set()
@@ -138,6 +141,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
             if user is not None and self._over_budget(update, user.id):
                 if isinstance(coroutine, Coroutine):
                     coroutine.close()  # dropped, never started (and acknowledged as done)
+                self._finished(update)
                 return
             if user is not None:
                 self._queued[user.id] = self._queued.get(user.id, 0) + 1
@@ -167,6 +171,7 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                     self.running -= 1
         finally:
             mine.set_result(None)
+            self._finished(update)
             for key in keys:
                 if self._tails.get(key) is mine:
                     del self._tails[key]
@@ -177,6 +182,13 @@ class OrderedUpdateProcessor(BaseUpdateProcessor):
                     self._queued[user_id] = left
                 else:
                     self._queued.pop(user_id, None)
+
+    def _finished(self, update: object) -> None:
+        if self.finished is not None:
+            try:
+                self.finished(update)
+            except Exception as error:  # it must never stop the updates
+                log.error("an update's end was not recorded: %s", type(error).__name__)
 
     def _flood_began_meanwhile(self, update: object) -> bool:
         if self.budget is None or not isinstance(update, Update):

@@ -77,6 +77,16 @@ class ReliabilityStore(StoreBase):
                     "INSERT OR IGNORE INTO inbox (update_id, body) VALUES (?, ?)", fetched
                 )
 
+    def keep_update(self, update_id: int, body: str) -> None:
+        """One update on disk (synced) before Telegram is told it arrived (the webhook)."""
+        self.keep_updates([(update_id, body)], [])
+
+    def update_finished(self, update_id: int) -> None:
+        """Out of the inbox, without waiting for the disk: if the deletion is lost, the
+        update is read again at start and skipped as processed."""
+        with self.draft_transaction():
+            self.db.execute("DELETE FROM inbox WHERE update_id = ?", [update_id])
+
     def unfinished_updates(self) -> list[str]:
         """The inbox: updates a previous run fetched and did not finish, in arrival order."""
         return [row[0] for row in self.db.execute("SELECT body FROM inbox ORDER BY update_id")]

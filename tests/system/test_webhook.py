@@ -105,3 +105,38 @@ def test_webhook_listens_on_loopback_only_by_default(tmp_path: Path) -> None:
     settings = load_settings({"TREMPLIN_WEBHOOK_URL": "https://bot.example.org/hook"})
     assert settings.webhook_listen == "127.0.0.1"
     assert settings.webhook_secret is None
+
+
+def test_an_update_answered_200_then_cut_short_by_a_crash_is_processed_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """Telegram does not send again what the webhook answered 200: the update is on disk
+    (the inbox) before that answer, and the next start processes it."""
+    api = LocalBotApi()
+    api.known_chat(1001)
+    port = _free_port()
+    secret = "a-secret_for-the-crash-test-0123"
+    with LocalBotApiServer(api) as server:
+        bot = BotProcess(tmp_path, server.url)
+        bot.env.update(
+            TREMPLIN_WEBHOOK_URL="https://bot.example.org/hook",
+            TREMPLIN_WEBHOOK_PORT=str(port),
+            TREMPLIN_WEBHOOK_SECRET=secret,
+        )
+        bot.start()
+        try:
+            assert wait_for(lambda: api.webhook_url == "https://bot.example.org/hook")
+            assert wait_for(lambda: _post(port, "/hook", {}, "x") != 0)
+            server.delay = 4.0  # every Bot API call now takes seconds: the answer is late
+            assert _post(port, "/hook", _update(21, 1001, 1001, "/start"), secret) == 200
+            assert bot.query("SELECT update_id FROM inbox") == [(21,)]
+            bot.kill()
+            assert api.bot_messages(1001) == []  # she was told nothing
+            server.delay = 0.0
+            bot.start()
+            assert wait_for(lambda: bool(api.bot_messages(1001))), bot.log_tail()
+            assert "Bonjour" in api.bot_messages(1001)[0].text
+            assert wait_for(lambda: bot.query("SELECT count(*) FROM inbox") == [(0,)])
+            assert bot.query("SELECT update_id FROM processed_updates") == [(21,)]
+        finally:
+            bot.kill()
