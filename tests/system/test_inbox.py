@@ -22,7 +22,7 @@ def test_an_acknowledged_tap_cut_short_by_a_crash_is_processed_at_the_next_start
             api.text_update(USER, "/start")
             assert wait_for(lambda: _has_button(api, "J'accepte", bot.step())), bot.log_tail()
             before = bot.progress()
-            server.delay = 4.0  # every call now takes seconds: the tap stays under way
+            server.delay = 6.0  # every call now takes seconds: the tap stays under way
             message_id, data = api.find_button(USER, "J'accepte")
             api.callback_update(USER, message_id, data)
             # Acknowledged: Telegram's queue no longer holds it (the next getUpdates passed it).
