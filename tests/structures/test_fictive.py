@@ -23,11 +23,13 @@ from icalendar import Calendar
 
 from bot.core import i18n
 from bot.core.i18n import _
+from bot.core.services import services
 from bot.core.settings import PROJECT_ROOT
+from bot.orientation import views as orientation_views
 from bot.referrers.store import Referrer
 from localapi import Chat, LocalBotApi, SentMessage
 from tests.conftest import CANDIDATE_ID, STAFF_ID, Bot, Clock, make_settings
-from tests.journeys import AFTER_VERDICT, PROBABLE, add_slot, nadia
+from tests.journeys import AFTER_VERDICT, NEEDS_SKIPPED, PROBABLE, add_slot, nadia
 from tests.journeys import label as slot_label
 from tests.referrers.test_followup import REFERRER_ID, linking_payload
 from tests.slots.test_reminders import booking_id, run_job
@@ -131,6 +133,9 @@ def journey(language: str, slot_button: str) -> list[tuple[str, str]]:
     eligibility = [("tap", POSTCODE) if step == PROBABLE[-1] else step for step in PROBABLE]
     assert PROBABLE[-1] == ("tap", "93300 Aubervilliers")  # the shipped structure's button
     after = list(AFTER_VERDICT)
+    # A need named (orientation): the services' heading after filing says her postcode.
+    needs = after.index(NEEDS_SKIPPED)
+    after[needs : needs + 1] = [("tap", "Transport"), ("tap", "Valider mes choix")]
     after.insert(after.index(("tap", "Passer")) + 1, ("tap", "Oui"))  # the referrer follows
     after[after.index(("tap", "D'accord"))] = ("tap", "SLOT")
     script = in_language(
@@ -163,6 +168,10 @@ async def test_the_fictional_structure_shows_only_itself(fictive: Bot, language:
     assert POSTCODE not in candidate.buttons()  # not yet: the postcode question comes later
     await seen.play(candidate, journey(language, slot_button))
     assert POSTCODE in seen.texts and "99200 Autreville-Fictive" in seen.texts
+    with i18n.use(language):
+        heading = orientation_views.message(services(bot.application), "near")
+    heading = heading.format(code="99100")
+    assert heading in seen.texts  # her postcode, not the shipped structure's
     with i18n.use(language):
         # Its own workshop, translated by its own catalog (French: as written).
         assert _("Jardin fictif") in seen.texts
