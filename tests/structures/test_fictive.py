@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -245,19 +246,10 @@ def test_no_digits_of_the_shipped_departement_in_the_test_data() -> None:
 async def test_an_edited_structure_is_named_from_the_next_message(tmp_path: Path) -> None:
     """structure.toml changed while the bot runs: the texts name the new structure at once
     (the bot reads its dialogs again at each update), in every language."""
-    folder = tmp_path / "dialogs"
-    shutil.copytree(PROJECT_ROOT / "dialogs", folder)
-    harness = Bot(
-        settings=make_settings(tmp_path, TREMPLIN_DIALOGS=str(folder)),
-        api=LocalBotApi(),
-        clock=Clock(),
-    )
-    await harness.start()
-    try:
+    async with on_a_copy_of_the_dialogs(tmp_path) as (harness, structure):
         chat = harness.chat(language_code="ar")
         await chat.send("/start")
         assert "Initiatives Solidaires" in chat.texts()[-2]
-        structure = folder / "structure.toml"
         text = structure.read_text(encoding="utf-8")
         structure.write_text(
             text.replace(
@@ -270,8 +262,6 @@ async def test_an_edited_structure_is_named_from_the_next_message(tmp_path: Path
         welcome = other.texts()[-2]
         assert "Atelier Fictif de Test" in welcome and "Villefictive-sur-Test" in welcome
         assert "Initiatives Solidaires" not in welcome and "Aubervilliers" not in welcome
-    finally:
-        await harness.stop()
 
 
 async def test_a_new_prefix_keeps_the_numbers_already_given(tmp_path: Path) -> None:
@@ -279,18 +269,8 @@ async def test_a_new_prefix_keeps_the_numbers_already_given(tmp_path: Path) -> N
     numbers already given still open their card."""
     from tests.journeys import file_as
 
-    folder = tmp_path / "dialogs"
-    shutil.copytree(PROJECT_ROOT / "dialogs", folder)
-    harness = Bot(
-        settings=make_settings(tmp_path, TREMPLIN_DIALOGS=str(folder)),
-        api=LocalBotApi(),
-        clock=Clock(),
-    )
-    harness.api.known_chat(STAFF_ID)
-    await harness.start()
-    try:
+    async with on_a_copy_of_the_dialogs(tmp_path) as (harness, structure):
         await file_as(harness, 2001, "Awa", "Diallo")
-        structure = folder / "structure.toml"
         structure.write_text(
             structure.read_text(encoding="utf-8").replace(
                 'reference_prefix = "IS"', 'reference_prefix = "AB"'
@@ -304,5 +284,21 @@ async def test_a_new_prefix_keeps_the_numbers_already_given(tmp_path: Path) -> N
         assert staff.last.text.startswith("📋 Candidature IS-2026-0001 · Awa Diallo")
         await staff.send("/dossier")
         assert "/dossier AB-2026-0001" in staff.last.text  # the example takes the new prefix
+
+
+@asynccontextmanager
+async def on_a_copy_of_the_dialogs(tmp_path: Path) -> AsyncIterator[tuple[Bot, Path]]:
+    """A bot whose dialogs are a copy of the shipped ones, and its structure.toml to edit."""
+    folder = tmp_path / "dialogs"
+    shutil.copytree(PROJECT_ROOT / "dialogs", folder)
+    harness = Bot(
+        settings=make_settings(tmp_path, TREMPLIN_DIALOGS=str(folder)),
+        api=LocalBotApi(),
+        clock=Clock(),
+    )
+    harness.api.known_chat(STAFF_ID)
+    await harness.start()
+    try:
+        yield harness, folder / "structure.toml"
     finally:
         await harness.stop()
