@@ -23,7 +23,7 @@ import logging
 import os
 import re
 import tomllib
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
@@ -140,6 +140,39 @@ class Loaded(Generic[T]):
 
     value: T | None
     problems: tuple[str, ...] = ()
+
+
+BUTTON_WORDS = 4  # a button's text: 1 to 4 words, short enough for a phone
+
+
+def messages_table(
+    raw: object,
+    spec: Mapping[str, Collection[str]],
+    problems: Problems,
+    file: str,
+    *,
+    buttons: Collection[str] = (),
+) -> dict[str, str]:
+    """A feature's `[messages]`: each key of `spec` present, with only the placeholders
+    `spec` allows it; those in `buttons` 1 to 4 words; no key `spec` does not know."""
+    if not isinstance(raw, dict):
+        problems.add(file, "[messages]", "must be a table")
+        raw = {}
+    messages: dict[str, str] = {}
+    for key, allowed in spec.items():
+        text = raw.get(key)
+        if not isinstance(text, str) or not text.strip():
+            problems.add(file, "[messages]", f"lacks {key!r}")
+            continue
+        for wrong in placeholder_problems(text, allowed):
+            problems.add(file, f"messages.{key}", wrong)
+        if key in buttons and len(text.split()) > BUTTON_WORDS:
+            problems.add(file, f"messages.{key}", f"is a button: 1 to {BUTTON_WORDS} words")
+        messages[key] = text.strip()
+    extra = set(raw) - set(spec)
+    if extra:
+        problems.add(file, "[messages]", f"unknown key(s) {sorted(extra)}")
+    return messages
 
 
 def result(value: T, problems: Problems) -> Loaded[T]:

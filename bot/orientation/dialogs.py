@@ -13,7 +13,7 @@ from bot.core.dialog_files import (
     Problems,
     failed,
     id_problem,
-    placeholder_problems,
+    messages_table,
     read_toml,
     result,
 )
@@ -83,24 +83,7 @@ def _parse(directory: Path) -> Loaded[OrientationDialogs]:
     if not isinstance(per_need, int) or isinstance(per_need, bool) or not 1 <= per_need <= 3:
         problem("per_need", "must be a whole number from 1 to 3")
         per_need = 3
-    raw_messages = data.get("messages", {})
-    if not isinstance(raw_messages, dict):
-        problem("[messages]", "must be a table")
-        raw_messages = {}
-    messages: dict[str, str] = {}
-    for key, allowed in MESSAGES.items():
-        text = raw_messages.get(key)
-        if not isinstance(text, str) or not text.strip():
-            problem("[messages]", f"lacks {key!r}")
-            continue
-        for wrong in placeholder_problems(text, allowed):
-            problem(f"messages.{key}", wrong)
-        if key in BUTTONS and len(text.split()) > 4:
-            problem(f"messages.{key}", "is a button: 1 to 4 words")
-        messages[key] = text.strip()
-    extra = set(raw_messages) - set(MESSAGES)
-    if extra:
-        problem("[messages]", f"unknown key(s) {sorted(extra)}")
+    messages = messages_table(data.get("messages", {}), MESSAGES, problems, FILE, buttons=BUTTONS)
     return result(
         OrientationDialogs(needs=tuple(needs), per_need=per_need, messages=messages), problems
     )

@@ -11,7 +11,7 @@ from bot.core.dialog_files import (
     Loaded,
     Problems,
     failed,
-    placeholder_problems,
+    messages_table,
     read_toml,
     result,
 )
@@ -113,21 +113,7 @@ def _parse(directory: Path) -> Loaded[SlotDialogs]:
             problem(f"kinds.{kind}.duration", "must be minutes from 5 to 600")
             continue
         kinds[kind] = KindInfo(label=str(raw["label"]).strip(), duration=duration)
-    raw_messages = _table(data, "messages", problems)
-    messages: dict[str, str] = {}
-    for key, allowed in MESSAGES.items():
-        text = raw_messages.get(key)
-        if not isinstance(text, str) or not text.strip():
-            problem("[messages]", f"lacks {key!r}")
-            continue
-        for wrong in placeholder_problems(text, allowed):
-            problem(f"messages.{key}", wrong)
-        if key in BUTTONS and len(text.split()) > 5:
-            problem(f"messages.{key}", "is a button: 1 to 4 words")
-        messages[key] = text.strip()
-    extra = set(raw_messages) - set(MESSAGES)
-    if extra:
-        problem("[messages]", f"unknown key(s) {sorted(extra)}")
+    messages = messages_table(data.get("messages", {}), MESSAGES, problems, FILE, buttons=BUTTONS)
     if evening is None or problems:
         return failed(problems)
     return result(
